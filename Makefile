@@ -1,0 +1,31 @@
+# The README's two commands: `make demo` and `make test`. `make bench` runs the benchmarks.
+PY := .venv/bin/python
+SHELL := /bin/bash
+
+.PHONY: demo test bench db-up db-down clean-db python browser
+
+python:
+	@bash scripts/bootstrap.sh python
+
+browser:
+	@bash scripts/bootstrap.sh browser
+
+db-up: python
+	@$(PY) app.py db up
+
+db-down: python
+	@$(PY) app.py db down
+
+## make demo: install what is missing, start PostGIS, load Hongqiao if empty, live feed, serve :8050
+demo: python
+	@$(PY) app.py demo run
+
+## make test: the same set-up, then the whole suite (browser tests included)
+test: python browser
+	@$(PY) app.py db up >/dev/null
+	@$(PY) -m pytest
+
+## make bench: benchmarks with their naive baselines (not part of the tests)
+bench: python
+	@$(PY) app.py db up >/dev/null
+	@$(PY) -m bench

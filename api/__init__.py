@@ -1,0 +1,1 @@
+"""Flask blueprints: health, device ingest, the workflow JSON API, Open311."""

@@ -1,0 +1,116 @@
+"""Entry point: `python app.py <command>` (Click) and `app:server` for gunicorn."""
+from __future__ import annotations
+
+import click
+
+from data.settings import Settings
+
+
+def build_app(settings: Settings):
+    """The Dash app on the Flask server that carries the API."""
+    from api.server import create_server
+    from dashboard import create_app
+    from data.db import Database
+
+    db = Database(settings)
+    return create_app(settings, db=db, server=create_server(settings, db))
+
+
+def __getattr__(name: str):
+    # gunicorn asks for `app:server`; building it lazily keeps import free of I/O.
+    if name == "server":
+        return build_app(Settings.from_env()).server
+    raise AttributeError(name)
+
+
+@click.group()
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """红桥区网格化管理指挥中心 / Hongqiao grid command centre."""
+    ctx.obj = Settings.from_env()
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on (default HQ_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default HQ_PORT, 8050).")
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None) -> None:
+    """Serve the app (development server; use gunicorn app:server in production)."""
+    app = build_app(settings)
+    app.run(host=host or settings.host, port=port or settings.port, debug=False, threaded=True)
+
+
+@cli.group()
+def db() -> None:
+    """The database: up, down, url, migrate, status."""
+
+
+@db.command("up")
+@click.pass_obj
+def db_up(settings: Settings) -> None:
+    """Start the local PostGIS (unless DATABASE_URL is set) and migrate it."""
+    from data import local_server
+
+    click.echo(local_server.up(settings))
+
+
+@db.command("down")
+@click.pass_obj
+def db_down(settings: Settings) -> None:
+    """Stop the local PostGIS."""
+    from data import local_server
+
+    local_server.down(settings)
+
+
+@db.command("url")
+@click.pass_obj
+def db_url(settings: Settings) -> None:
+    """Print the database URL in use (psql "$(python app.py db url)")."""
+    click.echo(settings.database_url)
+
+
+@db.command("migrate")
+@click.option("--revision", default="head", show_default=True)
+@click.pass_obj
+def db_migrate(settings: Settings, revision: str) -> None:
+    """Bring the schema to a revision."""
+    from data import migrate
+
+    migrate.upgrade(settings.sqlalchemy_url, revision)
+    click.echo(f"migrated to {migrate.current(settings.sqlalchemy_url)}")
+
+
+@db.command("status")
+@click.pass_obj
+def db_status(settings: Settings) -> None:
+    """Say whether the database answers and which revision it is at."""
+    from data import migrate
+    from data.db import Database
+
+    database = Database(settings)
+    if not database.ping():
+        raise click.ClickException(f"database not reachable at {settings.database_url}")
+    click.echo(f"ok {settings.database_url} revision={migrate.current(settings.sqlalchemy_url)}")
+
+
+@cli.group()
+def demo() -> None:
+    """The synthetic Hongqiao world: run the whole demo."""
+
+
+@demo.command("run")
+@click.option("--port", default=None, type=int, help="Port (default HQ_PORT, 8050).")
+@click.pass_obj
+def demo_run(settings: Settings, port: int | None) -> None:
+    """Start PostGIS, migrate, and serve the app (what `make demo` runs)."""
+    from data import local_server
+
+    local_server.up(settings)
+    click.echo(f"serving on http://{settings.host}:{port or settings.port}  (wall: /wall)")
+    build_app(settings).run(host=settings.host, port=port or settings.port, debug=False,
+                            threaded=True)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,48 @@
+"""The Dash application: create_app(settings) builds pages and wires callbacks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import Dash, dcc, html
+from flask import Flask
+
+from dashboard import ids
+from dashboard.callbacks import register_all
+from dashboard.context import AppContext
+from dashboard.i18n import t
+from data.db import Database
+from data.settings import Settings
+
+ASSETS = Path(__file__).with_name("assets")
+
+
+def shell() -> html.Div:
+    """The app shell: the URL and the page container; pages fill it by path."""
+    return html.Div([dcc.Location(id=ids.URL, refresh=False), html.Div(id=ids.PAGE)])
+
+
+def create_app(settings: Settings, db: Database | None = None, server: Flask | None = None) -> Dash:
+    """Build the Dash app on a Flask server (a fresh one if none is given).
+
+    Parameters
+    ----------
+    settings : Settings
+    db : Database, optional
+        The database to read; built from settings when omitted.
+    server : Flask, optional
+        The server carrying the API blueprints (api.server.create_server).
+    """
+    db = db or Database(settings)
+    app = Dash(
+        "hongqiao",
+        server=server or Flask("hongqiao"),
+        assets_folder=str(ASSETS),
+        suppress_callback_exceptions=True,
+        compress=True,
+        title=t("platform", settings.language),
+        update_title=None,
+        serve_locally=True,
+    )
+    app.layout = shell
+    register_all(app, AppContext(settings=settings, db=db))
+    return app

@@ -1,0 +1,49 @@
+"""What callbacks need, passed in explicitly: settings, the database, a boundary cache."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from data.db import Database
+from data.queries.world import boundaries_geojson
+from data.settings import Settings
+
+
+class BoundaryCache:
+    """The simplified polygons of each level, read once and kept for a while.
+
+    Grid boundaries change only on import, so re-reading them per request would only burn
+    the database and the network; a TTL keeps a re-import visible within minutes.
+    """
+
+    def __init__(self, db: Database, ttl_s: float = 600.0) -> None:
+        self._db, self._ttl = db, ttl_s
+        self._items: dict[str, tuple[float, dict]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, level: str) -> dict:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(level)
+            if hit and now - hit[0] < self._ttl:
+                return hit[1]
+        with self._db.connect() as conn:
+            value = boundaries_geojson(conn, level)
+        with self._lock:
+            self._items[level] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    boundaries: BoundaryCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.boundaries = BoundaryCache(self.db)

@@ -1,0 +1,1 @@
+"""Pure figure builders: data in, plotly go.Figure out; no database, no Dash callbacks."""

@@ -1,0 +1,1 @@
+"""Page layouts (layout only, no callbacks): one module per page, looked up by path."""

@@ -1,0 +1,1 @@
+"""The PostGIS store: settings, engine, models, migrations, queries and bulk writers."""

@@ -1,0 +1,72 @@
+"""The one object that owns the database engine; everything reaches PostGIS through it."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import Connection, Engine, create_engine, text
+
+from data.settings import Settings
+
+
+class Database:
+    """Owns the SQLAlchemy engine built from settings.
+
+    Parameters
+    ----------
+    settings : Settings
+        Where the database is.
+    engine : Engine, optional
+        An engine to use instead (tests pass one bound to their transaction).
+    """
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.sqlalchemy_url)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection in a transaction that commits on success, rolls back on error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reads."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    def ping(self) -> bool:
+        """True when the database answers."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("select 1"))
+            return True
+        except Exception:  # noqa: BLE001 - any failure means "not reachable" here
+            return False
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine that survives database restarts (pre-ping) and times out instead of hanging.
+
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy URL with the psycopg2 driver.
+
+    Returns
+    -------
+    Engine
+    """
+    options = dict(
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        pool_timeout=10,
+        connect_args={"connect_timeout": 5, "options": "-c timezone=UTC -c statement_timeout=60000"},
+    )
+    options.update(kwargs)
+    return create_engine(url, **options)

@@ -1,0 +1,14 @@
+"""The GeoAlchemy2 models of the whole data model; import Base from here."""
+from data.models.base import Base
+from data.models.grids import Building, Community, District, Grid, Resident, Street
+from data.models.people import Department, Device, User, WorkerGrid
+from data.models.assets import Camera
+from data.models.positions import LatestPosition, Position
+from data.models.incidents import Category, Incident, IncidentEvent
+from data.models.whistles import Whistle, WhistleEvent, WhistleIncident, WhistleSummons
+
+__all__ = [
+    "Base", "Building", "Camera", "Category", "Community", "Department", "Device", "District",
+    "Grid", "Incident", "IncidentEvent", "LatestPosition", "Position", "Resident", "Street",
+    "User", "Whistle", "WhistleEvent", "WhistleIncident", "WhistleSummons", "WorkerGrid",
+]

@@ -1,0 +1,54 @@
+"""Declarative base, naming convention and the enumerations the schema checks."""
+from __future__ import annotations
+
+from geoalchemy2 import Geometry
+from sqlalchemy import CheckConstraint, MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Named constraints so that Alembic migrations can refer to them and errors name them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SRID = 4326
+DISTRICT_CODE = "120106"
+
+ROLES = (
+    "district_leader", "operator", "analyst", "street_chief", "community_chief",
+    "dept_officer", "supervisor", "grid_worker", "wall", "admin",
+)
+INCIDENT_STATUSES = (
+    "reported", "accepted", "dispatched", "in_progress", "resolved", "verified", "closed",
+    "rejected", "reopened",
+)
+SOURCES = ("patrol", "resident", "hotline", "app", "superior", "petition")
+WHISTLE_STATUSES = ("summoned", "reported_in", "completed", "closed", "escalated")
+DEPARTMENT_KINDS = ("functional", "oversight", "leadership")
+CAMERA_KINDS = ("street", "kindergarten", "school", "hospital", "worksite", "community")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def geometry(kind: str) -> Geometry:
+    """A geometry column type: explicit type, SRID 4326, GiST-indexed."""
+    return Geometry(geometry_type=kind, srid=SRID, spatial_index=True)
+
+
+def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
+    """A check constraint that keeps an enumeration column honest."""
+    listed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} in ({listed})", name=name or f"{column}_valid")
+
+
+def in_lonlat(column: str = "geom") -> CheckConstraint:
+    """A check that a point lies on the Earth (guards swapped or projected coordinates)."""
+    return CheckConstraint(
+        f"ST_X({column}) between -180 and 180 and ST_Y({column}) between -90 and 90",
+        name=f"{column}_lonlat",
+    )

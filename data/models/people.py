@@ -1,0 +1,82 @@
+"""Departments, users with their role and scope, grid workers' grids, and devices."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint, func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from data.models.base import DEPARTMENT_KINDS, ROLES, Base, one_of
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    __table_args__ = (one_of("kind", DEPARTMENT_KINDS),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(60), unique=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(12))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    service_items: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    """A person who signs in; the role and the scope columns decide what they may do."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        one_of("role", ROLES),
+        one_of("title", ("party_secretary", "director", "deputy", "officer", "member")),
+        CheckConstraint("role <> 'street_chief' or street_id is not null", name="street_scope"),
+        CheckConstraint(
+            "role <> 'community_chief' or community_id is not null", name="community_scope"
+        ),
+        CheckConstraint(
+            "role <> 'dept_officer' or department_id is not null", name="department_scope"
+        ),
+        CheckConstraint("username ~ '^[a-z0-9_.-]{3,40}$'", name="username_format"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(20), default="member")
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class WorkerGrid(Base):
+    """Which basic grids a grid worker covers: one grid, several workers; one worker, many skills."""
+
+    __tablename__ = "worker_grids"
+    __table_args__ = (UniqueConstraint("user_id", "grid_id", name="worker_grid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Device(Base):
+    """A phone that streams positions; its token is stored only as a hash."""
+
+    __tablename__ = "devices"
+    __table_args__ = (CheckConstraint("device_id ~ '^[A-Za-z0-9_.:-]{1,64}$'", name="id_format"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(60), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

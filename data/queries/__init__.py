@@ -1,0 +1,1 @@
+"""Read-only queries: each takes a connection and returns plain data or DataFrames."""

@@ -1,0 +1,107 @@
+"""Settings: one frozen value built once from the environment and passed everywhere."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+DEFAULT_PG_PORT = 54329
+DEFAULT_DEMO_PASSWORD = "hongqiao-demo"
+BASEMAPS = ("none", "tianditu", "xyz")
+LANGUAGES = ("zh", "en")
+
+
+def parse_bool(value: str | None, default: bool = False) -> bool:
+    """Parse an environment boolean explicitly; anything unrecognised is an error."""
+    if value is None or value.strip() == "":
+        return default
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def local_database_url(port: int = DEFAULT_PG_PORT, name: str = "hongqiao") -> str:
+    """The URL of the project's own local PostGIS cluster (scripts/postgis.sh)."""
+    return f"postgresql://postgres@127.0.0.1:{port}/{name}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with safe development defaults."""
+
+    database_url: str = field(default_factory=local_database_url)
+    database_from_env: bool = False
+    secret_key: str = "dev-secret-change-me"
+    host: str = "127.0.0.1"
+    port: int = 8050
+    language: str = "zh"
+    basemap: str = "none"
+    tianditu_key: str = ""
+    xyz_url: str = ""
+    timezone: str = "Asia/Shanghai"
+    district_code: str = "120106"
+    production: bool = False
+    demo_password: str = DEFAULT_DEMO_PASSWORD
+    closure_target: float = 0.99
+    max_accuracy_m: float = 100.0
+    background_jobs: bool = True
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ValueError(f"HQ_LANGUAGE must be one of {LANGUAGES}, not {self.language!r}")
+        if self.basemap not in BASEMAPS:
+            raise ValueError(f"HQ_BASEMAP must be one of {BASEMAPS}, not {self.basemap!r}")
+        if self.basemap == "tianditu" and not self.tianditu_key:
+            raise ValueError("HQ_BASEMAP=tianditu needs HQ_TIANDITU_KEY")
+        if self.basemap == "xyz" and not self.xyz_url:
+            raise ValueError("HQ_BASEMAP=xyz needs HQ_XYZ_URL")
+        if self.production and self.secret_key == Settings.secret_key:
+            raise ValueError("production mode needs SECRET_KEY")
+        if self.production and self.demo_password == DEFAULT_DEMO_PASSWORD:
+            raise ValueError("production mode refuses the default DEMO_PASSWORD")
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The URL with the psycopg2 driver named, as SQLAlchemy wants it."""
+        url = self.database_url
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg2://" + url[len(prefix):]
+        return url
+
+    def with_overrides(self, **changes) -> "Settings":
+        """A copy with some fields changed (tests use this)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """Read the settings from environment variables (HQ_* and the usual names)."""
+        env = os.environ if env is None else env
+        port = int(env.get("HQ_PG_PORT", DEFAULT_PG_PORT))
+        url = env.get("DATABASE_URL", "").strip()
+        return cls(
+            database_url=url or local_database_url(port, env.get("HQ_PG_DB", "hongqiao")),
+            database_from_env=bool(url),
+            secret_key=env.get("SECRET_KEY", "") or cls.secret_key,
+            host=env.get("HQ_HOST", "127.0.0.1"),
+            port=int(env.get("HQ_PORT", "8050")),
+            language=env.get("HQ_LANGUAGE", "zh"),
+            basemap=env.get("HQ_BASEMAP", "none"),
+            tianditu_key=env.get("HQ_TIANDITU_KEY", ""),
+            xyz_url=env.get("HQ_XYZ_URL", ""),
+            timezone=env.get("HQ_TIMEZONE", "Asia/Shanghai"),
+            production=parse_bool(env.get("HQ_PRODUCTION"), False),
+            demo_password=env.get("DEMO_PASSWORD", "") or DEFAULT_DEMO_PASSWORD,
+            closure_target=float(env.get("HQ_CLOSURE_TARGET", "0.99")),
+            max_accuracy_m=float(env.get("HQ_MAX_ACCURACY_M", "100")),
+            background_jobs=parse_bool(env.get("HQ_BACKGROUND_JOBS"), True),
+        )
+
+
+def new_secret() -> str:
+    """A random secret key for production set-up instructions."""
+    return secrets.token_urlsafe(32)

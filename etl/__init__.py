@@ -1,0 +1,1 @@
+"""Getting data in: the synthetic Hongqiao world, file importers, the live patrol simulator."""

@@ -1,0 +1,105 @@
+"""Test fixtures: a real PostGIS (started if needed), a fresh migrated database per session,
+a rolled-back transaction per test, and Chromium options for Dash's browser fixture."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from data import local_server, migrate
+from data.settings import Settings
+
+
+def pytest_setup_options():
+    """Chromium for dash_duo: Debian's build, headless, no sandbox (we run as root in CI)."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1920,1080",
+                "--lang=zh-CN"):
+        options.add_argument(arg)
+    return options
+
+
+def _server_settings() -> Settings:
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    env = dict(os.environ)
+    if url:
+        env["DATABASE_URL"] = url
+    return Settings.from_env(env)
+
+
+def _admin_url(url: str) -> str:
+    return make_url(url).set(database="postgres").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def server_settings() -> Settings:
+    """Settings of the server the tests use; the local cluster is started when we own it."""
+    settings = _server_settings()
+    local_server.up(settings, do_migrate=False)
+    return settings
+
+
+def create_test_database(server_settings: Settings, label: str) -> str:
+    """A new database with PostGIS and the schema; returns its SQLAlchemy URL."""
+    name = f"hq_test_{label}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(_admin_url(server_settings.sqlalchemy_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'create database "{name}"'))
+    admin.dispose()
+    url = make_url(server_settings.sqlalchemy_url).set(database=name)
+    url_text = url.render_as_string(hide_password=False)
+    engine = create_engine(url_text, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("create extension if not exists postgis"))
+    engine.dispose()
+    migrate.upgrade(url_text)
+    return url_text
+
+
+def drop_test_database(server_settings: Settings, url: str) -> None:
+    name = make_url(url).database
+    admin = create_engine(_admin_url(server_settings.sqlalchemy_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'drop database if exists "{name}" with (force)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def test_db_url(server_settings):
+    """The URL of this session's own empty, migrated database (dropped at the end)."""
+    url = create_test_database(server_settings, "empty")
+    yield url
+    drop_test_database(server_settings, url)
+
+
+@pytest.fixture(scope="session")
+def test_settings(server_settings, test_db_url) -> Settings:
+    return server_settings.with_overrides(database_url=test_db_url, database_from_env=True,
+                                          background_jobs=False)
+
+
+@pytest.fixture(scope="session")
+def engine(test_db_url):
+    eng = create_engine(test_db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def conn(engine):
+    """A connection inside a transaction that is rolled back after the test."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    try:
+        yield connection
+    finally:
+        transaction.rollback()
+        connection.close()

@@ -1,0 +1,48 @@
+"""Helpers to drive Dash callbacks over HTTP and to walk layouts, without a browser."""
+from __future__ import annotations
+
+import json
+import socket
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call_router(client, pathname: str, search: str = "") -> dict:
+    """POST the router callback as the browser would; returns the page's component tree."""
+    payload = {
+        "output": "app-page.children",
+        "outputs": {"id": "app-page", "property": "children"},
+        "inputs": [{"id": "app-url", "property": "pathname", "value": pathname},
+                   {"id": "app-url", "property": "search", "value": search}],
+        "changedPropIds": ["app-url.pathname"],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.data[:500]
+    return json.loads(response.data)["response"]["app-page"]["children"]
+
+
+def walk(tree):
+    """Yield every component dict of a serialised layout."""
+    if isinstance(tree, list):
+        for item in tree:
+            yield from walk(item)
+    elif isinstance(tree, dict) and "props" in tree:
+        yield tree
+        yield from walk(tree["props"].get("children"))
+
+
+def ids_in(tree) -> set[str]:
+    return {c["props"]["id"] for c in walk(tree) if isinstance(c["props"].get("id"), str)}
+
+
+def texts_in(tree) -> str:
+    parts = []
+    for c in walk(tree):
+        children = c["props"].get("children")
+        if isinstance(children, (str, int, float)):
+            parts.append(str(children))
+    return " ".join(parts)

@@ -1,0 +1,74 @@
+"""The app: every page renders in Chinese (and English), and every callback's ids exist."""
+import pytest
+
+from app import build_app
+from dashboard import ids
+from tests.dash_helpers import call_router, ids_in, texts_in
+
+PAGES = {"/wall": ids.WALL_ROOT, "/analyst": ids.ANALYST_ROOT, "/leaders": ids.LEADERS_ROOT,
+         "/cases": ids.CASES_ROOT}
+
+
+@pytest.fixture(scope="session")
+def empty_app(test_settings):
+    return build_app(test_settings)
+
+
+@pytest.fixture
+def client(empty_app):
+    return empty_app.server.test_client()
+
+
+def test_healthz_answers_ok_when_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_gone(test_settings):
+    from app import build_app as build
+
+    broken = build(test_settings.with_overrides(
+        database_url="postgresql://postgres@127.0.0.1:1/nowhere"))
+    response = broken.server.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+    assert response.headers["Retry-After"] == "5"
+
+
+@pytest.mark.parametrize("path,root", PAGES.items())
+def test_every_page_renders_in_chinese(client, path, root):
+    assert client.get(path).status_code == 200
+    tree = call_router(client, path)
+    assert root in ids_in(tree)
+    text = texts_in(tree)
+    assert "智慧红桥指挥中心" in text or "红桥" in text
+
+
+@pytest.mark.parametrize("path", ["/analyst", "/leaders", "/cases"])
+def test_desk_pages_have_navigation_and_english(client, path):
+    zh = texts_in(call_router(client, path))
+    assert all(word in zh for word in ("大屏", "分析研判", "领导驾驶舱", "案件工作台"))
+    en = texts_in(call_router(client, path, "?lang=en"))
+    assert "Analyst" in en and "Leaders" in en
+
+
+def test_empty_database_says_how_to_load(client):
+    assert "make demo" in texts_in(call_router(client, "/analyst"))
+
+
+def test_unknown_path_is_a_friendly_not_found(client):
+    assert "页面不存在" in texts_in(call_router(client, "/nope"))
+
+
+def test_every_callback_id_exists_in_some_layout(empty_app, client):
+    known = {ids.URL, ids.PAGE}
+    for path in PAGES:
+        known |= ids_in(call_router(client, path))
+    for callback in empty_app.callback_map.values():
+        for dep in callback["inputs"] + callback.get("state", []):
+            assert dep["id"] in known, dep
+    outputs = " ".join(empty_app.callback_map)
+    for output_id in (part.split(".")[0].lstrip(".") for part in outputs.split("..")):
+        if output_id:
+            assert output_id in known, output_id

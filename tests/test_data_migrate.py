@@ -1,0 +1,46 @@
+"""The migration: upgrade from an empty database, down to nothing, and up again."""
+from sqlalchemy import create_engine, inspect, text
+
+from data import migrate
+from data.models import Base
+from tests.conftest import create_test_database, drop_test_database
+
+
+def test_upgrade_creates_every_model_table_then_downgrade_removes_them(server_settings):
+    url = create_test_database(server_settings, "migrate")
+    try:
+        assert migrate.current(url) == "0001"
+        engine = create_engine(url)
+        tables = set(inspect(engine).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+        assert "positions_default" in tables
+        migrate.downgrade(url, "base")
+        assert migrate.current(url) is None
+        assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
+        migrate.upgrade(url)
+        assert migrate.current(url) == "0001"
+        engine.dispose()
+    finally:
+        drop_test_database(server_settings, url)
+
+
+def test_every_geometry_has_srid_4326_and_a_gist_index(conn):
+    cols = conn.execute(text(
+        "select f_table_name, type, srid from geometry_columns where f_table_schema='public'"
+    )).all()
+    assert cols, "no geometry columns"
+    assert {c.srid for c in cols} == {4326}
+    gist = {r[0] for r in conn.execute(text(
+        "select tablename from pg_indexes where indexdef ilike '%using gist%'"))}
+    assert {c.f_table_name for c in cols} <= gist | {"positions_default"}
+
+
+def test_positions_are_partitioned_with_a_brin_index(conn):
+    strategy = conn.execute(text(
+        "select partstrat from pg_partitioned_table where partrelid = 'positions'::regclass"
+    )).scalar()
+    assert strategy == "r"
+    brin = conn.execute(text(
+        "select count(*) from pg_indexes where tablename='positions' and indexdef ilike '%brin%'"
+    )).scalar()
+    assert brin == 1

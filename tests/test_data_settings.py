@@ -1,0 +1,56 @@
+"""Settings: parsing, defaults, refusals."""
+import pytest
+
+from data.settings import Settings, parse_bool
+
+
+@pytest.mark.parametrize("text,expected", [("1", True), ("true", True), ("On", True),
+                                           ("0", False), ("no", False), ("", False)])
+def test_parse_bool(text, expected):
+    assert parse_bool(text) is expected
+
+
+def test_parse_bool_refuses_garbage():
+    with pytest.raises(ValueError, match="not a boolean"):
+        parse_bool("maybe")
+
+
+def test_defaults_use_local_cluster():
+    s = Settings.from_env({})
+    assert s.database_url == "postgresql://postgres@127.0.0.1:54329/hongqiao"
+    assert s.database_from_env is False
+    assert s.sqlalchemy_url.startswith("postgresql+psycopg2://")
+    assert s.timezone == "Asia/Shanghai" and s.language == "zh" and s.basemap == "none"
+
+
+def test_database_url_from_env_is_used_as_is():
+    s = Settings.from_env({"DATABASE_URL": "postgresql://u:p@db:5432/x", "HQ_PORT": "9000"})
+    assert s.database_from_env and s.database_url == "postgresql://u:p@db:5432/x"
+    assert s.sqlalchemy_url == "postgresql+psycopg2://u:p@db:5432/x"
+    assert s.port == 9000
+
+
+@pytest.mark.parametrize("env,message", [
+    ({"HQ_LANGUAGE": "fr"}, "HQ_LANGUAGE"),
+    ({"HQ_BASEMAP": "google"}, "HQ_BASEMAP"),
+    ({"HQ_BASEMAP": "tianditu"}, "HQ_TIANDITU_KEY"),
+    ({"HQ_BASEMAP": "xyz"}, "HQ_XYZ_URL"),
+    ({"HQ_PRODUCTION": "1"}, "SECRET_KEY"),
+    ({"HQ_PRODUCTION": "1", "SECRET_KEY": "s3cret"}, "DEMO_PASSWORD"),
+])
+def test_bad_settings_are_refused(env, message):
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env(env)
+
+
+def test_production_with_real_secrets_is_accepted():
+    s = Settings.from_env({"HQ_PRODUCTION": "true", "SECRET_KEY": "x" * 32,
+                           "DEMO_PASSWORD": "another-one"})
+    assert s.production
+
+
+def test_settings_are_frozen_and_overridable():
+    s = Settings.from_env({})
+    with pytest.raises(Exception):
+        s.port = 1  # type: ignore[misc]
+    assert s.with_overrides(port=1).port == 1 and s.port == 8050

@@ -1,0 +1,1 @@
+"""The rules of cases and whistles: state machines, roles, deadlines, escalation, evaluation."""

@@ -95,6 +95,10 @@ shared_buffers = 512MB
 work_mem = 32MB
 maintenance_work_mem = 256MB
 fsync = on
+# Bulk loads into tables truncated in the same transaction skip WAL (no replicas here).
+wal_level = minimal
+max_wal_senders = 0
+max_wal_size = 2GB
 timezone = 'UTC'
 log_min_messages = warning
 CONF

@@ -19,7 +19,7 @@ class Camera(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)
-    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE)
+    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE, server_default=DISTRICT_CODE)
     name_zh: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(16))
     owner_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))

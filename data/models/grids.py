@@ -57,7 +57,7 @@ class Grid(Base):
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
     name_zh: Mapped[str] = mapped_column(String(60))
     area_km2: Mapped[float] = mapped_column(Float)
-    population: Mapped[int] = mapped_column(Integer, default=0)
+    population: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     geom = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
 
 
@@ -83,7 +83,7 @@ class Resident(Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE)
+    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE, server_default=DISTRICT_CODE)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"), index=True)
     household_no: Mapped[int] = mapped_column(Integer)
@@ -91,9 +91,9 @@ class Resident(Base):
     id_hash: Mapped[str] = mapped_column(String(64), unique=True)
     age_band: Mapped[str] = mapped_column(String(5))
     sex: Mapped[str] = mapped_column(String(1))
-    elderly_alone: Mapped[bool] = mapped_column(Boolean, default=False)
-    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    low_income: Mapped[bool] = mapped_column(Boolean, default=False)
-    special_care: Mapped[bool] = mapped_column(Boolean, default=False)
+    elderly_alone: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    low_income: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    special_care: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     floor: Mapped[int | None] = mapped_column(SmallInteger)
     geom = mapped_column(geometry("POINT"), nullable=False)

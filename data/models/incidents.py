@@ -47,7 +47,7 @@ class Incident(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)
-    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE)
+    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE, server_default=DISTRICT_CODE)
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
@@ -59,7 +59,7 @@ class Incident(Base):
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     reporter_contact: Mapped[str | None] = mapped_column(String(80))
     address: Mapped[str | None] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     photo_url: Mapped[str | None] = mapped_column(String(300))
     idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -71,7 +71,7 @@ class Incident(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     rejected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    reopen_count: Mapped[int] = mapped_column(SmallInteger, default=0)
+    reopen_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     geom = mapped_column(geometry("POINT"), nullable=False)
 
@@ -93,5 +93,5 @@ class IncidentEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(12))
     to_status: Mapped[str] = mapped_column(String(12))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     photo_url: Mapped[str | None] = mapped_column(String(300))

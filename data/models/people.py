@@ -21,7 +21,7 @@ class Department(Base):
     name_en: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(12))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    service_items: Mapped[int] = mapped_column(Integer, default=0)
+    service_items: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class User(Base):
@@ -46,12 +46,12 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(20), index=True)
-    title: Mapped[str] = mapped_column(String(20), default="member")
+    title: Mapped[str] = mapped_column(String(20), default="member", server_default="member")
     street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     phone_masked: Mapped[str | None] = mapped_column(String(20))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -64,7 +64,7 @@ class WorkerGrid(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
-    is_primary: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
 
 
 class Device(Base):
@@ -77,6 +77,6 @@ class Device(Base):
     device_id: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    label: Mapped[str] = mapped_column(String(60), default="")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    label: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -28,14 +28,14 @@ class Position(Base):
     device_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     server_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE)
+    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE, server_default=DISTRICT_CODE)
     grid_id: Mapped[int | None] = mapped_column(Integer)
     speed_mps: Mapped[float | None] = mapped_column(Float)
     bearing: Mapped[float | None] = mapped_column(Float)
     altitude: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     battery: Mapped[int | None] = mapped_column(SmallInteger)
-    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     geom = mapped_column(geometry("POINT"), nullable=False)
 
 
@@ -52,5 +52,5 @@ class LatestPosition(Base):
     grid_id: Mapped[int | None] = mapped_column(Integer)
     speed_mps: Mapped[float | None] = mapped_column(Float)
     battery: Mapped[int | None] = mapped_column(SmallInteger)
-    fixes_today: Mapped[int] = mapped_column(BigInteger, default=0)
+    fixes_today: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     geom = mapped_column(geometry("POINT"), nullable=False)

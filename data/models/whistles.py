@@ -28,13 +28,13 @@ class Whistle(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)
-    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE)
+    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE, server_default=DISTRICT_CODE)
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
     blown_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    level: Mapped[int] = mapped_column(SmallInteger, default=1)
+    level: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("whistles.id"))
     matter: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     meeting_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     meeting_place: Mapped[str] = mapped_column(String(200))
     blown_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -42,7 +42,7 @@ class Whistle(Base):
     status: Mapped[str] = mapped_column(String(12), index=True)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    feedback: Mapped[str] = mapped_column(Text, default="")
+    feedback: Mapped[str] = mapped_column(Text, default="", server_default="")
     geom = mapped_column(geometry("POINT"), nullable=False)
 
 
@@ -92,4 +92,4 @@ class WhistleEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(20))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -1,0 +1,1 @@
+"""Pure geometry for the Hongqiao model: CRS, density, partitioning, validation, tracks."""

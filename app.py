@@ -96,20 +96,38 @@ def db_status(settings: Settings) -> None:
 
 @cli.group()
 def demo() -> None:
-    """The synthetic Hongqiao world: run the whole demo."""
+    """The synthetic Hongqiao world: load, accounts, run the whole demo."""
 
 
 @demo.command("run")
 @click.option("--port", default=None, type=int, help="Port (default HQ_PORT, 8050).")
+@click.option("--no-feed", is_flag=True, help="Do not start the live patrol simulator.")
 @click.pass_obj
-def demo_run(settings: Settings, port: int | None) -> None:
-    """Start PostGIS, migrate, and serve the app (what `make demo` runs)."""
-    from data import local_server
+def demo_run(settings: Settings, port: int | None, no_feed: bool) -> None:
+    """PostGIS up, migrate, load the world if empty, start the live feed, serve."""
+    from etl.demo import ensure_world, start_feed
 
-    local_server.up(settings)
-    click.echo(f"serving on http://{settings.host}:{port or settings.port}  (wall: /wall)")
-    build_app(settings).run(host=settings.host, port=port or settings.port, debug=False,
-                            threaded=True)
+    ensure_world(settings)
+    port = port or settings.port
+    feed = None if no_feed else start_feed(settings, f"http://127.0.0.1:{port}")
+    click.echo(f"serving on http://{settings.host}:{port}  (wall: /wall)")
+    try:
+        build_app(settings).run(host=settings.host, port=port, debug=False, threaded=True)
+    finally:
+        if feed is not None:
+            feed.terminate()
+
+
+def _register() -> None:
+    from etl.simulate import simulate_command
+    from etl.world.cli import accounts_command, load_command
+
+    demo.add_command(load_command)
+    demo.add_command(accounts_command)
+    cli.add_command(simulate_command)
+
+
+_register()
 
 
 if __name__ == "__main__":

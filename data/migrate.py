@@ -43,6 +43,13 @@ def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+def head() -> str:
+    """The newest revision among the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def current(url: str) -> str | None:
     """The revision the database is at, or None when it has none."""
     from alembic.runtime.migration import MigrationContext

@@ -84,3 +84,31 @@ def _plain(name: str) -> str:
     if not name.replace("_", "").isalnum():
         raise ValueError(f"unexpected identifier {name!r}")
     return name
+
+
+DIGEST_SQL = text("""
+    select md5(string_agg(part, '|' order by ord)) from (
+      select 1 as ord, (select md5(string_agg(code || ST_AsEWKB(geom)::text, ',' order by code))
+                        from grids) as part
+      union all select 2, (select md5(string_agg(concat_ws(',', username, role, street_id,
+                           community_id, department_id), ';' order by id)) from users)
+      union all select 3, (select md5(string_agg(concat_ws(',', id_hash, grid_id, age_band, sex,
+                           ST_AsText(geom)), ';' order by id)) from residents)
+      union all select 4, (select md5(string_agg(concat_ws(',', code, category_code, source,
+                           status, reported_at, closed_at, ST_AsText(geom)), ';' order by id))
+                           from incidents)
+      union all select 5, (select md5(string_agg(concat_ws(',', incident_id, at, action,
+                           actor_id), ';' order by id)) from incident_events)
+      union all select 6, (select md5(string_agg(concat_ws(',', code, street_id, level, blown_at,
+                           deadline, closed_at), ';' order by id)) from whistles)
+      union all select 7, (select md5(string_agg(concat_ws(',', device_id, device_time,
+                           ST_AsText(geom)), ';' order by device_id, device_time)) from positions)
+      union all select 8, (select md5(string_agg(concat_ws(',', code, kind, ST_AsText(geom)),
+                           ';' order by id)) from cameras)
+    ) parts
+""")
+
+
+def world_digest(conn: Connection) -> str:
+    """One md5 over the world's content: the same seed must give the same digest."""
+    return conn.execute(DIGEST_SQL).scalar_one()

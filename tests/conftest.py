@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -103,3 +104,52 @@ def conn(engine):
     finally:
         transaction.rollback()
         connection.close()
+
+
+WORLD_SEED = 424242
+WORLD_SCALE = 0.05
+# A fixed "now" for the world's history: a Thursday afternoon in Beijing.
+WORLD_AS_OF = datetime(2026, 11, 26, 7, 30, tzinfo=timezone.utc)
+
+
+def load_small_world(url: str, settings: Settings, seed: int = WORLD_SEED,
+                     replace: bool = False) -> dict:
+    """Load the synthetic world at test scale into the database at ``url`` (committed)."""
+    from etl.world.load import load_world
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            return load_world(conn, seed, WORLD_SCALE, WORLD_AS_OF, settings.demo_password,
+                              replace=replace)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def world_db_url(server_settings):
+    """A database holding a small synthetic world, loaded once for the session."""
+    url = create_test_database(server_settings, "world")
+    counts = load_small_world(url, server_settings)
+    yield url, counts
+    drop_test_database(server_settings, url)
+
+
+@pytest.fixture(scope="session")
+def world_settings(server_settings, world_db_url) -> Settings:
+    return server_settings.with_overrides(database_url=world_db_url[0], database_from_env=True,
+                                          background_jobs=False)
+
+
+@pytest.fixture
+def world_conn(world_db_url):
+    """A rolled-back connection on the world database."""
+    engine = create_engine(world_db_url[0])
+    connection = engine.connect()
+    transaction = connection.begin()
+    try:
+        yield connection
+    finally:
+        transaction.rollback()
+        connection.close()
+        engine.dispose()

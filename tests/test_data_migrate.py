@@ -9,7 +9,7 @@ from tests.conftest import create_test_database, drop_test_database
 def test_upgrade_creates_every_model_table_then_downgrade_removes_them(server_settings):
     url = create_test_database(server_settings, "migrate")
     try:
-        assert migrate.current(url) == "0001"
+        assert migrate.current(url) == migrate.head()
         engine = create_engine(url)
         tables = set(inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables
@@ -18,7 +18,7 @@ def test_upgrade_creates_every_model_table_then_downgrade_removes_them(server_se
         assert migrate.current(url) is None
         assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
         migrate.upgrade(url)
-        assert migrate.current(url) == "0001"
+        assert migrate.current(url) == migrate.head()
         engine.dispose()
     finally:
         drop_test_database(server_settings, url)

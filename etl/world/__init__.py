@@ -1,0 +1,1 @@
+"""The synthetic Hongqiao world: `load_world` generates it by seed and writes it with COPY."""

@@ -1,0 +1,77 @@
+"""Load the whole synthetic world in one transaction, stage by stage, with progress."""
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import Connection
+
+from data.bulk import CopyWriter
+from data.world_store import clear_world, deferred_checks, finish_load, world_is_loaded
+from etl.world.stages import WorldState, stage_cameras, stage_geography, stage_people, stage_residents
+from etl.world.stages_events import stage_incidents, stage_whistles
+from etl.world.stages_live import prepare_partitions, stage_patrols
+
+
+class WorldExists(RuntimeError):
+    """A world is loaded already and --replace was not given."""
+
+
+def load_world(conn: Connection, seed: int, scale: float, as_of: datetime, demo_password: str,
+               replace: bool = False, report: Callable[[str, float], None] | None = None) -> dict:
+    """Generate and write the world inside the caller's transaction.
+
+    Parameters
+    ----------
+    conn : Connection
+        In a transaction: either everything is written or nothing.
+    seed, scale : the generator's seed and size (1 = full Hongqiao).
+    as_of : datetime
+        Timezone-aware end of the history ("today" for the live screens).
+    demo_password : str
+        The shared password of the demo accounts and the devices' token secret.
+    replace : bool
+        Clear an existing world first instead of refusing.
+    report : callable, optional
+        Called with (stage name, seconds) after each stage.
+
+    Returns
+    -------
+    dict
+        Counts of what was written.
+    """
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must be timezone-aware")
+    if world_is_loaded(conn) and not replace:
+        raise WorldExists("a world is already loaded; use --replace to load again")
+    # Truncating in the loading transaction also lets PostgreSQL (wal_level=minimal, as the
+    # local cluster runs) skip WAL for the COPYs that follow.
+    clear_world(conn)
+    st = WorldState(seed=seed, scale=scale, as_of=as_of)
+    report = report or (lambda name, seconds: None)
+    stages = (("geography", lambda: stage_geography(conn, st)),
+              ("residents", lambda: stage_residents(conn, st)),
+              ("people", lambda: stage_people(conn, st, demo_password)),
+              ("cameras", lambda: stage_cameras(conn, st)))
+    prepare_partitions(conn, st)
+    with deferred_checks(conn):
+        with CopyWriter(conn) as st.writer:
+            for name, run in stages:
+                _timed(name, run, report)
+            incidents = _timed("incidents", lambda: stage_incidents(conn, st), report)
+            _timed("whistles", lambda: stage_whistles(conn, st, incidents), report)
+            _timed("patrols", lambda: stage_patrols(st), report)
+            start = time.perf_counter()
+        report("copy (waiting)", time.perf_counter() - start)
+        start = time.perf_counter()
+    report("indexes and keys", time.perf_counter() - start)
+    _timed("finish", lambda: finish_load(conn), report)
+    return st.counts
+
+
+def _timed(name, run, report):
+    start = time.perf_counter()
+    result = run()
+    report(name, time.perf_counter() - start)
+    return result

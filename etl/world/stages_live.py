@@ -1,0 +1,35 @@
+"""The world's live stage: today's patrol fixes and each device's latest position."""
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from data.positions.partitions import ensure_partition, local_day
+from etl.world.frames import with_point
+from etl.world.patrols import patrols
+from etl.world.stages import WorldState
+
+
+def prepare_partitions(conn: Connection, st: WorldState) -> None:
+    """Today's and tomorrow's day partitions, before any COPY starts."""
+    today = local_day(st.as_of)
+    for offset in (0, 1):
+        ensure_partition(conn, today.fromordinal(today.toordinal() + offset))
+
+
+def stage_patrols(st: WorldState) -> None:
+    users = st.users
+    workers = users[users["role"] == "grid_worker"].assign(
+        grid_id=lambda u: u["grid_id"].astype(int), device_pk=lambda u: u["device_pk"].astype(int))
+    grid_index = {gid: i for i, gid in enumerate(st.geo.grids["id"])}
+    fixes = patrols(workers, st.grids_metric, grid_index, st.as_of, st.rng(7))
+    if fixes.empty:
+        st.counts["positions"] = 0
+        return
+    st.writer.copy("positions", with_point(fixes))
+    latest = fixes.groupby("device_id").tail(1)
+    counts = fixes.groupby("device_id").size()
+    st.writer.copy("latest_positions", with_point(latest.assign(
+        fixes_today=latest["device_id"].map(counts))[[
+            "device_id", "user_id", "device_time", "server_time", "grid_id", "speed_mps",
+            "battery", "fixes_today", "lon", "lat"]]))
+    st.counts.update(positions=len(fixes), devices_with_fixes=len(latest))

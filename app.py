@@ -120,11 +120,13 @@ def demo_run(settings: Settings, port: int | None, no_feed: bool) -> None:
 
 def _register() -> None:
     from etl.simulate import simulate_command
+    from workflow.tick import workflow_cli
     from etl.world.cli import accounts_command, load_command
 
     demo.add_command(load_command)
     demo.add_command(accounts_command)
     cli.add_command(simulate_command)
+    cli.add_command(workflow_cli)
 
 
 _register()

@@ -51,3 +51,51 @@ def device(conn, user_id: int, device_id: str = "dev-1") -> int:
 def partition_for(conn, day: str) -> str:
     return conn.execute(text("select hq_ensure_position_partition(cast(:d as date))"),
                         {"d": day}).scalar_one()
+
+
+def reference_data(conn) -> None:
+    """The shipped departments and categories (data/reference/*.csv), parents first."""
+    import csv
+    from pathlib import Path
+
+    from data.models import Category
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "reference"
+    with open(folder / "departments.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    ids: dict[str, int] = {}
+    for row in sorted(rows, key=lambda r: bool(r["parent_code"])):
+        ids[row["code"]] = conn.execute(insert(Department).values(
+            code=row["code"], name_zh=row["name_zh"], name_en=row["name_en"], kind=row["kind"],
+            parent_id=ids.get(row["parent_code"]), service_items=int(row["service_items"]),
+        ).returning(Department.id)).scalar_one()
+    with open(folder / "categories.csv", encoding="utf-8") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda r: int(r["level"]))
+    for row in rows:
+        conn.execute(insert(Category).values(
+            code=row["code"], parent_code=row["parent_code"] or None, level=int(row["level"]),
+            name_zh=row["name_zh"], name_en=row["name_en"],
+            deadline_hours=int(row["deadline_hours"]),
+            department_code=row["department_code"] or None))
+
+
+def password_user(conn, username: str, role: str, password: str, **scope) -> int:
+    """A user who can sign in (a fast hash: tests need not pay for scrypt)."""
+    from werkzeug.security import generate_password_hash
+
+    return conn.execute(insert(User).values(
+        username=username, display_name=scope.pop("display_name", username), role=role,
+        password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"), **scope,
+    ).returning(User.id)).scalar_one()
+
+
+def patrol_worker(conn, grid_id: int, username: str, device_id: str,
+                  token: str | None = None) -> dict[str, int | str]:
+    """A grid worker on a grid with a phone; returns user, device (row id) and the token."""
+    from data.devices import create_device
+    from data.models import WorkerGrid
+
+    uid = user(conn, username, "grid_worker")
+    conn.execute(insert(WorkerGrid).values(user_id=uid, grid_id=grid_id, is_primary=True))
+    pk, token = create_device(conn, uid, device_id, token)
+    return {"user": uid, "device": pk, "token": token}

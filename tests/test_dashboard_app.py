@@ -3,6 +3,7 @@ import pytest
 
 from app import build_app
 from dashboard import ids
+from tests.auth_helpers import ensure_user, login_client
 from tests.dash_helpers import call_router, ids_in, texts_in
 
 PAGES = {"/wall": ids.WALL_ROOT, "/analyst": ids.ANALYST_ROOT, "/leaders": ids.LEADERS_ROOT,
@@ -14,13 +15,28 @@ def empty_app(test_settings):
     return build_app(test_settings)
 
 
+PW = "test-password-1"
+
+
 @pytest.fixture
-def client(empty_app):
-    return empty_app.server.test_client()
+def client(empty_app, test_settings):
+    c = empty_app.server.test_client()
+    ensure_user(test_settings.database_url, "tester", "admin", PW)
+    login_client(c, "tester", PW)
+    return c
 
 
-def test_healthz_answers_ok_when_the_database_does(client):
-    response = client.get("/healthz")
+def test_pages_need_a_signed_in_person(empty_app):
+    anonymous = empty_app.server.test_client()
+    for path in PAGES:
+        response = anonymous.get(path)
+        assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+    refused = anonymous.post("/_dash-update-component", json={})
+    assert refused.status_code == 401
+
+
+def test_healthz_answers_ok_when_the_database_does(empty_app):
+    response = empty_app.server.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
@@ -68,7 +84,7 @@ def test_every_callback_id_exists_in_some_layout(empty_app, client):
     for callback in empty_app.callback_map.values():
         for dep in callback["inputs"] + callback.get("state", []):
             assert dep["id"] in known, dep
-    outputs = " ".join(empty_app.callback_map)
+    outputs = "..".join(empty_app.callback_map)
     for output_id in (part.split(".")[0].lstrip(".") for part in outputs.split("..")):
         if output_id:
             assert output_id in known, output_id

@@ -4,19 +4,23 @@ from pathlib import Path
 import pytest
 
 from app import build_app
-from tests.dash_helpers import free_port
+from tests.auth_helpers import ensure_user, login_browser
+from tests.dash_helpers import start_app
+
+PW = "test-password-1"
 
 SHOTS = Path(__file__).parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
 def browser_app(test_settings):
+    ensure_user(test_settings.database_url, "tester", "admin", PW)
     return build_app(test_settings)
 
 
 def test_wall_opens_in_chromium(dash_duo, browser_app):
-    dash_duo.start_server(browser_app, port=free_port())
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/wall")
+    start_app(dash_duo, browser_app)
+    login_browser(dash_duo, "tester", PW, "/wall")
     dash_duo.wait_for_element(".wall-canvas", timeout=15)
     dash_duo.wait_for_text_to_equal(".wall-name", "智慧红桥指挥中心", timeout=10)
     dash_duo.wait_for_contains_text(".wall-clock", ":", timeout=10)
@@ -27,8 +31,8 @@ def test_wall_opens_in_chromium(dash_duo, browser_app):
 
 
 def test_navigation_between_desk_pages(dash_duo, browser_app):
-    dash_duo.start_server(browser_app, port=free_port())
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/analyst")
+    start_app(dash_duo, browser_app)
+    login_browser(dash_duo, "tester", PW, "/analyst")
     dash_duo.wait_for_text_to_equal(".desk-main h1", "分析研判", timeout=15)
     dash_duo.find_element("a[href='/leaders']").click()
     dash_duo.wait_for_text_to_equal(".desk-main h1", "领导驾驶舱", timeout=10)

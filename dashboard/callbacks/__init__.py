@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.callbacks import router, wall
+from dashboard.callbacks import cases, router, wall
 from dashboard.context import AppContext
 
 
 def register_all(app: Dash, ctx: AppContext) -> None:
     router.register(app, ctx)
     wall.register(app, ctx)
+    cases.register(app, ctx)

@@ -7,9 +7,10 @@ from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang
 from dashboard.pages import desk
+from dashboard.cases_view import cases_page, login_hint
 from dashboard.views import safe_counts, wall_view
 
-DESK_PAGES = {"/analyst": desk.analyst, "/leaders": desk.leaders, "/cases": desk.cases}
+DESK_PAGES = {"/analyst": desk.analyst, "/leaders": desk.leaders}
 
 
 def register(app: Dash, ctx: AppContext) -> None:
@@ -19,7 +20,11 @@ def register(app: Dash, ctx: AppContext) -> None:
         lang = pick_lang(search, ctx.settings.language)
         path = (pathname or "/").rstrip("/") or "/"
         if path in ("/", "/wall"):
-            return wall_view(ctx, lang)
+            return wall_view(ctx, lang, search or "")
+        if path == "/cases":
+            return cases_page(ctx, lang)
+        if path == "/login":
+            return login_hint(lang)
         page = DESK_PAGES.get(path)
         if page is None:
             return desk.not_found(lang)

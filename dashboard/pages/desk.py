@@ -31,10 +31,5 @@ def leaders(lang: str, counts: dict | None):
                      summary_tiles(counts, lang), ids.LEADERS_ROOT)
 
 
-def cases(lang: str, counts: dict | None):
-    return desk_page("/cases", lang, "cases_title", "cases_intro",
-                     summary_tiles(counts, lang), ids.CASES_ROOT)
-
-
 def not_found(lang: str):
     return desk_page("/404", lang, "not_found", "not_found_hint", html.Div(), "notfound-root")

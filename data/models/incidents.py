@@ -82,6 +82,9 @@ class IncidentEvent(Base):
     __tablename__ = "incident_events"
     __table_args__ = (
         one_of("to_status", INCIDENT_STATUSES + ("escalated", "commented")),
+        # The ticker asks "was this already escalated?" for every overdue incident.
+        Index("ix_incident_events_escalations", "incident_id", "at",
+              postgresql_where="action = 'escalate'"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

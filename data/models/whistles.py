@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, CheckConstraint, DateTime, ForeignKey, Integer, SmallInteger, String, Text,
+    BigInteger, CheckConstraint, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,7 +32,8 @@ class Whistle(Base):
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
     blown_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     level: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("whistles.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("whistles.id"), index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     matter: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     meeting_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -51,7 +52,8 @@ class WhistleIncident(Base):
 
     whistle_id: Mapped[int] = mapped_column(
         ForeignKey("whistles.id", ondelete="CASCADE"), primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True,
+                                             index=True)
 
 
 class WhistleSummons(Base):
@@ -84,6 +86,8 @@ class WhistleEvent(Base):
     """Append-only log of a whistle's steps."""
 
     __tablename__ = "whistle_events"
+    __table_args__ = (Index("ix_whistle_events_overdue", "whistle_id",
+                            postgresql_where="action = 'overdue'"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     whistle_id: Mapped[int] = mapped_column(

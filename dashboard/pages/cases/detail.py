@@ -1,0 +1,158 @@
+"""The detail of one case or whistle: header, facts, small map, and the timeline."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from dash import dcc, html
+
+from dashboard.i18n import t
+from workflow.clock import BEIJING
+
+TONE = {"overdue": "overdue", "due_soon": "due_soon", "on_track": "progress", "done": "done",
+        "waiting": "closed"}
+MAP_CONFIG = {"displayModeBar": False, "scrollZoom": False}
+
+
+def when(moment: datetime | None, with_year: bool = False) -> str:
+    """A time in Beijing, short: 11-26 10:00 (or with the year)."""
+    if moment is None:
+        return "—"
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M" if with_year else "%m-%d %H:%M")
+
+
+def chip(text: str, tone: str) -> html.Span:
+    return html.Span(text, className=f"chip tone-{tone}")
+
+
+def status_chips(status: str, urgency: str, lang: str) -> list:
+    chips = [chip(t(f"st_{status}", lang), "status")]
+    if urgency in ("overdue", "due_soon"):
+        chips.append(chip(t(f"urg_{urgency}", lang), TONE[urgency]))
+    return chips
+
+
+def facts(rows: list[tuple[str, object]]) -> html.Dl:
+    items = []
+    for label, value in rows:
+        items += [html.Dt(label), html.Dd(value if value not in (None, "") else "—")]
+    return html.Dl(items, className="cases-facts")
+
+
+def small_map(figure) -> dcc.Graph:
+    return dcc.Graph(figure=figure, config=MAP_CONFIG, className="cases-map",
+                     style={"height": "240px"})
+
+
+def incident_detail(view: dict, lang: str, figure) -> list:
+    place = " / ".join(x for x in (view["street_name"], view["community_name"],
+                                   view["grid_name"]) if x)
+    handler = view["department_name"] or (t(f"cases_handler_{view['handled_by']}", lang)
+                                          if view["handled_by"] else None)
+    category = view["category_name"] if lang != "en" else view["category_name_en"]
+    reporter = " · ".join(x for x in (when(view["reported_at"], True), view["reporter_name"]) if x)
+    return [
+        html.Div(className="cases-head", children=[
+            html.H2([html.Span(category, className="cases-title"),
+                     html.Span(view["code"], className="cases-code")]),
+            html.Div(status_chips(view["status"], view["urgency"], lang), className="chips"),
+        ]),
+        html.Div(className="cases-body", children=[
+            facts([(t("cases_place", lang), place), (t("cases_address", lang), view["address"]),
+                   (t("cases_reported", lang), reporter),
+                   (t("cases_source", lang), t(f"src_{view['source']}", lang)),
+                   (t("cases_handler", lang), handler),
+                   (t("cases_deadline", lang), when(view["deadline"], True) if view["deadline"] else None),
+                   (t("cases_description", lang), view["description"])]),
+            small_map(figure),
+        ]),
+    ]
+
+
+def parties_table(view: dict, lang: str) -> html.Table:
+    head = html.Tr([html.Th(t(k, lang)) for k in ("cases_party", "cases_acknowledged",
+                                                  "cases_arrived", "cases_completed",
+                                                  "cases_rating")])
+    rows = []
+    for s in view["summons"]:
+        rating = "—" if s["rated_at"] is None else (
+            f"{s['rating_timeliness']} / {s['rating_quality']} / {s['rating_attitude']}")
+        name = s["department_name"] or f"{s['leader_name']}（{t('role_district_leader', lang)}）"
+        rows.append(html.Tr(className="late" if s["overdue"] else "", children=[
+            html.Td(name), html.Td(when(s["acknowledged_at"])), html.Td(when(s["arrived_at"])),
+            html.Td(when(s["completed_at"])), html.Td(rating)]))
+    return html.Table([html.Thead(head), html.Tbody(rows)], className="cases-parties")
+
+
+def whistle_detail(view: dict, lang: str, figure) -> list:
+    title = view["matter"]
+    level = [chip(t("cases_level2", lang), "overdue")] if view["level"] == 2 else []
+    incidents = "、".join(f"{i['code']} {i['category_name']}" for i in view["incidents"])
+    return [
+        html.Div(className="cases-head", children=[
+            html.H2([html.Span(title, className="cases-title"),
+                     html.Span(view["code"], className="cases-code")]),
+            html.Div(level + status_chips(view["status"], view["urgency"], lang), className="chips"),
+        ]),
+        html.Div(className="cases-body", children=[
+            facts([(t("cases_street", lang), view["street_name"]),
+                   (t("cases_blown_by", lang),
+                    f"{view['blown_by_name']} · {when(view['blown_at'], True)}"),
+                   (t("cases_meeting", lang),
+                    f"{when(view['meeting_at'], True)} · {view['meeting_place']}"),
+                   (t("cases_deadline", lang), when(view["deadline"], True)),
+                   (t("cases_incidents", lang), incidents)]),
+            small_map(figure),
+        ]),
+        html.H3(t("cases_parties", lang)),
+        parties_table(view, lang),
+    ]
+
+
+def timeline(events: list[dict], lang: str) -> list:
+    """The event log, newest first, each with who, when, what and the note."""
+    items = []
+    for e in reversed(events):
+        who = e.get("department_name") if e["action"] in ("report_in", "arrive", "complete") and \
+            e.get("department_name") else e.get("actor_name")
+        role = t(f"role_{e.get('actor_role') or 'system'}", lang)
+        items.append(html.Li(className=f"ev ev-{e['action']}", children=[
+            html.Span(when(e["at"]), className="ev-time"),
+            html.Span(t(f"ev_{e['action']}", lang), className="ev-action"),
+            html.Span(f"{who or t('role_system', lang)} · {role}", className="ev-who"),
+            html.Div(e["note"], className="ev-note") if e.get("note") else None,
+        ]))
+    return [html.H3(t("cases_timeline", lang)), html.Ol(items, className="ev-list")]
+
+
+def list_label(row: dict, kind: str, lang: str) -> html.Div:
+    """One row of the list: what, where, status and urgency at a glance."""
+    if kind == "w":
+        title, sub = row["matter"], f"{row['street_name']} · {row['parties'] or ''}"
+        meta = f"{row['parties_done']}/{row['party_count']} {t('cases_completed', lang)}"
+    else:
+        title = row["category_name"] if lang != "en" else row["category_name_en"]
+        sub = " · ".join(x for x in (row["street_name"], row["address"]) if x)
+        meta = when(row["reported_at"])
+    return html.Div(className=f"case-row tone-{TONE.get(row['urgency'], 'closed')}", children=[
+        html.Div([html.Span(title, className="case-title"),
+                  html.Span(row["code"], className="case-code")], className="case-line"),
+        html.Div(sub, className="case-sub"),
+        html.Div([chip(t(f"st_{row['status']}", lang), "status"),
+                  chip(t(f"urg_{row['urgency']}", lang), TONE.get(row["urgency"], "closed"))
+                  if row["urgency"] in ("overdue", "due_soon") else None,
+                  html.Span(meta, className="case-meta")], className="case-line"),
+    ])
+
+
+def queue_label(row: dict, kind: str, lang: str) -> html.Div:
+    """One row of the supervision queue: what is late, whose, and by how long."""
+    title = row["matter"] if kind == "w" else row["category_name"]
+    whose = row.get("late_parties") if kind == "w" else (row.get("department_name") or "")
+    late = f"{t('urg_overdue', lang)} {row['hours_overdue']:.0f} h"
+    return html.Div(className="case-row tone-overdue", children=[
+        html.Div([html.Span(title, className="case-title"),
+                  html.Span(row["code"], className="case-code")], className="case-line"),
+        html.Div(" · ".join(x for x in (row["street_name"], whose) if x), className="case-sub"),
+        html.Div([chip(t(f"st_{row['status']}", lang), "status"), chip(late, "overdue")],
+                 className="case-line"),
+    ])

@@ -1,0 +1,65 @@
+"""Reference look-ups the workflow needs: departments, categories, district leaders, places."""
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from data.models import Category, Community, Department, Grid, Street, User
+
+
+def department_by_code(conn: Connection, code: str) -> dict | None:
+    """A department row by its code, or None."""
+    row = conn.execute(select(Department.id, Department.code, Department.name_zh,
+                              Department.name_en, Department.kind)
+                       .where(Department.code == code)).mappings().first()
+    return dict(row) if row else None
+
+
+def departments(conn: Connection, kinds: tuple[str, ...] = ("functional",)) -> list[dict]:
+    """Departments of the given kinds, by code."""
+    stmt = (select(Department.id, Department.code, Department.name_zh, Department.name_en,
+                   Department.kind).where(Department.kind.in_(kinds)).order_by(Department.code))
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def category(conn: Connection, code: str) -> dict | None:
+    """A category with its deadline hours and default department code, or None."""
+    row = conn.execute(select(Category.code, Category.level, Category.name_zh,
+                              Category.name_en, Category.deadline_hours,
+                              Category.department_code)
+                       .where(Category.code == code)).mappings().first()
+    return dict(row) if row else None
+
+
+def categories(conn: Connection) -> list[dict]:
+    """Every category, subjects first then their categories, by code."""
+    stmt = select(Category.code, Category.parent_code, Category.level, Category.name_zh,
+                  Category.name_en, Category.deadline_hours,
+                  Category.department_code).order_by(Category.code)
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def district_leaders(conn: Connection) -> list[dict]:
+    """Active district leaders, by id (the first is the duty leader a second whistle calls)."""
+    stmt = (select(User.id, User.username, User.display_name)
+            .where(User.role == "district_leader", User.active.is_(True)).order_by(User.id))
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def streets(conn: Connection) -> list[dict]:
+    """The streets, by code."""
+    stmt = select(Street.id, Street.code, Street.name_zh, Street.name_en).order_by(Street.code)
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def place_names(conn: Connection, street_id: int | None, community_id: int | None = None,
+                grid_id: int | None = None) -> dict:
+    """The names of a street, community and grid (None where not given or not found)."""
+    out = {"street": None, "community": None, "grid": None}
+    if street_id is not None:
+        out["street"] = conn.execute(select(Street.name_zh).where(Street.id == street_id)).scalar()
+    if community_id is not None:
+        out["community"] = conn.execute(
+            select(Community.name_zh).where(Community.id == community_id)).scalar()
+    if grid_id is not None:
+        out["grid"] = conn.execute(select(Grid.name_zh).where(Grid.id == grid_id)).scalar()
+    return out

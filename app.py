@@ -119,6 +119,7 @@ def demo_run(settings: Settings, port: int | None, no_feed: bool) -> None:
 
 
 def _register() -> None:
+    from etl.importers.cli import export_command, import_command
     from etl.simulate import simulate_command
     from workflow.tick import workflow_cli
     from etl.world.cli import accounts_command, load_command
@@ -127,6 +128,8 @@ def _register() -> None:
     demo.add_command(accounts_command)
     cli.add_command(simulate_command)
     cli.add_command(workflow_cli)
+    cli.add_command(import_command)
+    cli.add_command(export_command)
 
 
 _register()

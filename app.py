@@ -33,10 +33,17 @@ def cli(ctx: click.Context) -> None:
 @cli.command()
 @click.option("--host", default=None, help="Address to listen on (default HQ_HOST).")
 @click.option("--port", default=None, type=int, help="Port (default HQ_PORT, 8050).")
+@click.option("--osmand-port", type=int, default=None,
+              help="Also serve the OsmAnd ingest alone on this port (Traccar's is 5055).")
 @click.pass_obj
-def serve(settings: Settings, host: str | None, port: int | None) -> None:
+def serve(settings: Settings, host: str | None, port: int | None,
+          osmand_port: int | None) -> None:
     """Serve the app (development server; use gunicorn app:server in production)."""
     app = build_app(settings)
+    if osmand_port:
+        from api.osmand_port import start_osmand_server
+
+        start_osmand_server(settings, osmand_port, host or settings.host)
     app.run(host=host or settings.host, port=port or settings.port, debug=False, threaded=True)
 
 

@@ -5,6 +5,10 @@ from flask import Flask
 
 from api.errors import register_error_handlers
 from api.health import health_blueprint
+from api.auth import protect_pages
+from api.workflow_api import register_workflow
+from api.ingest import ingest_blueprints
+from api.upkeep import start_partition_upkeep
 from data.db import Database
 from data.settings import Settings
 
@@ -23,5 +27,15 @@ def create_server(settings: Settings, db: Database) -> Flask:
     server.extensions["hq_settings"] = settings
     server.extensions["hq_db"] = db
     server.register_blueprint(health_blueprint(db))
+    for blueprint in ingest_blueprints(db, settings):
+        server.register_blueprint(blueprint)
+    server.extensions["hq_partition_upkeep"] = start_partition_upkeep(db, settings)
     register_error_handlers(server)
+    register_workflow(server, db, settings)
+    # Every page and every callback needs a signed-in person with a role the page is for.
+    protect_pages(server, settings)
+    if settings.background_jobs:
+        from workflow.ticker import start_ticker
+
+        server.extensions["hq_ticker"] = start_ticker(db)
     return server

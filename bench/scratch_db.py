@@ -1,0 +1,90 @@
+"""A throw-away migrated database for a benchmark run, and a small Hongqiao-like world in it."""
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import numpy as np
+import shapely
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+from data import migrate
+from data.devices import create_device, demo_token
+from data.models import Community, District, Grid, Street, User, WorkerGrid
+from data.settings import Settings
+
+OUTLINE = Path(__file__).resolve().parent.parent / "data" / "reference" / "hongqiao_outline.geojson"
+
+
+def _admin(settings: Settings):
+    url = make_url(settings.sqlalchemy_url).set(database="postgres")
+    return create_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+
+
+def create_database(settings: Settings, label: str) -> str:
+    """A new database with PostGIS and the schema; returns its SQLAlchemy URL."""
+    name = f"hq_{label}_{uuid.uuid4().hex[:8]}"
+    admin = _admin(settings)
+    with admin.connect() as conn:
+        conn.execute(text(f'create database "{name}"'))
+    admin.dispose()
+    url = make_url(settings.sqlalchemy_url).set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("create extension if not exists postgis"))
+    engine.dispose()
+    migrate.upgrade(url)
+    return url
+
+
+def drop_database(settings: Settings, url: str) -> None:
+    """Drop a database made by :func:`create_database`."""
+    admin = _admin(settings)
+    with admin.connect() as conn:
+        conn.execute(text(f'drop database if exists "{make_url(url).database}" with (force)'))
+    admin.dispose()
+
+
+def _ewkt(geom) -> str:
+    multi = shapely.multipolygons([geom]) if geom.geom_type == "Polygon" else geom
+    return f"SRID=4326;{shapely.to_wkt(multi, rounding_precision=7)}"
+
+
+def seed_world(engine, n_devices: int, secret: str, cells: int = 10) -> list[tuple]:
+    """The real district outline, a ``cells`` x ``cells`` fishnet of grids, and workers.
+
+    Returns
+    -------
+    list of (device_id, token, lon, lat)
+        Each device with its token and a start point inside its grid.
+    """
+    outline = shapely.geometry.shape(json.loads(OUTLINE.read_text())["features"][0]["geometry"])
+    x0, y0, x1, y1 = outline.bounds
+    xs, ys = np.linspace(x0, x1, cells + 1), np.linspace(y0, y1, cells + 1)
+    boxes = [shapely.box(xs[i], ys[j], xs[i + 1], ys[j + 1]) for i in range(cells) for j in range(cells)]
+    pieces = [b.intersection(outline) for b in boxes]
+    pieces = [p for p in pieces if p.area > 0.02 * boxes[0].area]
+    devices = []
+    with engine.begin() as conn:
+        ewkt = _ewkt(outline)
+        district = conn.execute(insert(District).values(code="120106", name_zh="红桥区",
+            name_en="Hongqiao", area_km2=21.3, geom=ewkt).returning(District.id)).scalar_one()
+        street = conn.execute(insert(Street).values(code="120106001", district_id=district,
+            name_zh="丁字沽街道", name_en="Dingzigu", area_km2=21.3, geom=ewkt).returning(Street.id)).scalar_one()
+        community = conn.execute(insert(Community).values(code="120106001001", street_id=street,
+            name_zh="十段社区", name_en="Shiduan", area_km2=21.3, geom=ewkt).returning(Community.id)).scalar_one()
+        grid_ids = conn.execute(insert(Grid).returning(Grid.id), [dict(
+            code=f"120106001001{k + 1:03d}", community_id=community, street_id=street,
+            name_zh=f"第{k + 1}网格", area_km2=0.2, population=100, geom=_ewkt(p))
+            for k, p in enumerate(pieces)]).scalars().all()
+        for k in range(n_devices):
+            user = conn.execute(insert(User).values(username=f"bench{k:04d}", password_hash="x",
+                display_name=f"网格员{k}", role="grid_worker").returning(User.id)).scalar_one()
+            conn.execute(insert(WorkerGrid).values(user_id=user, grid_id=grid_ids[k % len(pieces)]))
+            device_id = f"bench-{k:04d}"
+            _, token = create_device(conn, user, device_id, demo_token(device_id, secret))
+            point = pieces[k % len(pieces)].representative_point()
+            devices.append((device_id, token, point.x, point.y))
+    return devices

@@ -1,0 +1,144 @@
+"""The live patrol feed: every grid worker's phone sending OsmAnd fixes to the server over HTTP."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from dataclasses import dataclass
+
+import click
+import numpy as np
+
+from data.db import Database
+from data.devices import demo_token
+from data.queries.patrol import incident_categories, patrol_roster
+from data.settings import Settings
+from etl.sim_client import Sender, incident_payload
+from etl.sim_fleet import Fleet, make_phone
+from geo.crs import to_metric
+
+log = logging.getLogger(__name__)
+DEFAULT_SEED = 20191115
+FALLBACK_CATEGORIES = [("0101", "道路设施"), ("0102", "环境卫生")]
+
+
+@dataclass(frozen=True)
+class SimOptions:
+    """How the simulator runs (the CLI's options)."""
+
+    url: str
+    workers: int | None = None
+    interval_s: float = 10.0
+    speedup: float = 1.0
+    seed: int = DEFAULT_SEED
+    duration_s: float = 0.0
+    incident_rate: float = 0.6
+    threads: int = 32
+    osmand_path: str = "/osmand"
+    report_every: int = 6
+
+
+def build_fleet(db: Database, options: SimOptions) -> tuple[Fleet, list]:
+    """Load workers, devices and grids from the database and make a phone for each."""
+    with db.connect() as conn:
+        roster = patrol_roster(conn, options.workers)
+        categories = incident_categories(conn) or FALLBACK_CATEGORIES
+    if not roster:
+        raise click.ClickException("no active grid workers with devices: load the world first")
+    grids = to_metric(np.array([p.grid for p in roster], dtype=object))
+    phones = [make_phone(p, g, options.seed) for p, g in zip(roster, grids)]
+    return Fleet(phones, options.speedup), categories
+
+
+def _report(fleet: Fleet, sender: Sender, categories: list, options: SimOptions,
+            secret: str) -> None:
+    reports = []
+    for phone in fleet.incidents(options.interval_s, options.incident_rate):
+        lon, lat = fleet.position(phone)
+        category = categories[int(phone.rng.integers(len(categories)))]
+        reports.append((incident_payload(phone, lon, lat, category, phone.rng),
+                        demo_token(phone.device_id, secret)))
+    sender.report_incidents(reports)
+
+
+def run_simulation(settings: Settings, options: SimOptions, stop: threading.Event | None = None,
+                   db: Database | None = None) -> dict:
+    """Run the feed until ``stop`` is set or ``duration_s`` (if > 0) has passed.
+
+    Returns
+    -------
+    dict
+        Counters: ticks, phones, fixes_ok, fixes_rejected_<status>, fixes_failed,
+        incidents_ok, incidents_failed, ticks_late (ticks that took longer than the interval).
+    """
+    stop = stop or threading.Event()
+    db = db or Database(settings)
+    fleet, categories = build_fleet(db, options)
+    sender = Sender(options.url, options.threads, options.osmand_path)
+    log.info("simulating %d phones -> %s every %.1fs (speedup %.1f)", len(fleet.phones),
+             sender.osmand_url, options.interval_s, options.speedup)
+    started = time.monotonic()
+    ticks = 0
+    try:
+        while not stop.is_set():
+            tick_start = time.monotonic()
+            due = fleet.tick(time.time(), options.interval_s)
+            _report(fleet, sender, categories, options, settings.demo_password)
+            sender.send_fixes(due)
+            ticks += 1
+            if time.monotonic() - tick_start > options.interval_s:
+                sender.count("ticks_late")
+            if ticks % options.report_every == 0:
+                log.info("tick %d: %s", ticks, dict(sender.counts))
+            if options.duration_s and time.monotonic() - started >= options.duration_s:
+                break
+            stop.wait(max(0.0, options.interval_s - (time.monotonic() - tick_start)))
+    finally:
+        sender.close()
+    return {"ticks": ticks, "phones": len(fleet.phones), **sender.counts}
+
+
+def start_simulation_thread(settings: Settings, options: SimOptions,
+                            db: Database | None = None) -> tuple[threading.Thread, threading.Event]:
+    """Run the feed in a daemon thread (for `make demo`, next to the server); set the event
+    to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=run_simulation, args=(settings, options, stop, db),
+                              name="hq-simulate", daemon=True)
+    thread.start()
+    return thread, stop
+
+
+@click.command("simulate")
+@click.option("--url", default=None, help="Server base URL (default http://HQ_HOST:HQ_PORT).")
+@click.option("--workers", type=int, default=None, help="Simulate at most N workers.")
+@click.option("--interval", type=float, default=10.0, show_default=True,
+              help="Seconds between a phone's fixes.")
+@click.option("--speedup", type=float, default=1.0, show_default=True,
+              help="Sim seconds per real second (walking pace is capped to stay plausible).")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@click.option("--duration", type=float, default=0.0, help="Stop after this many seconds.")
+@click.option("--incident-rate", type=float, default=0.6, show_default=True,
+              help="Incidents reported per worker per day.")
+@click.option("--threads", type=int, default=32, show_default=True)
+@click.option("--osmand-path", default="/osmand", show_default=True,
+              help="'/' when --url is the separate OsmAnd port.")
+@click.pass_obj
+def simulate_command(settings: Settings, url, workers, interval, speedup, seed, duration,
+                     incident_rate, threads, osmand_path) -> None:
+    """Live patrol feed: grid workers' phones send OsmAnd fixes and report incidents."""
+    if interval <= 0 or speedup <= 0:
+        raise click.BadParameter("--interval and --speedup must be positive")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    options = SimOptions(url or f"http://{settings.host}:{settings.port}", workers, interval,
+                         speedup, seed, duration, incident_rate, threads, osmand_path)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        counts = run_simulation(settings, options, stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo(f"stopped: {counts}")

@@ -1,0 +1,97 @@
+"""Group commit: many requests' fixes in one statement, with each job's own outcome."""
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from api.group_writer import GroupWriter, Job
+from api.ingestor import FixRejected, Ingestor
+from api.osmand import Reading
+from data.db import Database
+from data.positions import Fix
+from tests import factories as f
+from tests.conftest import create_test_database, drop_test_database
+
+M = 1 / 111_195.0
+
+
+@pytest.fixture(scope="module")
+def world(server_settings):
+    url = create_test_database(server_settings, "group")
+    settings = server_settings.with_overrides(database_url=url, database_from_env=True,
+                                              background_jobs=False)
+    db = Database(settings)
+    with db.begin() as conn:
+        grid = f.hierarchy(conn)["grid"]
+        phones = [f.patrol_worker(conn, grid, f"worker{k}", f"phone-{k}") for k in range(40)]
+    yield settings, db, phones
+    db.dispose()
+    drop_test_database(server_settings, url)
+
+
+def job(phone, when, north_m=0.0, index=0):
+    fix = Fix(phone["device"], phone["user"], when, 117.105, 39.155 + north_m * M, accuracy_m=5.0)
+    return Job(phone["device"], [fix], [5.0], [index])
+
+
+def count(db, device_pk):
+    with db.connect() as conn:
+        return conn.execute(text("select count(*) from positions where device_id = :d"),
+                            {"d": device_pk}).scalar_one()
+
+
+def test_one_bad_job_does_not_sink_the_group(world):
+    settings, db, phones = world
+    writer = GroupWriter(db, settings, FixRejected)
+    t = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=5)
+    writer.commit([job(phones[0], t), job(phones[1], t)])
+    a = job(phones[0], t + timedelta(seconds=10), north_m=10)
+    b = job(phones[1], t + timedelta(seconds=10), north_m=1000)    # 1 km in 10 s
+    again = job(phones[0], t + timedelta(seconds=10), north_m=10)   # a retry of a
+    c = job(phones[0], t + timedelta(seconds=20), north_m=20)       # after a: same device
+    writer.commit([a, b, again, c])
+    assert (a.result, again.result, c.result) == ((1, 0), (0, 1), (1, 0))
+    assert isinstance(b.error, FixRejected) and b.error.errors[0]["error"] == "impossible_speed"
+    assert count(db, phones[0]["device"]) == 3 and count(db, phones[1]["device"]) == 1
+
+
+def test_a_job_that_breaks_the_statement_fails_alone(world):
+    settings, db, phones = world
+    writer = GroupWriter(db, settings, FixRejected)
+    t = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=4)
+    ghost = job({"device": 999_999, "user": phones[2]["user"]}, t)     # no such device
+    good = job(phones[2], t)
+    writer.commit([ghost, good])
+    assert isinstance(ghost.error, IntegrityError) and good.result == (1, 0)
+
+
+def test_concurrent_requests_are_written_together(world):
+    settings, db, phones = world
+    ingestor = Ingestor(db, settings)
+    t = time.time() - 120
+    start = threading.Barrier(len(phones))
+    results, errors = [], []
+
+    def send(phone):
+        reading = Reading(time=datetime.fromtimestamp(t, timezone.utc), lat=39.157, lon=117.107)
+        start.wait()
+        try:
+            results.append(ingestor.ingest(ingestor.device_by_key(f"phone-{phones.index(phone)}"),
+                                           [reading]).stored)
+        except Exception as err:  # noqa: BLE001 - collected for the assertion
+            errors.append(err)
+
+    threads = [threading.Thread(target=send, args=(p,)) for p in phones]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == [] and results == [1] * len(phones)
+    assert ingestor.writer.largest_group > 1
+    with db.connect() as conn:
+        n = conn.execute(text("select count(*) from positions where device_time = :t"),
+                         {"t": datetime.fromtimestamp(t, timezone.utc)}).scalar_one()
+    assert n == len(phones)

@@ -11,7 +11,66 @@ WALL_CLOCK_TICK = "wall-clock-tick"
 WALL_STATS = "wall-stats"
 WALL_BANNER = "wall-banner"
 WALL_DATA_TICK = "wall-data-tick"
+# The wall's channels: each interval opens a gate that a still-running callback keeps shut.
+WALL_TICK = {c: f"wall-tick-{c}" for c in ("pos", "map", "panels", "head", "tour")}
+WALL_GO = {c: f"wall-go-{c}" for c in ("pos", "map", "panels", "head")}
+WALL_BUSY = {c: f"wall-busy-{c}" for c in ("pos", "map", "panels", "head")}
+WALL_READY = "wall-map-ready"
+WALL_LAST_OK = "wall-last-ok"
+WALL_BANNER_TEXT = "wall-banner-text"
+WALL_UPDATED = "wall-updated"
+WALL_FOCUS = "wall-focus"
+WALL_TOUR_CAPTION = "wall-tour-caption"
+WALL_LEGEND = "wall-legend"
+WALL_WHISTLES = "wall-whistles"
+WALL_TICKER = "wall-ticker"
+WALL_CATEGORY = "wall-category"
+WALL_CLOSURE = "wall-closure"
+WALL_SOURCES = "wall-sources"
+WALL_SCOPE = {p: f"wall-scope-{p}" for p in ("whistles", "category", "sources", "ticker")}
 
 ANALYST_ROOT = "analyst-root"
 LEADERS_ROOT = "leaders-root"
 CASES_ROOT = "cases-root"
+
+# The case workbench (/cases).
+CASES_USER = "cases-user"
+CASES_KIND = "cases-kind"
+CASES_STATUS = "cases-status"
+CASES_WHISTLE_STATUS = "cases-whistle-status"
+CASES_OVERDUE = "cases-overdue"
+CASES_DEPARTMENT = "cases-department"
+CASES_STREET = "cases-street"
+CASES_LIST = "cases-list"
+CASES_LIST_BOX = "cases-list-box"
+CASES_COUNT = "cases-count"
+CASES_DETAIL = "cases-detail"
+CASES_TIMELINE = "cases-timeline"
+CASES_MESSAGE = "cases-message"
+CASES_REFRESH = "cases-refresh"
+CASES_PENDING = "cases-pending"
+CASES_NOTE = "cases-note"
+CASES_CONFIRM = "cases-confirm"
+CASES_CANCEL = "cases-cancel"
+CASES_ACTIONS = "cases-actions"
+CASES_FORM_DISPATCH = "cases-form-dispatch"
+CASES_DISPATCH_HANDLER = "cases-dispatch-handler"
+CASES_DISPATCH_DEPT = "cases-dispatch-dept"
+CASES_FORM_WHISTLE = "cases-form-whistle"
+CASES_WHISTLE_DEPTS = "cases-whistle-depts"
+CASES_WHISTLE_MATTER = "cases-whistle-matter"
+CASES_WHISTLE_MEETING = "cases-whistle-meeting"
+CASES_WHISTLE_PLACE = "cases-whistle-place"
+CASES_WHISTLE_DAYS = "cases-whistle-days"
+CASES_FORM_RATE = "cases-form-rate"
+CASES_RATE_DEPT = "cases-rate-dept"
+CASES_RATE_TIMELINESS = "cases-rate-timeliness"
+CASES_RATE_QUALITY = "cases-rate-quality"
+CASES_RATE_ATTITUDE = "cases-rate-attitude"
+# One button per action, always in the layout and shown only when the user may take it.
+CASES_ACTION_NAMES = (
+    "accept", "dispatch", "start", "resolve", "verify", "close", "reject", "reopen", "whistle",
+    "comment", "acknowledge", "arrive", "complete", "verify_whistle", "rate", "second",
+    "comment_whistle",
+)
+CASES_ACT = {name: f"cases-act-{name.replace('_', '-')}" for name in CASES_ACTION_NAMES}

@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.components import stat_tile
+from dashboard import wall_assembly as wa
 from dashboard.context import AppContext
-from dashboard.figures.basemap import offline_style
-from dashboard.figures.district_map import district_map, empty_map
+from dashboard.figures import wall_charts as charts
 from dashboard.i18n import t
 from dashboard.pages import wall
-from dashboard.theme import WALL_BG, wan
+from dashboard.wall_data import local, wall_now, wall_options
+from dashboard.wall_panels import banner
 from data.queries.world import world_counts
-
-WALL_MAP_SIZE = (1180, 900)
-WALL_STAT_KEYS = ("streets", "communities", "grids", "residents", "workers", "cameras",
-                  "incidents_year", "whistles")
 
 
 def safe_counts(ctx: AppContext) -> dict | None:
@@ -26,16 +22,28 @@ def safe_counts(ctx: AppContext) -> dict | None:
         return None
 
 
-def wall_view(ctx: AppContext, lang: str):
-    """The wall page with its map and headline counts."""
-    counts = safe_counts(ctx)
-    if not counts or not counts["grids"]:
-        figure = empty_map(t("no_data", lang))
-        stats = []
-    else:
-        style = offline_style(WALL_BG, ctx.settings.basemap, ctx.settings.tianditu_key,
-                              ctx.settings.xyz_url)
-        figure = district_map(ctx.boundaries.get("grid"), ctx.boundaries.get("street"),
-                              size=WALL_MAP_SIZE, basemap=style)
-        stats = [stat_tile(t(k, lang), wan(counts[k])) for k in WALL_STAT_KEYS]
-    return wall.layout(lang, figure, stats)
+def empty_charts(lang: str, target: float) -> dict:
+    """The charts' frames; their data arrive with the first panel update."""
+    label = f"{t('wall_target', lang)} {target * 100:g}%"
+    return {"category": charts.category_trend([], [], legend_columns=2 if lang == "en" else 3),
+            "closure": charts.street_closure([], [], target, None, label),
+            "sources": charts.sources_donut([], [], ("", ""))}
+
+
+def wall_view(ctx: AppContext, lang: str, search: str = ""):
+    """The wall page: the map with its polygons now, everything else from its own interval.
+
+    ``search`` is the query string: ``tour=1``, ``cameras=1``, ``at=<ISO time>`` (replay).
+    """
+    options = wall_options(search, lang)
+    now = wall_now(options)
+    try:
+        figure = wa.first_map(ctx, options, now)
+        ready, reachable = wa.has_polygons(figure), True
+    except SQLAlchemyError:
+        figure, ready, reachable = wa.placeholder_map(), False, False
+    replay = local(options.at, ctx).strftime("%Y-%m-%d %H:%M") if options.at else None
+    hint = None if ready or not reachable else t("no_data", options.lang)
+    return wall.layout(options.lang, figure, empty_charts(options.lang, ctx.settings.closure_target),
+                       ready, banner(reachable, None, options.lang), options.tour,
+                       options.cameras, replay, hint)

@@ -45,7 +45,10 @@ def _escape(values: pd.Series) -> list[str]:
     # COPY text format: backslash, tab, newline and carriage return must be escaped. Most
     # columns contain none of them, and one scan of the joined text proves it cheaply.
     missing = values.isna().to_numpy()
-    strings = values.astype(object).where(~missing, "").astype(str).tolist()
+    if missing.any():
+        strings = values.astype(object).where(~missing, "").astype(str).tolist()
+    else:
+        strings = values.astype(str).tolist()
     joined = "\x00".join(strings)
     if any(ch in joined for ch in SPECIAL):
         strings = [_escape_one(v) for v in strings]

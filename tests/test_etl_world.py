@@ -150,3 +150,14 @@ def test_the_same_seed_gives_the_same_world(server_settings, world_db_url):
         first_engine.dispose()
     finally:
         drop_test_database(server_settings, url)
+
+
+def test_indexes_rebuilt_after_the_load_are_valid(world_conn):
+    invalid = world_conn.execute(text("""
+        select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid
+        where not i.indisvalid""")).scalars().all()
+    assert invalid == []
+    day_index = scalar(world_conn, """
+        select count(*) from pg_indexes where tablename like 'positions_2%'
+        and indexdef ilike '%brin%'""")
+    assert day_index >= 1

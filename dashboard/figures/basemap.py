@@ -12,7 +12,7 @@ WORLD_PX = 512.0
 
 
 def offline_style(background: str = WALL_BG, basemap: str = "none", tianditu_key: str = "",
-                  xyz_url: str = "") -> dict:
+                  xyz_url: str = "", anchors: tuple[str, ...] = ()) -> dict:
     """A MapLibre style that needs no network: a plain background, tiles only if configured.
 
     Parameters
@@ -22,13 +22,19 @@ def offline_style(background: str = WALL_BG, basemap: str = "none", tianditu_key
     basemap : {"none", "tianditu", "xyz"}
     tianditu_key, xyz_url : str
         The Tianditu key, or a local XYZ tile URL template.
+    anchors : tuple of str
+        Names of empty marker layers, bottom to top, for traces to sit ``below``: plotly
+        inserts the layers of a trace that gains data late wherever it likes otherwise.
 
     Returns
     -------
     dict
         A style object for ``layout.map.style``.
     """
-    sources: dict = {}
+    # Never an empty "sources": plotly drops empty objects when it re-applies the style on an
+    # update, and MapLibre then rejects the style ("missing required property sources").
+    sources: dict = {"hq-none": {"type": "geojson",
+                                 "data": {"type": "FeatureCollection", "features": []}}}
     layers: list = [{"id": "ground", "type": "background", "paint": {"background-color": background}}]
     tile_sets: list[tuple[str, list[str]]] = []
     if basemap == "tianditu" and tianditu_key:
@@ -41,6 +47,7 @@ def offline_style(background: str = WALL_BG, basemap: str = "none", tianditu_key
         sources[name] = {"type": "raster", "tiles": urls, "tileSize": 256}
         layers.append({"id": name, "type": "raster", "source": name,
                        "paint": {"raster-opacity": 0.55}})
+    layers += [{"id": f"hq-{name}", "type": "circle", "source": "hq-none"} for name in anchors]
     return {"version": 8, "sources": sources, "layers": layers}
 
 
@@ -73,6 +80,8 @@ def label_annotations(labels: list[tuple[float, float, str]], center: dict, zoom
         x, y = _mercator_px(lon, lat, zoom)
         px, py = 0.5 + (x - cx) / width_px, 0.5 - (y - cy) / height_px
         if 0 <= px <= 1 and 0 <= py <= 1:
+            # Centred on the point: plotly's "auto" anchor would push labels in the outer
+            # thirds of the map off their places.
             notes.append(dict(x=px, y=py, xref="paper", yref="paper", text=text,
-                              showarrow=False, font=font))
+                              xanchor="center", yanchor="middle", showarrow=False, font=font))
     return notes

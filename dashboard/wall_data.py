@@ -1,0 +1,166 @@
+"""What the wall shows, fetched through data/ and shaped for the figure and panel builders."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from dashboard.context import AppContext
+from dashboard.figures.wall_map import MapBase
+from dashboard.i18n import pick_lang, t
+from data.positions.queries import track_arrays
+from data.queries import wall as q
+from data.queries import wall_map as qm
+from data.queries import wall_whistles as qw
+from workflow.clock import utcnow
+from workflow.deadlines import WHISTLE_OPEN, urgency
+
+TRACK_MINUTES = 15
+# 12 m is two pixels at the district zoom: finer detail would only cost bytes.
+TRACK_TOLERANCE_M = 12.0
+HEAT_DAYS, HEAT_CELL_M = 7, 200.0
+TICKER_ROWS = 6
+CLOSED_WHISTLES = 6
+URGENCY_TONE = {"overdue": "overdue", "due_soon": "due-soon", "done": "done"}
+
+
+@dataclass(frozen=True)
+class WallOptions:
+    """What the wall's query string asks for: language, tour, cameras, a frozen moment."""
+
+    lang: str = "zh"
+    tour: bool = False
+    cameras: bool = False
+    at: datetime | None = None
+
+
+def wall_options(search: str | None, default_lang: str = "zh") -> WallOptions:
+    """Read ``?lang=en&tour=1&cameras=1&at=2026-11-26T15:30+08:00`` (all optional)."""
+    query = parse_qs((search or "").lstrip("?"))
+
+    def flag(name):
+        return query.get(name, ["0"])[0].lower() in ("1", "true", "yes", "on")
+
+    at = None
+    if query.get("at"):
+        try:
+            at = datetime.fromisoformat(query["at"][0].replace(" ", "+"))
+        except ValueError:
+            at = None
+        if at is not None and at.tzinfo is None:
+            at = None
+    return WallOptions(pick_lang(search, default_lang), flag("tour"), flag("cameras"), at)
+
+
+def wall_now(options: WallOptions) -> datetime:
+    """The moment the wall describes: the frozen one when asked (replay, tests), else now."""
+    return options.at or utcnow()
+
+
+def local(moment: datetime, ctx: AppContext) -> datetime:
+    return moment.astimezone(ZoneInfo(ctx.settings.timezone))
+
+
+def map_base(ctx: AppContext, lang: str) -> MapBase:
+    """The polygons (cached) and the labelled places with their boxes."""
+    with ctx.db.connect() as conn:
+        places = qm.place_labels(conn)
+    labels = [{"level": r.level, "code": r.code, "street_code": r.street_code,
+               "name": r.name_en if lang == "en" and r.level == "street" else r.name_zh,
+               "lon": r.lon, "lat": r.lat, "bbox": (r.minx, r.miny, r.maxx, r.maxy)}
+              for r in places.itertuples()]
+    return MapBase(ctx.boundaries.get("grid"), ctx.boundaries.get("community"),
+                   ctx.boundaries.get("street"), labels)
+
+
+def grid_codes(ctx: AppContext) -> list[str]:
+    return [f["id"] for f in ctx.boundaries.get("grid")["features"]]
+
+
+def metric_values(ctx: AppContext, metric: str, now: datetime) -> list[float]:
+    """The metric's value for every grid, in the order of the cached grid features."""
+    with ctx.db.connect() as conn:
+        df = qm.grid_values(conn, metric, now, ctx.settings.timezone)
+    by_code = dict(zip(df["code"], df["value"]))
+    return [int(by_code.get(code, 0)) for code in grid_codes(ctx)]
+
+
+def worker_dots(ctx: AppContext, now: datetime) -> tuple[tuple, tuple]:
+    """((lons, lats) online, (lons, lats) offline but on duty today)."""
+    with ctx.db.connect() as conn:
+        df = qm.worker_positions(conn, now, ctx.settings.timezone)
+    layers = {True: ([], []), False: ([], [])}
+    for lon, lat, online in zip(df["lon"], df["lat"], df["online"]):
+        layers[bool(online)][0].append(lon)
+        layers[bool(online)][1].append(lat)
+    return layers[True], layers[False]
+
+
+def cameras(ctx: AppContext) -> tuple[list, list]:
+    with ctx.db.connect() as conn:
+        df = qm.camera_points(conn)
+    return df["lon"].tolist(), df["lat"].tolist()
+
+
+def open_whistles(ctx: AppContext, now: datetime, lang: str, street: str | None = None):
+    """Open whistles with their parties' report-in state and their urgency."""
+    with ctx.db.connect() as conn:
+        ws = qw.open_whistles(conn, now, WHISTLE_OPEN, street)
+        parties = qw.whistle_parties(conn, ws["id"].tolist()) if len(ws) else None
+    out = []
+    for w in ws.itertuples():
+        mine = parties[parties["whistle_id"] == w.id] if parties is not None else []
+        out.append({
+            "street": w.street_en if lang == "en" else w.street_zh, "matter": w.matter,
+            "level": int(w.level), "deadline": w.deadline, "lon": w.lon, "lat": w.lat,
+            "urgency": urgency(w.status, w.blown_at, w.deadline, now, WHISTLE_OPEN),
+            "parties": [_party(p, lang) for p in getattr(mine, "itertuples", list)()]})
+    return out
+
+
+def _party(p, lang: str) -> dict:
+    state = ("arrived" if pd.notna(p.arrived_at) else
+             "acknowledged" if pd.notna(p.acknowledged_at) else "waiting")
+    name = p.name_en if lang == "en" else p.name_zh
+    if p.leader:
+        name = f"{t('wall_leader', lang)}{name}"
+    elif lang != "en" and name.startswith("区") and len(name) > 4:
+        name = name[1:]   # "区城市管理委员会" reads as "城市管理委员会" on a chip
+    return {"name": name, "state": state}
+
+
+def closed_whistles(ctx: AppContext, now: datetime, lang: str, street: str | None = None):
+    with ctx.db.connect() as conn:
+        df = qw.closed_whistles(conn, now, CLOSED_WHISTLES, street)
+    return [{"street": r.street_en if lang == "en" else r.street_zh, "matter": r.matter,
+             "closed_at": local(r.closed_at, ctx),
+             "days": max(1, (r.closed_at - r.blown_at).days)} for r in df.itertuples()]
+
+
+def whistle_year(ctx: AppContext, now: datetime, street: str | None = None) -> dict:
+    with ctx.db.connect() as conn:
+        return qw.whistle_year(conn, now, ctx.settings.timezone, street)
+
+
+def slow_layers(ctx: AppContext, metric: str, now: datetime, tracks: bool = True) -> dict:
+    """Everything on the map that changes by the half-minute: values, heat, whistles, and
+    (when asked) the tracks."""
+    with ctx.db.connect() as conn:
+        heat = qm.incident_heat(conn, now, HEAT_DAYS, HEAT_CELL_M)
+        lines = qm.track_lines(conn, now, TRACK_MINUTES, TRACK_TOLERANCE_M) if tracks else None
+        ws = qw.open_whistles(conn, now, WHISTLE_OPEN)
+    urg = [urgency(w.status, w.blown_at, w.deadline, now, WHISTLE_OPEN) for w in ws.itertuples()]
+    return {"values": metric_values(ctx, metric, now),
+            "heat": (heat["lon"].tolist(), heat["lat"].tolist(), heat["n"].astype(int).tolist()),
+            "tracks": track_arrays(lines) if tracks else None,
+            "whistles": (ws["lon"].tolist(), ws["lat"].tolist(), urg)}
+
+
+def headline(ctx: AppContext, now: datetime) -> dict:
+    """The headline figures now and 1 and 7 days back, as {k: {name: value}}."""
+    with ctx.db.connect() as conn:
+        df = q.headline(conn, now, ctx.settings.timezone)
+    return {int(k): {c: int(v) for c, v in row.items()} for k, row in df.iterrows()}

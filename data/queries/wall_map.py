@@ -1,0 +1,214 @@
+"""The wall map's layers: per-grid values, incident heat bins, live dots, cameras, labels."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from data.queries.wall import ONLINE_MINUTES, frame
+
+METRICS = ("incidents_today", "open_incidents", "coverage")
+# Phones may run a little fast; the ingest accepts fixes up to 5 minutes ahead.
+FUTURE_S = 300
+
+_DAY0 = "(date_trunc('day', cast(:now as timestamptz) at time zone :tz) at time zone :tz)"
+
+GRID_VALUES = {
+    "incidents_today": text(f"""
+        select g.code, count(i.id) as value
+        from grids g left join incidents i on i.grid_id = g.id
+          and i.reported_at >= {_DAY0} and i.reported_at <= :now
+        group by g.code order by g.code"""),
+    # "Open now" is the status column: the partial index on open incidents serves it.
+    "open_incidents": text("""
+        select g.code, count(i.id) as value
+        from grids g left join incidents i on i.grid_id = g.id
+          and i.status not in ('closed', 'rejected') and i.reported_at <= :now
+        group by g.code order by g.code"""),
+    "coverage": text(f"""
+        select g.code, coalesce(p.fixes, 0) as value
+        from grids g left join (
+          select grid_id, count(*) as fixes from positions
+          where device_time >= {_DAY0} and device_time <= :now and not flagged
+          group by grid_id
+        ) p on p.grid_id = g.id
+        order by g.code"""),
+}
+
+HEAT = text("""
+with bins as (
+  select ST_SnapToGrid(ST_Transform(geom, 32650), :cell) as cell, count(*) as n
+  from incidents
+  where reported_at > cast(:now as timestamptz) - make_interval(days => :days)
+    and reported_at <= :now
+  group by 1
+)
+select round(ST_X(c)::numeric, 5)::float8 as lon, round(ST_Y(c)::numeric, 5)::float8 as lat, n
+from (select ST_Transform(cell, 4326) as c, n from bins) b
+order by lat, lon
+""")
+
+POSITIONS = text(f"""
+select distinct on (lp.user_id) lp.user_id, ST_X(lp.geom) as lon, ST_Y(lp.geom) as lat,
+       lp.device_time > cast(:now as timestamptz) - make_interval(mins => :online) as online
+from latest_positions lp
+where lp.device_time >= {_DAY0}
+  and lp.device_time <= cast(:now as timestamptz) + make_interval(secs => :future)
+order by lp.user_id, lp.device_time desc
+""")
+
+# As data.positions.queries.recent_tracks, but a phone standing still (its line collapses
+# under simplification, which makes ST_Simplify return NULL) keeps its short track.
+TRACKS = text("""
+with pts as (
+  select device_id, user_id, device_time, geom from positions
+  where device_time >= cast(:now as timestamptz) - make_interval(mins => :minutes)
+    and device_time <= :now and not flagged
+),
+lines as (
+  select device_id, max(user_id) as user_id, ST_MakeLine(geom order by device_time) as line
+  from pts group by device_id having count(*) >= 2
+)
+select user_id, device_id,
+       ST_AsGeoJSON(ST_Transform(ST_Simplify(ST_Transform(line, 32650), :tolerance, true), 4326),
+                    5) as geojson
+from lines order by user_id, device_id
+""")
+
+CAMERAS = text("""
+select round(ST_X(geom)::numeric, 5)::float8 as lon, round(ST_Y(geom)::numeric, 5)::float8 as lat,
+       kind
+from cameras order by id
+""")
+
+PLACES = text("""
+select 'street' as level, s.code, s.code as street_code, s.name_zh, s.name_en,
+       ST_X(ST_PointOnSurface(s.geom)) as lon, ST_Y(ST_PointOnSurface(s.geom)) as lat,
+       ST_XMin(s.geom) as minx, ST_YMin(s.geom) as miny, ST_XMax(s.geom) as maxx,
+       ST_YMax(s.geom) as maxy
+from streets s
+union all
+select 'community', c.code, s.code, c.name_zh, c.name_en,
+       ST_X(ST_PointOnSurface(c.geom)), ST_Y(ST_PointOnSurface(c.geom)),
+       ST_XMin(c.geom), ST_YMin(c.geom), ST_XMax(c.geom), ST_YMax(c.geom)
+from communities c join streets s on s.id = c.street_id
+order by level desc, code
+""")
+
+
+def grid_values(conn: Connection, metric: str, now: datetime,
+                tz: str = "Asia/Shanghai") -> pd.DataFrame:
+    """One value per basic grid for the map's colouring.
+
+    Parameters
+    ----------
+    conn : Connection
+    metric : {"incidents_today", "open_incidents", "coverage"}
+        Reports today; incidents open now; patrol fixes in the grid today.
+    now : datetime
+    tz : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        code, value (int); every grid, in code order.
+    """
+    if metric not in GRID_VALUES:
+        raise ValueError(f"metric must be one of {METRICS}, not {metric!r}")
+    return frame(conn.execute(GRID_VALUES[metric], {"now": now, "tz": tz}))
+
+
+def incident_heat(conn: Connection, now: datetime, days: int = 7,
+                  cell_m: float = 150.0) -> pd.DataFrame:
+    """Incidents of the last ``days`` days binned on a square grid in UTM 50N (EPSG:32650).
+
+    Parameters
+    ----------
+    conn : Connection
+    now : datetime
+    days : int
+    cell_m : float
+        The bin size in metres; each bin is represented by its centre.
+
+    Returns
+    -------
+    pandas.DataFrame
+        lon, lat (bin centres, rounded to 1e-5 degrees), n.
+    """
+    return frame(conn.execute(HEAT, {"now": now, "days": days, "cell": cell_m}))
+
+
+def worker_positions(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
+                     online_minutes: int = ONLINE_MINUTES) -> pd.DataFrame:
+    """Each worker's newest position today, for the live dots (one row per worker).
+
+    A lean read of ``latest_positions`` for the 5-second tick (a few milliseconds; rounding
+    in SQL would cost several more, so the caller rounds); see
+    :func:`data.positions.queries.worker_status` for the full status of every worker.
+
+    Parameters
+    ----------
+    conn : Connection
+    now : datetime
+    tz : str
+    online_minutes : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        user_id, lon, lat, online.
+    """
+    params = {"now": now, "tz": tz, "online": online_minutes, "future": FUTURE_S}
+    return frame(conn.execute(POSITIONS, params))
+
+
+def track_lines(conn: Connection, now: datetime, minutes: int = 15,
+                tolerance_m: float = 10.0) -> pd.DataFrame:
+    """Each device's track over the last ``minutes``, simplified in UTM 50N and rounded.
+
+    Parameters
+    ----------
+    conn : Connection
+    now : datetime
+        The end of the window.
+    minutes : int
+    tolerance_m : float
+        Douglas-Peucker tolerance in metres; collapsed tracks are kept, not dropped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        user_id, device_pk, lon, lat (lists, 1e-5 degrees), like
+        :func:`data.positions.queries.recent_tracks` (which the wall's arrays come from).
+    """
+    result = conn.execute(TRACKS, {"now": now, "minutes": minutes, "tolerance": tolerance_m})
+    rows = []
+    for r in result:
+        coords = json.loads(r.geojson)["coordinates"]
+        rows.append((r.user_id, r.device_id, [c[0] for c in coords], [c[1] for c in coords]))
+    return pd.DataFrame(rows, columns=["user_id", "device_pk", "lon", "lat"])
+
+
+def camera_points(conn: Connection) -> pd.DataFrame:
+    """Every camera's position and kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        lon, lat (rounded to 1e-5 degrees), kind.
+    """
+    return frame(conn.execute(CAMERAS))
+
+
+def place_labels(conn: Connection) -> pd.DataFrame:
+    """Streets and communities with a label point and a bounding box.
+
+    Returns
+    -------
+    pandas.DataFrame
+        level ("street" or "community"), code, street_code, name_zh, name_en, lon, lat,
+        minx, miny, maxx, maxy.
+    """
+    return frame(conn.execute(PLACES))

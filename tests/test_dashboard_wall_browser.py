@@ -1,0 +1,99 @@
+"""The wall in a real headless Chromium at 1080p and 4K: every panel with data, no errors."""
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.support.ui import WebDriverWait
+
+from app import build_app
+from tests.auth_helpers import login_browser
+from tests.conftest import WORLD_AS_OF
+from tests.dash_helpers import start_app
+
+SHOTS = Path(__file__).parent / "artifacts"
+WALL = "/wall?at=" + quote(WORLD_AS_OF.isoformat())
+
+# What "every panel with data" means, measured in the page.
+PANELS_JS = """
+const plot = id => document.querySelector('#' + id + ' .js-plotly-plot');
+const map = plot('wall-map'), cat = plot('wall-category'), closure = plot('wall-closure'),
+      src = plot('wall-sources');
+const ml = map && map._fullLayout.map && map._fullLayout.map._subplot.map;
+const labels = [...document.querySelectorAll('#wall-map .annotation-text')].map(a => a.textContent);
+return {
+  drawn: Boolean(ml && ml.loaded() && ml.isStyleLoaded()),
+  tiles: document.querySelectorAll('.wall-tile-value').length,
+  grids: map && map.data[0].z ? map.data[0].z.length : 0,
+  dots: map ? map.data.filter(t => t.name === 'online' || t.name === 'offline')
+                     .reduce((n, t) => n + (t.lon || []).length, 0) : 0,
+  legend: document.querySelectorAll('.wall-metric-pill.active').length,
+  labels: labels,
+  category: cat ? cat.data.length : 0,
+  closure: closure && closure.data[0] ? closure.data[0].y.length : 0,
+  sources: src && src.data[0] ? src.data[0].values.length : 0,
+  ticker: document.querySelectorAll('.wall-tick-row').length,
+  whistles: document.querySelectorAll('.wall-wstat-value').length,
+  closed: document.querySelectorAll('.wall-closed-row').length,
+};
+"""
+# Nothing spills: no scrollbars, and no panel's content is taller or wider than its box.
+OVERFLOW_JS = """
+const doc = document.documentElement;
+const boxes = [...document.querySelectorAll('.wall-panel-body, .wall-tile, .wall-stats')];
+const spilled = boxes.filter(b => b.scrollHeight > b.clientHeight + 2 || b.scrollWidth > b.clientWidth + 2)
+                     .map(b => [b.className, b.scrollWidth, b.clientWidth, b.scrollHeight, b.clientHeight]);
+const canvas = document.querySelector('.wall-canvas').getBoundingClientRect();
+return {scroll: [doc.scrollWidth - innerWidth, doc.scrollHeight - innerHeight], spilled: spilled,
+        canvas: [Math.round(canvas.width), Math.round(canvas.height)],
+        view: [innerWidth, innerHeight]};
+"""
+
+
+@pytest.fixture(scope="module")
+def wall_app(world_settings):
+    return build_app(world_settings)
+
+
+def set_viewport(driver, width: int, height: int) -> None:
+    """Size the window so that the page itself (not the window) is width x height."""
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(width + width - inner[0], height + height - inner[1])
+
+
+def panels_filled(driver) -> dict | bool:
+    found = driver.execute_script(PANELS_JS)
+    full = (found["drawn"] and found["tiles"] == 7 and found["grids"] > 0 and found["dots"] > 0 and found["legend"]
+            and len(found["labels"]) == 10 and found["category"] >= 3 and found["closure"] == 10
+            and found["sources"] >= 3 and found["ticker"] == 6 and found["whistles"] == 4
+            and found["closed"] >= 1)
+    return found if full else False
+
+
+@pytest.mark.parametrize("width,height,shot", [(1920, 1080, "wall_1080.png"),
+                                               (3840, 2160, "wall_2160.png")])
+def test_the_wall_fills_every_panel_at_1080p_and_4k(dash_duo, wall_app, world_settings,
+                                                    width, height, shot):
+    start_app(dash_duo, wall_app)
+    login_browser(dash_duo, "wall", world_settings.demo_password, "/wall")
+    driver = dash_duo.driver
+    set_viewport(driver, width, height)
+    driver.get(dash_duo.server_url + WALL)
+    try:
+        found = WebDriverWait(driver, 60, poll_frequency=1).until(panels_filled)
+    except TimeoutException:
+        pytest.fail(f"panels still empty: {driver.execute_script(PANELS_JS)}")
+    SHOTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SHOTS / shot))
+    assert all("街道" in label for label in found["labels"])
+    layout = driver.execute_script(OVERFLOW_JS)
+    assert layout["view"] == [width, height]
+    assert layout["scroll"][0] <= 0 and layout["scroll"][1] <= 0
+    assert layout["spilled"] == [], layout["spilled"]
+    assert layout["canvas"] == [width, height]          # scaled by the smaller ratio
+    assert driver.find_element("css selector", ".wall-banner").get_attribute("class") \
+        == "wall-banner hidden"
+    assert ":" in driver.find_element("css selector", ".wall-clock").text
+    severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
+    assert severe == []

@@ -118,6 +118,10 @@ def demo_run(settings: Settings, port: int | None, no_feed: bool) -> None:
     port = port or settings.port
     feed = None if no_feed else start_feed(settings, f"http://127.0.0.1:{port}")
     click.echo(f"serving on http://{settings.host}:{port}  (wall: /wall)")
+    # The feed sends ~100 requests a second; one log line each would drown the terminal.
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     try:
         build_app(settings).run(host=settings.host, port=port, debug=False, threaded=True)
     finally:

@@ -86,7 +86,8 @@ def headline_tiles(h: dict, target: float, lang: str) -> list:
         change, change_tone = compare_text(key, at(0), at(k), lang)
         tiles.append(html.Div(className=f"wall-tile tone-{tone}", children=[
             html.Div(t(f"wall_{key}", lang), className="wall-tile-label"),
-            html.Div(value, className="wall-tile-value"),
+            # Long figures ("1,053 / 1,056") step down a size so they never clip at 5 m.
+            html.Div(value, className="wall-tile-value" + (" long" if len(str(value)) > 8 else "")),
             html.Div([html.Span(t(f"wall_vs_{k}", lang), className="wall-tile-vs"),
                       html.Span(change, className=f"wall-tile-change tone-{change_tone}")],
                      className="wall-tile-compare"),

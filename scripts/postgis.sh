@@ -106,6 +106,10 @@ CONF
   if is_running; then
     log "already running on 127.0.0.1:$port"
   else
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      log "port $port is taken (another checkout's cluster?): stop it, or set HQ_PG_PORT"
+      exit 1
+    fi
     log "starting on 127.0.0.1:$port"
     run_pg "$(bin "$nn")/pg_ctl" -D "$root/cluster" -l "$root/postgres.log" -w -t 60 start >/dev/null
   fi

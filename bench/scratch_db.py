@@ -1,50 +1,18 @@
-"""A throw-away migrated database for a benchmark run, and a small Hongqiao-like world in it."""
+"""A small Hongqiao-like world for a benchmark run, in a throw-away database (data.scratch)."""
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import numpy as np
 import shapely
 from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
 
-from data import migrate
+from data.scratch import create_database, drop_database  # noqa: F401 - re-exported for benches
 from data.devices import create_device, demo_token
 from data.models import Community, District, Grid, Street, User, WorkerGrid
-from data.settings import Settings
 
 OUTLINE = Path(__file__).resolve().parent.parent / "data" / "reference" / "hongqiao_outline.geojson"
-
-
-def _admin(settings: Settings):
-    url = make_url(settings.sqlalchemy_url).set(database="postgres")
-    return create_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
-
-
-def create_database(settings: Settings, label: str) -> str:
-    """A new database with PostGIS and the schema; returns its SQLAlchemy URL."""
-    name = f"hq_{label}_{uuid.uuid4().hex[:8]}"
-    admin = _admin(settings)
-    with admin.connect() as conn:
-        conn.execute(text(f'create database "{name}"'))
-    admin.dispose()
-    url = make_url(settings.sqlalchemy_url).set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("create extension if not exists postgis"))
-    engine.dispose()
-    migrate.upgrade(url)
-    return url
-
-
-def drop_database(settings: Settings, url: str) -> None:
-    """Drop a database made by :func:`create_database`."""
-    admin = _admin(settings)
-    with admin.connect() as conn:
-        conn.execute(text(f'drop database if exists "{make_url(url).database}" with (force)'))
-    admin.dispose()
 
 
 def _ewkt(geom) -> str:

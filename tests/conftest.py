@@ -3,14 +3,13 @@ a rolled-back transaction per test, and Chromium options for Dash's browser fixt
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 
-from data import local_server, migrate
+from data import local_server
+from data.scratch import create_database, drop_database
 from data.settings import Settings
 
 
@@ -36,10 +35,6 @@ def _server_settings() -> Settings:
     return Settings.from_env(env)
 
 
-def _admin_url(url: str) -> str:
-    return make_url(url).set(database="postgres").render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def server_settings() -> Settings:
     """Settings of the server the tests use; the local cluster is started when we own it."""
@@ -50,27 +45,11 @@ def server_settings() -> Settings:
 
 def create_test_database(server_settings: Settings, label: str) -> str:
     """A new database with PostGIS and the schema; returns its SQLAlchemy URL."""
-    name = f"hq_test_{label}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(_admin_url(server_settings.sqlalchemy_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'create database "{name}"'))
-    admin.dispose()
-    url = make_url(server_settings.sqlalchemy_url).set(database=name)
-    url_text = url.render_as_string(hide_password=False)
-    engine = create_engine(url_text, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("create extension if not exists postgis"))
-    engine.dispose()
-    migrate.upgrade(url_text)
-    return url_text
+    return create_database(server_settings, f"test_{label}")
 
 
 def drop_test_database(server_settings: Settings, url: str) -> None:
-    name = make_url(url).database
-    admin = create_engine(_admin_url(server_settings.sqlalchemy_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'drop database if exists "{name}" with (force)'))
-    admin.dispose()
+    drop_database(server_settings, url)
 
 
 @pytest.fixture(scope="session")

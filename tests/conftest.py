@@ -3,6 +3,7 @@ a rolled-back transaction per test, and Chromium options for Dash's browser fixt
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import pytest
@@ -73,9 +74,9 @@ def engine(test_db_url):
     eng.dispose()
 
 
-@pytest.fixture
-def conn(engine):
-    """A connection inside a transaction that is rolled back after the test."""
+@contextmanager
+def rolled_back(engine):
+    """A connection inside a transaction that is rolled back afterwards."""
     connection = engine.connect()
     transaction = connection.begin()
     try:
@@ -83,6 +84,13 @@ def conn(engine):
     finally:
         transaction.rollback()
         connection.close()
+
+
+@pytest.fixture
+def conn(engine):
+    """A connection inside a transaction that is rolled back after the test."""
+    with rolled_back(engine) as connection:
+        yield connection
 
 
 WORLD_SEED = 424242
@@ -124,11 +132,8 @@ def world_settings(server_settings, world_db_url) -> Settings:
 def world_conn(world_db_url):
     """A rolled-back connection on the world database."""
     engine = create_engine(world_db_url[0])
-    connection = engine.connect()
-    transaction = connection.begin()
     try:
-        yield connection
+        with rolled_back(engine) as connection:
+            yield connection
     finally:
-        transaction.rollback()
-        connection.close()
         engine.dispose()

@@ -8,6 +8,8 @@ from api.health import health_blueprint
 from api.auth import protect_pages
 from api.workflow_api import register_workflow
 from api.ingest import ingest_blueprints
+from api.mobile import mobile_blueprint
+from api.open311 import open311_blueprint
 from api.upkeep import start_partition_upkeep
 from data.db import Database
 from data.settings import Settings
@@ -32,6 +34,8 @@ def create_server(settings: Settings, db: Database) -> Flask:
     server.extensions["hq_partition_upkeep"] = start_partition_upkeep(db, settings)
     register_error_handlers(server)
     register_workflow(server, db, settings)
+    server.register_blueprint(open311_blueprint(db, settings))
+    server.register_blueprint(mobile_blueprint(db, settings))
     # Every page and every callback needs a signed-in person with a role the page is for.
     protect_pages(server, settings)
     if settings.background_jobs:

@@ -111,3 +111,8 @@ def pick_lang(search: str | None, default: str = "zh") -> str:
 from dashboard.i18n_cases import CASES_TEXT  # noqa: E402
 
 CATALOGUE.update(CASES_TEXT)
+from dashboard.i18n_analyst import ANALYST_TEXT  # noqa: E402
+from dashboard.i18n_leaders import LEADERS_TEXT  # noqa: E402
+
+CATALOGUE.update(ANALYST_TEXT)
+CATALOGUE.update(LEADERS_TEXT)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.callbacks import cases, router, wall
+from dashboard.callbacks import analyst, cases, leaders, router, wall
 from dashboard.context import AppContext
 
 
@@ -11,3 +11,5 @@ def register_all(app: Dash, ctx: AppContext) -> None:
     router.register(app, ctx)
     wall.register(app, ctx)
     cases.register(app, ctx)
+    analyst.register(app, ctx)
+    leaders.register(app, ctx)

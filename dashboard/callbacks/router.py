@@ -6,11 +6,11 @@ from dash import Dash, Input, Output
 from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang
-from dashboard.pages import desk
+from dashboard.pages import analyst, desk, leaders
 from dashboard.cases_view import cases_page, login_hint
-from dashboard.views import safe_counts, wall_view
+from dashboard.views import wall_view
 
-DESK_PAGES = {"/analyst": desk.analyst, "/leaders": desk.leaders}
+DESK_PAGES = {"/analyst": analyst.layout, "/leaders": leaders.layout}
 
 
 def register(app: Dash, ctx: AppContext) -> None:
@@ -28,4 +28,4 @@ def register(app: Dash, ctx: AppContext) -> None:
         page = DESK_PAGES.get(path)
         if page is None:
             return desk.not_found(lang)
-        return page(lang, safe_counts(ctx))
+        return page(ctx, lang, search or "")

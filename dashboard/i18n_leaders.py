@@ -1,0 +1,5 @@
+"""The leaders page's texts (merged into the one catalogue in dashboard/i18n.py)."""
+from __future__ import annotations
+
+LEADERS_TEXT: dict[str, tuple[str, str]] = {
+}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from api.openapi_ingest import ingest_paths, ingest_schemas
 from api.openapi_paths import incident_paths, oversight_paths, whistle_paths
 from data.models.base import INCIDENT_STATUSES, SOURCES, WHISTLE_STATUSES
 
@@ -109,10 +110,12 @@ def spec() -> dict:
         "info": {"title": "红桥区网格化管理 工作流 API / Hongqiao workflow API", "version": "1.0.0",
                  "description": "街道吹哨、部门报到: incidents, whistles, supervision, 下考上."},
         "servers": [{"url": "/"}],
-        "tags": [{"name": "incidents"}, {"name": "whistles"}, {"name": "oversight"}],
-        "paths": {**incident_paths(), **whistle_paths(), **oversight_paths()},
+        "tags": [{"name": "incidents"}, {"name": "whistles"}, {"name": "oversight"},
+                 {"name": "ingest"}],
+        "paths": {**incident_paths(), **whistle_paths(), **oversight_paths(), **ingest_paths()},
         "components": {
-            "schemas": {**incident_schemas(), **whistle_schemas(), **oversight_schemas()},
+            "schemas": {**incident_schemas(), **whistle_schemas(), **oversight_schemas(),
+                        **ingest_schemas()},
             "responses": responses,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "hq_session"},

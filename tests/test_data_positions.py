@@ -142,6 +142,16 @@ def test_tracks_are_simplified_in_metres_and_skip_flagged_fixes(conn, world):
     assert lons[-1] is None and len(lons) == 4
 
 
+def test_a_phone_standing_still_is_a_dot_not_an_error(conn, world):
+    ensure_partition(conn, local_day())
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    still = [fix(world, now - timedelta(seconds=10 * k), accuracy_m=5.0) for k in range(1, 6)]
+    write_fixes(conn, still)
+    tracks = recent_tracks(conn, minutes=10, tolerance_m=5.0, now=now)
+    assert len(tracks) == 1 and tracks.loc[0, "points"] == 5
+    assert tracks.loc[0, "lon"] == [pytest.approx(117.105)] * 2
+
+
 def test_coverage_counts_time_within_each_grid_and_ignores_gaps(conn, world):
     ensure_partition(conn, date(2026, 3, 1))
     ensure_partition(conn, date(2026, 2, 28))

@@ -42,8 +42,11 @@ lines as (
          ST_MakeLine(geom order by device_time) as line
   from pts group by device_id having count(*) >= 2
 )
+-- preserveCollapsed: a phone standing still makes a line of equal points, which plain
+-- ST_Simplify turns into NULL; it is kept as a two-point line (a dot on the map).
 select user_id, device_id as device_pk, points,
-       ST_AsGeoJSON(ST_Transform(ST_Simplify(ST_Transform(line, 32650), :tolerance), 4326), 6)
+       ST_AsGeoJSON(ST_Transform(ST_Simplify(ST_Transform(line, 32650), :tolerance, true),
+                            4326), 6)
          as geojson
 from lines order by user_id, device_id
 """)

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from data.bulk_binary import binary_body, binary_ready
+
 NULL = r"\N"
 
 
@@ -146,6 +148,7 @@ class CopyWriter:
     """
 
     def __init__(self, conn: Connection, depth: int = 3) -> None:
+        self._types = column_types(conn)
         self._cursor = conn.connection.driver_connection.cursor()
         # Timestamps are written without an offset, as UTC.
         self._cursor.execute("set local timezone = 'UTC'")
@@ -161,7 +164,9 @@ class CopyWriter:
                 return
             if self._error is None:
                 try:
-                    self._cursor.copy_expert(item[0], io.StringIO(item[1]))
+                    body = item[1]
+                    stream = io.BytesIO(body) if isinstance(body, bytes) else io.StringIO(body)
+                    self._cursor.copy_expert(item[0], stream)
                 except BaseException as exc:  # noqa: BLE001 - re-raised in close()
                     self._error = exc
 
@@ -172,6 +177,19 @@ class CopyWriter:
         if frame.empty:
             return 0
         sql = _copy_statement(table, frame)
+        types = self._types.get(table, {})
+        if binary_ready(frame, types):
+            # Binary COPY is built by numpy in bulk instead of formatting every value as
+            # text in Python (positions and incident events: millions of rows).
+            for start in range(0, len(frame), chunk_rows):
+                part = frame.iloc[start:start + chunk_rows]
+                body = binary_body(part, types)
+                if body is not None:
+                    self._queue.put((sql + " WITH (FORMAT binary)", body))
+                else:   # too many layouts (free text of every length): text COPY
+                    for text_body in _bodies(part, chunk_rows):
+                        self._queue.put((sql, text_body))
+            return len(frame)
         for body in _bodies(frame, chunk_rows):
             self._queue.put((sql, body))
         return len(frame)
@@ -188,6 +206,25 @@ class CopyWriter:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+
+
+COLUMN_TYPES = text("""
+    select c.relname, a.attname, t.typname
+    from pg_attribute a
+    join pg_class c on c.oid = a.attrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    join pg_type t on t.oid = a.atttypid
+    where n.nspname = 'public' and c.relkind in ('r', 'p') and a.attnum > 0
+      and not a.attisdropped
+""")
+
+
+def column_types(conn: Connection) -> dict[str, dict[str, str]]:
+    """Every public table's columns and their type names: {table: {column: typname}}."""
+    types: dict[str, dict[str, str]] = {}
+    for table, column, typname in conn.execute(COLUMN_TYPES):
+        types.setdefault(table, {})[column] = typname
+    return types
 
 
 def reset_sequence(conn: Connection, table: str, column: str = "id") -> None:

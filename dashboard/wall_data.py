@@ -147,7 +147,12 @@ def whistle_year(ctx: AppContext, now: datetime, street: str | None = None) -> d
 
 def slow_layers(ctx: AppContext, metric: str, now: datetime, tracks: bool = True) -> dict:
     """Everything on the map that changes by the half-minute: values, heat, whistles, and
-    (when asked) the tracks."""
+    (when asked) the tracks; one computation per time slot for all screens."""
+    return ctx.answers.get(("slow_layers", metric, tracks), now,
+                           lambda: _slow_layers(ctx, metric, now, tracks))
+
+
+def _slow_layers(ctx: AppContext, metric: str, now: datetime, tracks: bool) -> dict:
     with ctx.db.connect() as conn:
         heat = qm.incident_heat(conn, now, HEAT_DAYS, HEAT_CELL_M)
         lines = qm.track_lines(conn, now, TRACK_MINUTES, TRACK_TOLERANCE_M) if tracks else None
@@ -160,7 +165,12 @@ def slow_layers(ctx: AppContext, metric: str, now: datetime, tracks: bool = True
 
 
 def headline(ctx: AppContext, now: datetime) -> dict:
-    """The headline figures now and 1 and 7 days back, as {k: {name: value}}."""
+    """The headline figures now and 1 and 7 days back, as {k: {name: value}} (shared by
+    every screen within a time slot)."""
+    return ctx.answers.get(("headline",), now, lambda: _headline(ctx, now))
+
+
+def _headline(ctx: AppContext, now: datetime) -> dict:
     with ctx.db.connect() as conn:
         df = q.headline(conn, now, ctx.settings.timezone)
     return {int(k): {c: int(v) for c, v in row.items()} for k, row in df.iterrows()}

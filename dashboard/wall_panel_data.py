@@ -17,8 +17,10 @@ DONE = {"closed": "closed", "rejected": "closed", "resolved": "done", "verified"
 
 def category_series(ctx: AppContext, now: datetime, lang: str, street: str | None = None):
     """Day labels (oldest first) and one count series per subject, the largest first."""
-    with ctx.db.connect() as conn:
-        df = q.category_trend(conn, now, ctx.settings.timezone, CATEGORY_DAYS, street)
+    def compute():
+        with ctx.db.connect() as conn:
+            return q.category_trend(conn, now, ctx.settings.timezone, CATEGORY_DAYS, street)
+    df = ctx.answers.get(("category_trend", street), now, compute)
     today = local(now, ctx).date()
     days = [today - timedelta(days=i) for i in range(CATEGORY_DAYS - 1, -1, -1)]
     name_col = "name_en" if lang == "en" else "name_zh"
@@ -37,8 +39,10 @@ def short(name: str, limit: int = 20) -> str:
 
 def street_rates(ctx: AppContext, now: datetime, lang: str):
     """Street names, codes and this year's closure rates."""
-    with ctx.db.connect() as conn:
-        df = q.street_closure(conn, now, ctx.settings.timezone)
+    def compute():
+        with ctx.db.connect() as conn:
+            return q.street_closure(conn, now, ctx.settings.timezone)
+    df = ctx.answers.get(("street_closure",), now, compute)
     names = df["name_en" if lang == "en" else "name_zh"].tolist()
     return names, df["code"].tolist(), df["rate"].tolist()
 

@@ -88,3 +88,41 @@ def test_every_callback_id_exists_in_some_layout(empty_app, client):
     for output_id in (part.split(".")[0].lstrip(".") for part in outputs.split("..")):
         if output_id:
             assert output_id in known, output_id
+
+
+def test_shared_answers_compute_once_per_slot_and_never_hide_an_outage(test_settings):
+    import threading
+    import time
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    from sqlalchemy.exc import OperationalError
+
+    from dashboard.context import SharedAnswers
+    from data.db import Database
+
+    db = Database(test_settings)
+    answers, calls = SharedAnswers(db, slot_s=3600), []
+
+    def slow():
+        calls.append(1)
+        threading.Event().wait(0.2)   # long enough for the other screens to arrive meanwhile
+        return {"n": len(calls)}
+
+    moment = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    results = []
+    screens = [threading.Thread(target=lambda: results.append(answers.get(("q",), moment, slow)))
+               for _ in range(8)]
+    for screen in screens:
+        screen.start()
+    for screen in screens:
+        screen.join()
+    assert calls == [1] and results == [{"n": 1}] * 8
+    assert answers.get(("other",), moment, slow) == {"n": 2}
+    db.engine.dispose()
+    # A remembered answer still needs the database to answer: an outage is not hidden.
+    away = Database(replace(test_settings, database_url="postgresql://nobody@127.0.0.1:1/none"))
+    broken = SharedAnswers(away, slot_s=3600)
+    broken._items[("q", int(moment.timestamp() // 3600), int(time.time() // 3600))] = 1
+    with pytest.raises(OperationalError):
+        broken.get(("q",), moment, slow)

@@ -141,6 +141,12 @@ def _register() -> None:
     cli.add_command(workflow_cli)
     cli.add_command(import_command)
     cli.add_command(export_command)
+    from workflow.open311_cli import open311_cli
+
+    cli.add_command(open311_cli)
+    from workflow.mobile_cli import mobile_cli
+
+    cli.add_command(mobile_cli)
 
 
 _register()

@@ -36,7 +36,9 @@ def session_token() -> str:
 
 def token_matches(sent: str | None) -> bool:
     expected = session.get(SESSION_KEY)
-    return bool(sent and expected) and hmac.compare_digest(str(sent), str(expected))
+    # As bytes: compare_digest refuses non-ASCII str (a forged header must be a 403, not a 500).
+    return bool(sent and expected) and hmac.compare_digest(str(sent).encode(),
+                                                           str(expected).encode())
 
 
 def sent_token() -> str | None:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 
@@ -32,12 +33,23 @@ def register_error_handlers(server: Flask) -> None:
 
     @server.errorhandler(ApiError)
     def api_error(err: ApiError):
-        return error_response(err.status, err.code, err.message, err.field)
+        response = error_response(err.status, err.code, err.message, err.field)
+        if err.status == 503:       # e.g. the ingest writer busy: always say when to retry
+            response.headers.setdefault("Retry-After", "5")
+        return response
 
     @server.errorhandler(OperationalError)
+    @server.errorhandler(InterfaceError)
     def database_down(err):
         response = error_response(503, "database_unavailable",
                                   "数据库暂不可用，请稍后重试 / database unavailable, retry later")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @server.errorhandler(PoolTimeout)
+    def overloaded(err):
+        # Every pooled connection stayed busy for pool_timeout: overload, so retry later.
+        response = error_response(503, "server_busy", "服务繁忙，请稍后重试 / busy, retry later")
         response.headers["Retry-After"] = "5"
         return response
 

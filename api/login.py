@@ -23,7 +23,8 @@ TEXT = {
                    "DEMO_PASSWORD."},
 }
 # Where each role lands after signing in when no page was asked for.
-HOME = {"wall": "/wall", "analyst": "/analyst", "district_leader": "/leaders"}
+# Grid workers work from the phone page, which keeps its own long-lived phone session.
+HOME = {"wall": "/wall", "analyst": "/analyst", "district_leader": "/leaders", "grid_worker": "/m"}
 
 PAGE = """<!doctype html><html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}"><head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from api.openapi_ingest import ingest_paths, ingest_schemas
+from api.open311.openapi import open311_paths, open311_schemas
 from api.openapi_paths import incident_paths, oversight_paths, whistle_paths
+from api.residents import residents_paths
 from data.models.base import INCIDENT_STATUSES, SOURCES, WHISTLE_STATUSES
 
 STR, INT, NUM, BOOL = ({"type": "string"}, {"type": "integer"}, {"type": "number"},
@@ -111,11 +113,12 @@ def spec() -> dict:
                  "description": "街道吹哨、部门报到: incidents, whistles, supervision, 下考上."},
         "servers": [{"url": "/"}],
         "tags": [{"name": "incidents"}, {"name": "whistles"}, {"name": "oversight"},
-                 {"name": "ingest"}],
-        "paths": {**incident_paths(), **whistle_paths(), **oversight_paths(), **ingest_paths()},
+                 {"name": "ingest"}, {"name": "residents"}, {"name": "open311"}],
+        "paths": {**incident_paths(), **whistle_paths(), **oversight_paths(), **ingest_paths(),
+                  **residents_paths(), **open311_paths()},
         "components": {
             "schemas": {**incident_schemas(), **whistle_schemas(), **oversight_schemas(),
-                        **ingest_schemas()},
+                        **ingest_schemas(), **open311_schemas()},
             "responses": responses,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "hq_session"},

@@ -9,6 +9,8 @@ from werkzeug.serving import make_server
 from api.errors import register_error_handlers
 from api.ingest import osmand_blueprint
 from api.ingestor import Ingestor
+from api.ratelimit import PORT_INGEST_PATHS, init_ingest_limit
+from api.security import init_input_guard, json_errors
 from data.db import Database
 from data.settings import Settings
 
@@ -22,6 +24,10 @@ def osmand_app(db: Database, settings: Settings) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024)
     app.register_blueprint(osmand_blueprint(Ingestor(db, settings), ("/", "/osmand")))
     register_error_handlers(app)
+    # Limits and JSON errors (413 included) at the root too: see SECURITY.md.
+    json_errors(app)
+    init_input_guard(app)
+    init_ingest_limit(app, settings, PORT_INGEST_PATHS)
     return app
 
 

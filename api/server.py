@@ -10,6 +10,8 @@ from api.workflow_api import register_workflow
 from api.ingest import ingest_blueprints
 from api.mobile import mobile_blueprint
 from api.open311 import open311_blueprint
+from api.reports import reports_blueprint
+from api.security import init_security
 from api.upkeep import start_partition_upkeep
 from data.db import Database
 from data.settings import Settings
@@ -28,6 +30,8 @@ def create_server(settings: Settings, db: Database) -> Flask:
     )
     server.extensions["hq_settings"] = settings
     server.extensions["hq_db"] = db
+    # Headers on every answer; rate limits before anything else reads the request.
+    init_security(server, settings)
     server.register_blueprint(health_blueprint(db))
     for blueprint in ingest_blueprints(db, settings):
         server.register_blueprint(blueprint)
@@ -35,6 +39,7 @@ def create_server(settings: Settings, db: Database) -> Flask:
     register_error_handlers(server)
     register_workflow(server, db, settings)
     server.register_blueprint(open311_blueprint(db, settings))
+    server.register_blueprint(reports_blueprint())
     server.register_blueprint(mobile_blueprint(db, settings))
     # Every page and every callback needs a signed-in person with a role the page is for.
     protect_pages(server, settings)

@@ -9,6 +9,7 @@ from api.incidents import incidents_blueprint
 from api.login import login_blueprint
 from api.openapi import openapi_blueprint
 from api.oversight import oversight_blueprint
+from api.residents import residents_blueprint
 from api.whistles import whistles_blueprint
 from data.db import Database
 from data.settings import Settings
@@ -22,6 +23,7 @@ def register_workflow(server: Flask, db: Database, settings: Settings) -> None:
     server.register_blueprint(incidents_blueprint())
     server.register_blueprint(whistles_blueprint())
     server.register_blueprint(oversight_blueprint())
+    server.register_blueprint(residents_blueprint())
     server.register_blueprint(openapi_blueprint())
 
     @server.errorhandler(WorkflowError)

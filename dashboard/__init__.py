@@ -45,4 +45,6 @@ def create_app(settings: Settings, db: Database | None = None, server: Flask | N
     )
     app.layout = shell
     register_all(app, AppContext(settings=settings, db=db))
+    # The CSP (api/security.py) allows Dash's inline scripts by their hashes only.
+    app.server.extensions["hq_csp_hashes"] = app.csp_hashes()
     return app

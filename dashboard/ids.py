@@ -31,6 +31,25 @@ WALL_SCOPE = {p: f"wall-scope-{p}" for p in ("whistles", "category", "sources", 
 
 ANALYST_ROOT = "analyst-root"
 LEADERS_ROOT = "leaders-root"
+# The leaders' view (/leaders).
+LEADERS_MONTH = "leaders-month"
+LEADERS_RANGE = "leaders-range"
+LEADERS_SCOPE = "leaders-scope"
+LEADERS_HEADLINE = "leaders-headline"
+LEADERS_TABS = "leaders-tabs"
+LEADERS_DIMENSION = "leaders-dimension"
+LEADERS_STREET = "leaders-street"
+LEADERS_CONTENT = "leaders-content"
+LEADERS_XLSX = "leaders-xlsx"
+LEADERS_PDF = "leaders-pdf"
+LEADERS_DRILL = "leaders-drill"
+LEADERS_DIM_BAR = "leaders-dim-bar"
+# The two tables whose rows open a drill-down: every whistle, and the 下考上 ranking.
+LEADERS_WHISTLE_BOX = "leaders-whistle-box"
+LEADERS_WHISTLE_GRID = "leaders-whistle-grid"
+LEADERS_WHISTLE_COUNT = "leaders-whistle-count"
+LEADERS_RANKING_BOX = "leaders-ranking-box"
+LEADERS_RANKING_GRID = "leaders-ranking-grid"
 CASES_ROOT = "cases-root"
 
 # The case workbench (/cases).
@@ -74,3 +93,22 @@ CASES_ACTION_NAMES = (
     "comment_whistle",
 )
 CASES_ACT = {name: f"cases-act-{name.replace('_', '-')}" for name in CASES_ACTION_NAMES}
+
+# The analyst view (/analyst): filters live in the page's own URL; the store holds their state.
+ANALYST_URL = "analyst-url"
+ANALYST_STATE = "analyst-state"
+ANALYST_CRUMBS = "analyst-crumbs"
+ANALYST_CRUMB = {lvl: f"analyst-crumb-{lvl}" for lvl in ("district", "street", "community", "grid")}
+ANALYST_FILTER = {k: f"analyst-{k}" for k in (
+    "street", "community", "grid", "range", "dates", "subject", "category", "sources", "statuses",
+    "department", "overdue", "metric", "layers", "bucket", "by")}
+ANALYST_MAP = "analyst-map"
+ANALYST_SUMMARY = "analyst-summary"
+ANALYST_HOT = "analyst-hot"
+ANALYST_CHART = {k: f"analyst-chart-{k}" for k in (
+    "series", "subject", "source", "place", "department", "close")}
+ANALYST_DETAIL = "analyst-detail"
+ANALYST_TABLE_BOX = "analyst-table-box"
+ANALYST_TABLE = "analyst-table"
+ANALYST_EXPORT = {k: f"analyst-export-{k}" for k in ("csv", "xlsx")}
+ANALYST_DOWNLOAD = "analyst-download"

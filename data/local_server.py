@@ -11,12 +11,23 @@ from data.settings import Settings
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "postgis.sh"
 
 
-def run_script(action: str, settings: Settings) -> subprocess.CompletedProcess:
-    """Run scripts/postgis.sh with the port and database name from settings."""
+def run_script(action: str, settings: Settings, root: Path | None = None,
+               **extra_env: str) -> subprocess.CompletedProcess:
+    """Run scripts/postgis.sh with the port and database name from settings.
+
+    With ``root``, the script works on a separate cluster in that folder, on the port and
+    database of ``settings`` exactly (the fault tests' throw-away cluster); ``extra_env``
+    adds HQ_PG_* variables (e.g. ``HQ_PG_SHARED_BUFFERS="64MB"``).
+    """
     url = settings.database_url
     env = dict(os.environ)
-    env.setdefault("HQ_PG_PORT", url.rsplit(":", 1)[-1].split("/")[0])
-    env.setdefault("HQ_PG_DB", url.rsplit("/", 1)[-1].split("?")[0])
+    port, name = url.rsplit(":", 1)[-1].split("/")[0], url.rsplit("/", 1)[-1].split("?")[0]
+    if root is None:
+        env.setdefault("HQ_PG_PORT", port)
+        env.setdefault("HQ_PG_DB", name)
+    else:
+        env.update(HQ_PG_ROOT=str(root), HQ_PG_PORT=port, HQ_PG_DB=name)
+    env.update(extra_env)
     return subprocess.run(["bash", str(SCRIPT), action], env=env, check=False,
                           capture_output=action in ("status", "url"), text=True)
 

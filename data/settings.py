@@ -49,6 +49,13 @@ class Settings:
     closure_target: float = 0.99
     max_accuracy_m: float = 100.0
     background_jobs: bool = True
+    # Security (SECURITY.md): sign-in failures per IP+username, ingest requests per device,
+    # and the origins (space-separated) allowed to frame /wall besides the app itself.
+    login_max_failures: int = 5
+    login_window_s: int = 300
+    ingest_max_requests: int = 300
+    ingest_window_s: int = 60
+    wall_frame_origins: str = ""
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -99,6 +106,11 @@ class Settings:
             closure_target=float(env.get("HQ_CLOSURE_TARGET", "0.99")),
             max_accuracy_m=float(env.get("HQ_MAX_ACCURACY_M", "100")),
             background_jobs=parse_bool(env.get("HQ_BACKGROUND_JOBS"), True),
+            login_max_failures=int(env.get("HQ_LOGIN_MAX_FAILURES", "5")),
+            login_window_s=int(env.get("HQ_LOGIN_WINDOW_S", "300")),
+            ingest_max_requests=int(env.get("HQ_INGEST_MAX_REQUESTS", "300")),
+            ingest_window_s=int(env.get("HQ_INGEST_WINDOW_S", "60")),
+            wall_frame_origins=env.get("HQ_WALL_FRAME_ORIGINS", "").strip(),
         )
 
 

@@ -8,12 +8,14 @@
 #
 # The cluster lives in .pgdata/ (git-ignored), listens on 127.0.0.1 and a unix socket in
 # .pgdata/run on a non-default port, so it never collides with a system PostgreSQL.
+# HQ_PG_ROOT puts a second, throw-away cluster elsewhere (the fault tests restart theirs);
+# HQ_PG_SHARED_BUFFERS sizes it.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 port=${HQ_PG_PORT:-54329}
 dbname=${HQ_PG_DB:-hongqiao}
-root="$here/.pgdata"
+root=${HQ_PG_ROOT:-"$here/.pgdata"}
 
 log() { printf '[postgis] %s\n' "$*" >&2; }
 
@@ -54,7 +56,7 @@ run_pg() {
 }
 
 ensure_root_dir() {
-  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$here"; then
+  if [ -z "${HQ_PG_ROOT:-}" ] && [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$here"; then
     # The checkout sits where the postgres user cannot reach (e.g. under /root): keep the
     # cluster in a folder it can reach and link it into the project.
     local alt="/var/lib/hongqiao-pg/$(printf '%s' "$here" | sha1sum | cut -c1-12)"
@@ -91,7 +93,7 @@ listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$root/run'
 max_connections = 200
-shared_buffers = 512MB
+shared_buffers = ${HQ_PG_SHARED_BUFFERS:-512MB}
 work_mem = 32MB
 maintenance_work_mem = 256MB
 fsync = on

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine
 from data import local_server
 from data.scratch import create_database, drop_database
 from data.settings import Settings
+from tests.fault_helpers import fault_cluster  # noqa: F401 - one per session, restartable
 
 
 def pytest_setup_options():

@@ -1,12 +1,106 @@
-"""The mobile blueprint."""
+"""The grid worker's phone page (/m): sign-in once per phone, report, my work, patrol."""
 from __future__ import annotations
 
-from flask import Blueprint
+import hmac
 
+from flask import Blueprint, Response, redirect, request
+from werkzeug.exceptions import HTTPException
+
+from api.errors import error_response
+from api.mobile.pages import TEXT, Bundle, lang, login_page
+from api.mobile.session import (
+    LOGIN_COOKIE, PATH, check_csrf, clear_session_cookie, phone, set_session_cookie,
+)
+from api.mobile.views import register_views
 from data.db import Database
 from data.settings import Settings
+from workflow.clock import utcnow
+from workflow.errors import WorkflowError
+from workflow.mobile import revoke, sign_in
+
+SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+def _login_form(bundle: Bundle, status: int = 200, error: str = "", username: str = ""):
+    response, token = login_page(bundle.version, status, error, username)
+    response.set_cookie(LOGIN_COOKIE, token, max_age=3600, path=PATH, httponly=True,
+                        samesite="Strict")
+    return response
 
 
 def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
     """The mobile endpoints."""
-    return Blueprint("mobile", __name__)
+    bp = Blueprint("mobile", __name__)
+    bundle = Bundle()
+
+    @bp.before_request
+    def guard():
+        if request.method not in SAFE and request.path != "/m/login":
+            check_csrf(settings)
+
+    @bp.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        if err.code == 413:
+            return error_response(413, "photo_too_large", "照片太大（最大 8 MB） / the photo is "
+                                  "larger than 8 MB", "photo")
+        return error_response(err.code or 500, err.name.lower().replace(" ", "_"),
+                              err.description or err.name)
+
+    @bp.get("/m")
+    @bp.get("/m/")
+    def shell():
+        if phone() is None:
+            return redirect("/m/login" + ("?lang=en" if lang() == "en" else ""))
+        response = bundle.response("index.html")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @bp.get("/m/sw.js")
+    def service_worker():
+        response = bundle.response("sw.js")
+        response.headers["Service-Worker-Allowed"] = "/m"
+        return response
+
+    @bp.get("/m/static/<name>")
+    def static(name: str):
+        if name == "sw.js":
+            return Response("not found", 404, mimetype="text/plain")
+        return bundle.response(name, immutable=bool(request.args.get("v")))
+
+    @bp.get("/m/login")
+    def login_get():
+        if phone() is not None:
+            return redirect("/m" + ("?lang=en" if lang() == "en" else ""))
+        return _login_form(bundle)
+
+    @bp.post("/m/login")
+    def login_post():
+        username = (request.form.get("username") or "").strip()
+        sent, expected = request.form.get("csrf_token", ""), request.cookies.get(LOGIN_COOKIE, "")
+        if not expected or not hmac.compare_digest(sent, expected):
+            return _login_form(bundle, 400, TEXT[lang()]["expired"], username)
+        try:
+            with db.begin() as conn:
+                _, token = sign_in(conn, username, request.form.get("password") or "",
+                                   request.headers.get("User-Agent", ""), utcnow())
+        except WorkflowError as err:
+            message = err.message.split(" / ")[1 if lang() == "en" else 0]
+            return _login_form(bundle, err.status, message, username)
+        response = redirect("/m" + ("?lang=en" if lang() == "en" else ""))
+        set_session_cookie(response, token, settings)
+        response.delete_cookie(LOGIN_COOKIE, path=PATH)
+        return response
+
+    @bp.post("/m/logout")
+    def logout():
+        found = phone()
+        if found is not None:
+            with db.begin() as conn:
+                revoke(conn, found[0], found[1], utcnow())
+        response = redirect("/m/login")
+        clear_session_cookie(response)
+        return response
+
+    register_views(bp, db, settings)
+    return bp
+

@@ -54,6 +54,8 @@ def _register_list(app: Dash, ctx: AppContext) -> None:
         # The selection survives a refresh (the person sees the result of their action)
         # but not a change of the kind of work.
         selected = None if trigger.triggered_id == ids.CASES_KIND else selected
+        # A link from elsewhere (/cases?incident=12 or ?whistle=3) opens that item first.
+        linked = _deep_link(search) if trigger.triggered_id is None and not selected else None
         if actor is None or kind is None:
             return case_list([], None), ""
         statuses = whistle_statuses if kind == "whistles" else incident_statuses
@@ -63,7 +65,25 @@ def _register_list(app: Dash, ctx: AppContext) -> None:
             options, count = list_items(ctx, actor, kind, filters, lang, utcnow())
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             return case_list([], None), error_text(err, lang)
+        if linked:
+            selected = linked
+            if linked not in {o["value"] for o in options}:
+                kind_key = "cases_kind_whistles" if linked[0] == "w" else "cases_kind_incidents"
+                options = [{"label": f"{t(kind_key, lang)} #{linked[2:]}", "value": linked},
+                           *options]
         return case_list(options, selected), count if options else t("cases_empty", lang)
+
+
+def _deep_link(search: str | None) -> str | None:
+    """The list value named by ?incident=ID or ?whistle=ID ("i:ID" / "w:ID"), or None."""
+    from urllib.parse import parse_qs
+
+    query = parse_qs((search or "").lstrip("?"))
+    for name, prefix in (("incident", "i"), ("whistle", "w")):
+        raw = query.get(name, [""])[0]
+        if raw.isdigit():
+            return f"{prefix}:{int(raw)}"
+    return None
 
 
 def _detail_outputs() -> list:

@@ -6,9 +6,21 @@ from data.models.assets import Camera
 from data.models.positions import LatestPosition, Position
 from data.models.incidents import Category, Incident, IncidentEvent
 from data.models.whistles import Whistle, WhistleEvent, WhistleIncident, WhistleSummons
+from data.models.rollups import (
+    IncidentRollup, IncidentRollupDayKind, IncidentRollupGridMonth, IncidentRollupMonth,
+    IncidentRollupStreetMonth,
+)
+from data.models.mobile import MobilePhoto, MobileSession
+from data.models.open311 import Open311Client, Open311Request
+from data.models.audit import AccessAudit
 
 __all__ = [
     "Base", "Building", "Camera", "Category", "Community", "Department", "Device", "District",
     "Grid", "Incident", "IncidentEvent", "LatestPosition", "Position", "Resident", "Street",
     "User", "Whistle", "WhistleEvent", "WhistleIncident", "WhistleSummons", "WorkerGrid",
 ]
+__all__ += ["MobilePhoto", "MobileSession"]
+__all__ += ["Open311Client", "Open311Request"]
+__all__ += ["IncidentRollup", "IncidentRollupDayKind", "IncidentRollupGridMonth",
+            "IncidentRollupMonth", "IncidentRollupStreetMonth"]
+__all__ += ["AccessAudit"]

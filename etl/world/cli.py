@@ -11,6 +11,7 @@ from data.db import Database
 from data.queries.accounts import demo_accounts, demo_devices
 from data.settings import Settings
 from etl.world.load import WorldExists, load_world
+from workflow.open311 import demo_api_key
 
 
 def parse_as_of(text: str | None) -> datetime:
@@ -69,9 +70,11 @@ def accounts_command(settings: Settings, as_json: bool) -> None:
     with db.connect() as conn:
         accounts, devices = demo_accounts(conn), demo_devices(conn)
     db.dispose()
+    open311_key = demo_api_key(settings.demo_password)
     if as_json:
         click.echo(json.dumps({"password_setting": "DEMO_PASSWORD", "accounts": accounts,
-                               "devices": devices}, ensure_ascii=False, indent=1))
+                               "devices": devices, "open311_api_key": open311_key},
+                              ensure_ascii=False, indent=1))
         return
     click.echo(f"password: the DEMO_PASSWORD setting (default hongqiao-demo)\n")
     for a in accounts:
@@ -80,3 +83,4 @@ def accounts_command(settings: Settings, as_json: bool) -> None:
     click.echo(f"\n{len(devices)} devices:")
     for d in devices:
         click.echo(f"{d['device_id']:<10} {d['worker']:<10} grid {d['grid_code']}")
+    click.echo(f"\nOpen311 api_key (client demo, /open311/v2/): {open311_key}")

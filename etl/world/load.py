@@ -12,6 +12,7 @@ from data.world_store import clear_world, deferred_checks, finish_load, world_is
 from etl.world.stages import WorldState, stage_cameras, stage_geography, stage_people, stage_residents
 from etl.world.stages_events import stage_incidents, stage_whistles
 from etl.world.stages_live import prepare_partitions, stage_patrols
+from workflow.open311 import ensure_demo_client
 
 
 class WorldExists(RuntimeError):
@@ -67,6 +68,7 @@ def load_world(conn: Connection, seed: int, scale: float, as_of: datetime, demo_
         start = time.perf_counter()
     report("indexes and keys", time.perf_counter() - start)
     _timed("finish", lambda: finish_load(conn), report)
+    ensure_demo_client(conn, demo_password)     # the demo's Open311 api key (docs/open311.md)
     return st.counts
 
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dashboard.context import AppContext
-from dashboard.pages import desk
-from dashboard.views import safe_counts
 
 
 def layout(ctx: AppContext, lang: str, search: str):
     """The page for this URL's query string (the filter state lives in the URL)."""
-    return desk.analyst(lang, safe_counts(ctx))
+    # Imported here: the assembly imports this package's parts, and the router imports us.
+    from dashboard.analyst_view import analyst_page
+
+    return analyst_page(ctx, lang, search)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from dashboard.context import AppContext
-from dashboard.pages import desk
-from dashboard.views import safe_counts
 
 
 def layout(ctx: AppContext, lang: str, search: str):
     """The page for this URL's query string."""
-    return desk.leaders(lang, safe_counts(ctx))
+    # Imported here: the view imports this package's parts, so a top-level import would
+    # be circular.
+    from dashboard.leaders_view import leaders_page
+
+    return leaders_page(ctx, lang, search)

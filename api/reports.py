@@ -1,0 +1,60 @@
+"""/api/v1/reports: the leaders' monthly report as XLSX or PDF, under the page's own rules."""
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, request
+
+from api.auth import PAGE_ROLES, current_actor
+from api.errors import ApiError
+from data.db import Database
+from workflow.clock import utcnow
+from workflow.leaders import current_month, month_period, range_period
+from workflow.reports import monthly_report
+from workflow.reports_pdf import build_pdf
+from workflow.reports_xlsx import build_xlsx
+
+KINDS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  build_xlsx),
+         "pdf": ("application/pdf", build_pdf)}
+
+
+def _period(now):
+    first, last = request.args.get("from"), request.args.get("to")
+    if first and last:
+        try:
+            return range_period(date.fromisoformat(first), date.fromisoformat(last))
+        except ValueError:
+            raise ApiError(400, "invalid_date", "日期格式应为 YYYY-MM-DD / dates are YYYY-MM-DD",
+                           "from") from None
+    return month_period(request.args.get("month") or current_month(now))
+
+
+def monthly(kind: str):
+    """GET /api/v1/reports/monthly.<xlsx|pdf>?month=YYYY-MM (or from=&to=)."""
+    if kind not in KINDS:
+        raise ApiError(404, "not_found", "没有这种报表格式 / no such report format")
+    actor = current_actor()
+    if actor.role not in PAGE_ROLES["/leaders"]:
+        raise ApiError(403, "forbidden", "您的角色无权下载此报表 / your role may not download "
+                       "this report")
+    now = utcnow()
+    period = _period(now)
+    db: Database = current_app.extensions["hq_db"]
+    settings = current_app.extensions["hq_settings"]
+    with db.connect() as conn:
+        report = monthly_report(conn, actor, period, now, settings.closure_target)
+    mime, build = KINDS[kind]
+    name = f"红桥区网格化管理月报_{period.month or period.label.replace(' ', '')}.{kind}"
+    response = Response(build(report), mimetype=mime)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"report.{kind}\"; filename*=UTF-8''{quote(name)}")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def reports_blueprint() -> Blueprint:
+    bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
+    bp.add_url_rule("/monthly.<kind>", view_func=monthly, methods=["GET"])
+    return bp

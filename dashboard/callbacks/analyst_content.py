@@ -1,0 +1,153 @@
+"""Analyst wiring, second half: the state drives the map, charts, table, detail, export."""
+from __future__ import annotations
+
+from dash import Dash, Input, Output, Patch, State, ctx as trigger, dcc, no_update
+
+from dashboard import ids
+from dashboard.analyst_export import to_csv, to_xlsx
+from dashboard.analyst_panels import chart_content, incident_panel, map_content
+from dashboard.analyst_state import to_filter, to_search
+from dashboard.analyst_view import AnalystCache
+from dashboard.cases_view import session_actor
+from dashboard.context import AppContext
+from dashboard.figures.analyst_map import CHORO, HEAT, HOTSPOTS, OUTLINE, PICKED, POINTS
+from dashboard.i18n import t
+from data.queries import analyst_raw as raw
+from workflow.clock import BEIJING, utcnow
+
+CHARTS = ("series", "subject", "source", "place", "department", "close")
+
+
+def current_filter(state: dict):
+    now = utcnow()
+    return to_filter(state, now.astimezone(BEIJING).date(), now)
+
+
+def _set(patch, index: int, values: dict) -> None:
+    for key, value in values.items():
+        target = patch["data"][index]
+        for part in key.split(".")[:-1]:
+            target = target[part]
+        target[key.split(".")[-1]] = value
+
+
+def map_patch(content: dict, state: dict) -> Patch:
+    """Only values and the view go out; the polygons stay in the browser."""
+    patch = Patch()
+    _set(patch, CHORO, content["choropleth"])
+    _set(patch, HEAT, content["heat"])
+    _set(patch, OUTLINE, content["outline"])
+    _set(patch, HOTSPOTS, content["hot"])
+    _set(patch, POINTS, content["points"])
+    _set(patch, PICKED, {"lon": [], "lat": [], "text": []})
+    view = content["view"]
+    patch["layout"]["map"]["center"] = view["center"]
+    patch["layout"]["map"]["zoom"] = view["zoom"]
+    patch["layout"]["annotations"] = view["annotations"]
+    patch["layout"]["uirevision"] = f"{state['street']}-{state['community']}-{state['grid']}"
+    return patch
+
+
+def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
+    crumb_outputs = ([Output(b, "children") for b in ids.ANALYST_CRUMB.values()]
+                     + [Output(b, "className") for b in ids.ANALYST_CRUMB.values()])
+
+    @app.callback([Output(ids.ANALYST_MAP, "figure"), Output(ids.ANALYST_SUMMARY, "children"),
+                   Output(ids.ANALYST_HOT, "children")] + crumb_outputs,
+                  Input(ids.ANALYST_STATE, "data"), prevent_initial_call=True)
+    def update_map(state):
+        if not state:
+            return [no_update] * 11
+        lang = state["lang"]
+        try:
+            content = map_content(ctx, cache, state, current_filter(state), lang)
+        except Exception:  # noqa: BLE001 - say so on the page, never a stack trace
+            return [no_update, t("an_error", lang), ""] + [no_update] * 8
+        names = content["crumbs"]
+        labels = [names[lvl] or "" for lvl in ids.ANALYST_CRUMB]
+        last = max(i for i, lvl in enumerate(ids.ANALYST_CRUMB) if names[lvl])
+        classes = ["an-crumb" + (" current" if i == last else "") + ("" if names[lvl] else " hidden")
+                   for i, lvl in enumerate(ids.ANALYST_CRUMB)]
+        return [map_patch(content, state), content["summary"], content["hot_text"]] + labels + classes
+
+    @app.callback([Output(ids.ANALYST_CHART[c], "figure") for c in CHARTS],
+                  Input(ids.ANALYST_STATE, "data"), prevent_initial_call=True)
+    def update_charts(state):
+        if not state:
+            return [no_update] * len(CHARTS)
+        figures = chart_content(ctx, state, current_filter(state), state["lang"])
+        return [figures[c] for c in CHARTS]
+
+    # The infinite grid keeps the blocks it has read; a new state must drop them, so the grid
+    # asks again (AG Grid's purgeInfiniteCache, reached through dash-ag-grid's getApi).
+    app.clientside_callback(
+        """function(state) {
+            if (state && window.dash_ag_grid && window.dash_ag_grid.getApiAsync) {
+                window.dash_ag_grid.getApiAsync('""" + ids.ANALYST_TABLE + """')
+                    .then(function(api) { api.purgeInfiniteCache(); });
+            }
+            return window.dash_clientside.no_update;
+        }""",
+        Output(ids.ANALYST_TABLE_BOX, "title"), Input(ids.ANALYST_STATE, "data"),
+        prevent_initial_call=True)
+
+    @app.callback(Output(ids.ANALYST_TABLE, "getRowsResponse"),
+                  Input(ids.ANALYST_TABLE, "getRowsRequest"), State(ids.ANALYST_STATE, "data"),
+                  prevent_initial_call=True)
+    def rows(request, state):
+        if not request or not state:
+            return no_update
+        f = current_filter(state)
+        start, end = int(request.get("startRow", 0)), int(request.get("endRow", 100))
+        with ctx.db.connect() as conn:
+            page = raw.incident_page(conn, f, start, end, request.get("sortModel"))
+            total = raw.incident_count(conn, f) if start == 0 or len(page) < end - start else -1
+        lang = state["lang"]
+        page = page.assign(
+            reported_at=page["reported_at"].map(_local), deadline=page["deadline"].map(_local),
+            closed_at=page["closed_at"].map(_local),
+            status=[t(f"st_{s}", lang) for s in page["status"]],
+            source=[t(f"src_{s}", lang) for s in page["source"]])
+        rows_out = page.drop(columns=["description"]).to_dict("records")
+        if total == -1:
+            return {"rowData": rows_out}
+        return {"rowData": rows_out, "rowCount": total}
+
+    @app.callback(Output(ids.ANALYST_DETAIL, "children"),
+                  Output(ids.ANALYST_MAP, "figure", allow_duplicate=True),
+                  Input(ids.ANALYST_MAP, "clickData"), State(ids.ANALYST_STATE, "data"),
+                  prevent_initial_call=True)
+    def detail(click, state):
+        point = (click or {}).get("points", [{}])[0]
+        if point.get("curveNumber") != POINTS or point.get("customdata") is None or not state:
+            return no_update, no_update
+        actor = session_actor()
+        if actor is None:
+            return t("an_signin", state["lang"]), no_update
+        body, marks = incident_panel(ctx, actor, int(point["customdata"]), state["lang"], utcnow())
+        patch = Patch()
+        _set(patch, PICKED, marks)
+        return body, patch
+
+    @app.callback(Output(ids.ANALYST_DOWNLOAD, "data"),
+                  Input(ids.ANALYST_EXPORT["csv"], "n_clicks"),
+                  Input(ids.ANALYST_EXPORT["xlsx"], "n_clicks"), State(ids.ANALYST_STATE, "data"),
+                  prevent_initial_call=True)
+    def export(_csv, _xlsx, state):
+        if not state or not (_csv or _xlsx):
+            return no_update
+        f = current_filter(state)
+        with ctx.db.connect() as conn:
+            frame = raw.export_frame(conn, f)
+        stem = f"incidents_{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}"
+        if trigger.triggered_id == ids.ANALYST_EXPORT["xlsx"]:
+            return dcc.send_bytes(to_xlsx(frame, state["lang"]), stem + ".xlsx")
+        return dcc.send_bytes(to_csv(frame, state["lang"]), stem + ".csv")
+
+
+def _local(moment) -> str:
+    if moment is None or moment != moment:
+        return ""
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+

@@ -1,0 +1,178 @@
+"""What only the incidents can answer: time to close, bins, points, the table, export."""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from data.queries.analyst_filter import AnalystFilter, raw_source
+
+TABLE_FROM = """ from incidents i
+    join categories c on c.code = i.category_code
+    join streets s on s.id = i.street_id
+    join communities cm on cm.id = i.community_id
+    join grids g on g.id = i.grid_id
+    left join departments d on d.id = i.department_id"""
+TABLE_COLUMNS = """select i.id, i.code, i.reported_at, i.status, i.source,
+    c.name_zh as category, s.name_zh as street, cm.name_zh as community, g.code as grid,
+    d.name_zh as department, i.deadline, i.closed_at, i.address,
+    left(i.description, 200) as description"""
+# Sorting by any shown column, both ways; the tie-breaker keeps pages stable.
+SORTABLE = {"code": "i.code", "reported_at": "i.reported_at", "status": "i.status",
+            "source": "i.source", "category": "c.name_zh", "street": "s.name_zh",
+            "community": "cm.name_zh", "grid": "g.code", "department": "d.name_zh",
+            "deadline": "i.deadline", "closed_at": "i.closed_at", "address": "i.address"}
+
+
+def _frame(conn: Connection, sql: str, params: dict) -> pd.DataFrame:
+    result = conn.execute(text(sql), params)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def close_times(conn: Connection, f: AnalystFilter) -> pd.DataFrame:
+    """Hours from report to close, per category: count, median and 90th percentile.
+
+    Returns
+    -------
+    DataFrame
+        category_code, name_zh, name_en, n, median_h, p90_h; slowest median first.
+    """
+    cond, params = raw_source(f)
+    cond = (cond + " and" if cond else " where") + " i.closed_at is not null"
+    sql = f"""select i.category_code, c.name_zh, c.name_en, count(*)::int as n,
+                 percentile_cont(0.5) within group (order by h) as median_h,
+                 percentile_cont(0.9) within group (order by h) as p90_h
+              from (select i.*, extract(epoch from i.closed_at - i.reported_at) / 3600.0 as h
+                    from incidents i {cond}) i
+              join categories c on c.code = i.category_code
+              group by 1, 2, 3 order by median_h desc, 1"""
+    return _frame(conn, sql, params)
+
+
+def heat_bins(conn: Connection, f: AnalystFilter, size_deg: float = 0.002) -> pd.DataFrame:
+    """Counts in square bins of ``size_deg`` degrees (ST_SnapToGrid): lon, lat, n."""
+    cond, params = raw_source(f)
+    sql = f"""select ST_X(b) as lon, ST_Y(b) as lat, n from (
+                select ST_SnapToGrid(i.geom, :size) as b, count(*)::int as n
+                from incidents i {cond} group by 1) x order by n desc"""
+    return _frame(conn, sql, {**params, "size": size_deg})
+
+
+def incident_points(conn: Connection, f: AnalystFilter, limit: int = 2000) -> pd.DataFrame | None:
+    """The selection's incidents as points, or None when there are more than ``limit``."""
+    cond, params = raw_source(f)
+    sql = f"""select i.id, i.code, i.status, i.category_code, i.reported_at,
+                     ST_X(i.geom) as lon, ST_Y(i.geom) as lat
+              from incidents i {cond} order by i.reported_at desc, i.id desc limit :limit"""
+    out = _frame(conn, sql, {**params, "limit": limit + 1})
+    return None if len(out) > limit else out
+
+
+def order_by(sort_model: list[dict] | None) -> str:
+    """ORDER BY from an AG Grid sort model; unknown columns are ignored (newest first)."""
+    parts = []
+    for item in sort_model or []:
+        column = SORTABLE.get(item.get("colId", ""))
+        if column:
+            parts.append(column + (" desc nulls last" if item.get("sort") == "desc" else " asc"))
+    return ", ".join(parts + ["i.reported_at desc", "i.id desc"])
+
+
+def incident_page(conn: Connection, f: AnalystFilter, start: int, end: int,
+                  sort_model: list[dict] | None = None) -> pd.DataFrame:
+    """Rows [start, end) of the selection in the table's order (the grid's infinite model)."""
+    cond, params = raw_source(f)
+    sql = (TABLE_COLUMNS + TABLE_FROM + cond + " order by " + order_by(sort_model)
+           + " limit :limit offset :offset")
+    return _frame(conn, sql, {**params, "limit": max(0, end - start), "offset": max(0, start)})
+
+
+def incident_count(conn: Connection, f: AnalystFilter) -> int:
+    """How many incidents the selection holds (read from the incidents)."""
+    cond, params = raw_source(f)
+    return int(conn.execute(text("select count(*) from incidents i" + cond), params).scalar_one())
+
+
+def export_frame(conn: Connection, f: AnalystFilter) -> pd.DataFrame:
+    """The whole selection with readable columns, newest first, for CSV/XLSX export."""
+    cond, params = raw_source(f)
+    sql = TABLE_COLUMNS + TABLE_FROM + cond + " order by i.reported_at desc, i.id desc"
+    return _frame(conn, sql, params)
+
+
+NEAREST_SQL = text("""
+    select x.id, x.code, x.name_zh, x.kind, x.owner, x.metres, x.lon, x.lat from (
+      select c.id, c.code, c.name_zh, c.kind, coalesce(d.name_zh, s.name_zh) as owner,
+             ST_Distance(c.geom::geography, i.geom::geography) as metres,
+             ST_X(c.geom) as lon, ST_Y(c.geom) as lat
+      from incidents i
+      cross join lateral (select * from cameras c order by c.geom <-> i.geom limit :candidates) c
+      left join departments d on d.id = c.owner_department_id
+      left join streets s on s.id = c.owner_street_id
+      where i.id = :incident_id) x
+    where x.metres <= :radius order by x.metres, x.id limit :k
+""")
+
+
+def nearest_cameras(conn: Connection, incident_id: int, radius_m: float = 200.0,
+                    k: int = 8) -> pd.DataFrame:
+    """The cameras nearest an incident within ``radius_m`` metres, with their owners.
+
+    The GiST index answers ``<->`` (nearest in degrees) for a short list of candidates;
+    true distances on the spheroid then filter and order them.
+
+    Returns
+    -------
+    DataFrame
+        id, code, name_zh, kind, owner, metres, lon, lat; nearest first.
+    """
+    params = {"incident_id": incident_id, "radius": radius_m, "k": k, "candidates": 4 * k + 16}
+    result = conn.execute(NEAREST_SQL, params)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def grid_shapes(conn: Connection):
+    """Every basic grid's exact polygon (for contiguity): GeoDataFrame of id, code, geometry."""
+    import geopandas as gpd
+
+    return gpd.read_postgis(text("select id, code, geom from grids order by code"), conn,
+                            geom_col="geom")
+
+
+REBUILD_SQL = (
+    "truncate incident_rollup, incident_rollup_month, incident_rollup_street_month, "
+    "incident_rollup_grid_month, incident_rollup_day_kind",
+    """insert into incident_rollup (day, grid_id, category_code, source, status, department_id,
+         street_id, community_id, n, n_closed, close_s)
+       select (reported_at at time zone 'Asia/Shanghai')::date, grid_id, category_code, source,
+              status, coalesce(department_id, 0), max(street_id), max(community_id),
+              count(*), count(closed_at),
+              sum(coalesce(extract(epoch from closed_at - reported_at), 0)::bigint)
+       from incidents group by 1, 2, 3, 4, 5, 6""",
+    """insert into incident_rollup_month (month, grid_id, category_code, source, status,
+         department_id, street_id, community_id, n, n_closed, close_s)
+       select date_trunc('month', day)::date, grid_id, category_code, source, status,
+              department_id, max(street_id), max(community_id), sum(n), sum(n_closed),
+              sum(close_s)
+       from incident_rollup group by 1, 2, 3, 4, 5, 6""",
+    """insert into incident_rollup_street_month (month, street_id, category_code, source, status,
+         department_id, n, n_closed, close_s)
+       select month, street_id, category_code, source, status, department_id, sum(n),
+              sum(n_closed), sum(close_s)
+       from incident_rollup_month group by 1, 2, 3, 4, 5, 6""",
+    """insert into incident_rollup_grid_month (month, grid_id, street_id, community_id, n,
+         n_closed, close_s)
+       select month, grid_id, max(street_id), max(community_id), sum(n), sum(n_closed),
+              sum(close_s)
+       from incident_rollup_month group by 1, 2""",
+    """insert into incident_rollup_day_kind (day, category_code, source, status, department_id,
+         n, n_closed, close_s)
+       select day, category_code, source, status, department_id, sum(n), sum(n_closed),
+              sum(close_s)
+       from incident_rollup group by 1, 2, 3, 4, 5""",
+)
+
+
+def rebuild_rollups(conn: Connection) -> None:
+    """Recompute both rollups from the incidents (after a load with the triggers off)."""
+    for sql in REBUILD_SQL:
+        conn.execute(text(sql))

@@ -174,5 +174,9 @@ REBUILD_SQL = (
 
 def rebuild_rollups(conn: Connection) -> None:
     """Recompute both rollups from the incidents (after a load with the triggers off)."""
+    # Enough memory to aggregate a year in one hash table, and rows in key order, so each
+    # rollup's primary key grows at its right edge instead of splitting pages everywhere.
+    conn.execute(text("select set_config('work_mem', '256MB', true)"))
     for sql in REBUILD_SQL:
-        conn.execute(text(sql))
+        conn.execute(text(sql + (" order by 1, 2, 3, 4, 5, 6" if "by 1, 2, 3, 4, 5, 6" in sql
+                                 else "")))

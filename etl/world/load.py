@@ -8,7 +8,9 @@ from typing import Callable
 from sqlalchemy import Connection
 
 from data.bulk import CopyWriter
-from data.world_store import clear_world, deferred_checks, finish_load, world_is_loaded
+from data.world_store import (
+    clear_world, deferred_checks, finish_load, rollups_paused, world_is_loaded,
+)
 from etl.world.stages import WorldState, stage_cameras, stage_geography, stage_people, stage_residents
 from etl.world.stages_events import stage_incidents, stage_whistles
 from etl.world.stages_live import prepare_partitions, stage_patrols
@@ -56,8 +58,10 @@ def load_world(conn: Connection, seed: int, scale: float, as_of: datetime, demo_
               ("people", lambda: stage_people(conn, st, demo_password)),
               ("cameras", lambda: stage_cameras(conn, st)))
     prepare_partitions(conn, st)
-    with deferred_checks(conn):
-        with CopyWriter(conn) as st.writer:
+    # The rollups are rebuilt first, while their secondary indexes are still dropped too.
+    with deferred_checks(conn), rollups_paused(conn):
+        # A deep queue lets generation run ahead while the server is busy with a big COPY.
+        with CopyWriter(conn, depth=8) as st.writer:
             for name, run in stages:
                 _timed(name, run, report)
             incidents = _timed("incidents", lambda: stage_incidents(conn, st), report)

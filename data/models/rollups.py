@@ -10,23 +10,37 @@ from data.models.base import Base
 from data.models.incidents import Incident
 
 
-class _RollupValues:
-    """The key after the time bucket, and the sums kept per key.
+class _Sums:
+    """The sums kept per key: incidents, closed ones, and their seconds from report to close."""
+
+    n: Mapped[int] = mapped_column(Integer)
+    n_closed: Mapped[int] = mapped_column(Integer)
+    close_s: Mapped[int] = mapped_column(BigInteger)
+
+
+class _Kind:
+    """What kind of work: category, source, status and department, all part of the key.
 
     ``department_id`` is 0 for work handled by a street or community (a key cannot be null).
-    Street and community follow from the grid; they are kept so filters need no join.
     """
 
-    grid_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     category_code: Mapped[str] = mapped_column(String(8), primary_key=True)
     source: Mapped[str] = mapped_column(String(12), primary_key=True)
     status: Mapped[str] = mapped_column(String(12), primary_key=True)
     department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class _Place:
+    """Street and community follow from the grid; kept so that filters need no join."""
+
     street_id: Mapped[int] = mapped_column(SmallInteger)
     community_id: Mapped[int] = mapped_column(Integer)
-    n: Mapped[int] = mapped_column(Integer)
-    n_closed: Mapped[int] = mapped_column(Integer)
-    close_s: Mapped[int] = mapped_column(BigInteger)
+
+
+class _RollupValues(_Kind, _Place, _Sums):
+    """The key after the time bucket (grid and kind), the place, and the sums."""
+
+    grid_id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class IncidentRollup(_RollupValues, Base):
@@ -49,49 +63,30 @@ class IncidentRollupMonth(_RollupValues, Base):
     month: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
-class IncidentRollupStreetMonth(Base):
+class IncidentRollupStreetMonth(_Kind, _Sums, Base):
     """Per month and street, without grids: ~7x fewer rows for everything not drawn by grid."""
 
     __tablename__ = "incident_rollup_street_month"
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     street_id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    category_code: Mapped[str] = mapped_column(String(8), primary_key=True)
-    source: Mapped[str] = mapped_column(String(12), primary_key=True)
-    status: Mapped[str] = mapped_column(String(12), primary_key=True)
-    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    n: Mapped[int] = mapped_column(Integer)
-    n_closed: Mapped[int] = mapped_column(Integer)
-    close_s: Mapped[int] = mapped_column(BigInteger)
 
 
-class IncidentRollupDayKind(Base):
+class IncidentRollupDayKind(_Kind, _Sums, Base):
     """Per day without place: daily series and short ranges for the whole district."""
 
     __tablename__ = "incident_rollup_day_kind"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    category_code: Mapped[str] = mapped_column(String(8), primary_key=True)
-    source: Mapped[str] = mapped_column(String(12), primary_key=True)
-    status: Mapped[str] = mapped_column(String(12), primary_key=True)
-    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    n: Mapped[int] = mapped_column(Integer)
-    n_closed: Mapped[int] = mapped_column(Integer)
-    close_s: Mapped[int] = mapped_column(BigInteger)
 
 
-class IncidentRollupGridMonth(Base):
+class IncidentRollupGridMonth(_Place, _Sums, Base):
     """Per month and grid only: the map's counts when nothing but place and time is chosen."""
 
     __tablename__ = "incident_rollup_grid_month"
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     grid_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    street_id: Mapped[int] = mapped_column(SmallInteger)
-    community_id: Mapped[int] = mapped_column(Integer)
-    n: Mapped[int] = mapped_column(Integer)
-    n_closed: Mapped[int] = mapped_column(Integer)
-    close_s: Mapped[int] = mapped_column(BigInteger)
 
 
 # What the rollups cannot answer (overdue, time to close, bins, points, the table) reads the

@@ -7,18 +7,10 @@ import pandas as pd
 
 from dashboard.i18n import t
 from dashboard.pages.analyst.parts import COLUMN_KEYS
+from workflow.safe_cells import safe_frame
 
-# A cell starting with one of these is a formula to Excel and LibreOffice (OWASP CSV injection).
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("code", "reported_at", "status", "category", "street", "community", "grid", "source",
            "department", "deadline", "closed_at", "address", "description")
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
 
 
 def readable(frame: pd.DataFrame, lang: str, tz: str = "Asia/Shanghai") -> pd.DataFrame:
@@ -29,9 +21,7 @@ def readable(frame: pd.DataFrame, lang: str, tz: str = "Asia/Shanghai") -> pd.Da
         out[col] = stamps.dt.strftime("%Y-%m-%d %H:%M").where(stamps.notna(), "")
     out["status"] = [t(f"st_{s}", lang) for s in out["status"]]
     out["source"] = [t(f"src_{s}", lang) for s in out["source"]]
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+    out = safe_frame(out)
     headers = {c: t(COLUMN_KEYS.get(c, "an_col_description"), lang) for c in COLUMNS}
     return out.rename(columns=headers)
 

@@ -14,7 +14,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app import build_app
-from dashboard.analyst_export import neutralise, to_csv, to_xlsx
+from dashboard.analyst_export import to_csv, to_xlsx
+from workflow.safe_cells import safe_cell
 from dashboard.analyst_state import DEFAULTS, cascade, climb, drill, parse_search, to_filter, to_search
 from tests.auth_helpers import login_browser, login_client
 from tests.dash_helpers import call_router, ids_in, start_app
@@ -88,7 +89,7 @@ def test_export_escapes_formulas_and_keeps_every_row():
     cells = [v for row in values[1:] for v in row if isinstance(v, str)]
     assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in cells)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
-    assert neutralise(5) == 5 and neutralise("a-b") == "a-b"
+    assert safe_cell(5) == 5 and safe_cell("a-b") == "a-b"
 
 
 def _callback(client, output, inputs, state=()):

@@ -1,6 +1,8 @@
 """Spreadsheet cells that cannot run: text starting with = + - @ (or tab/CR) is quoted."""
 from __future__ import annotations
 
+import pandas as pd
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -22,6 +24,6 @@ def safe_frame(frame):
     """A copy of a DataFrame with every text cell made safe (for CSV/XLSX downloads)."""
     out = frame.copy()
     for column in out.columns:
-        if str(out[column].dtype) in ("object", "str", "string"):
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(safe_cell)
     return out

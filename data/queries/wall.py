@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from data.queries.leaders import completion_counts
+
 ONLINE_MINUTES = 5
 # Comparisons: the same moment yesterday and on the same weekday last week.
 COMPARE_DAYS = (0, 1, 7)
@@ -63,16 +65,6 @@ join categories p on p.code = coalesce(c.parent_code, c.code)
 where i.reported_at >= {_DAY0} - make_interval(days => :days - 1)
   and i.reported_at <= :now and {_STREET}
 group by 1, 2, 3, 4 order by 1, 2
-""")
-
-STREET_CLOSURE = text("""
-select s.code, s.name_zh, s.name_en, count(i.id) as reported,
-       count(i.id) filter (where i.closed_at <= :now or i.rejected_at <= :now) as done
-from streets s
-left join incidents i on i.street_id = s.id
-  and i.reported_at >= date_trunc('year', cast(:now as timestamptz) at time zone :tz) at time zone :tz
-  and i.reported_at <= :now
-group by s.code, s.name_zh, s.name_en order by s.code
 """)
 
 SOURCES_TODAY = text(f"""
@@ -187,6 +179,8 @@ def category_trend(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
 def street_closure(conn: Connection, now: datetime, tz: str = "Asia/Shanghai") -> pd.DataFrame:
     """Per street, this year's reports and how many of them are closed or rejected by ``now``.
 
+    The same counts as the leaders' completion by street (one formula for both screens).
+
     Parameters
     ----------
     conn : Connection
@@ -198,7 +192,11 @@ def street_closure(conn: Connection, now: datetime, tz: str = "Asia/Shanghai") -
     pandas.DataFrame
         code, name_zh, name_en, reported, done, rate (None without reports).
     """
-    df = frame(conn.execute(STREET_CLOSURE, {"now": now, "tz": tz}))
+    local = now.astimezone(ZoneInfo(tz))
+    year0 = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    # The period is [year0, end): a microsecond past now keeps a report made at ``now``.
+    rows = completion_counts(conn, "street", year0, now + timedelta(microseconds=1), year0, now)
+    df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "reported", "done"])
     df["rate"] = [d / r if r else None for d, r in zip(df["done"], df["reported"])]
     return df
 

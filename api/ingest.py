@@ -10,8 +10,6 @@ from api.ingestor import FixRejected, Ingestor
 from api.osmand import (
     Reading, bad, decode_json, decode_params, number, parse_timestamp, request_params,
 )
-from data.db import Database
-from data.settings import Settings
 from geo.crs import gcj02_to_wgs84
 
 MAX_BATCH = 1000
@@ -141,9 +139,8 @@ def positions_blueprint(ingestor: Ingestor) -> Blueprint:
     return bp
 
 
-def ingest_blueprints(db: Database, settings: Settings) -> list[Blueprint]:
+def ingest_blueprints(ingestor: Ingestor) -> list[Blueprint]:
     """Both ingest blueprints, sharing one Ingestor (and its caches) per process."""
-    ingestor = Ingestor(db, settings)
     blueprints = [osmand_blueprint(ingestor), positions_blueprint(ingestor)]
     for bp in blueprints:
         bp.ingestor = ingestor  # for diagnostics (the benchmark reports group sizes)

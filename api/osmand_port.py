@@ -9,6 +9,7 @@ from werkzeug.serving import make_server
 from api.errors import register_error_handlers
 from api.ingest import osmand_blueprint
 from api.ingestor import Ingestor
+from api.osmand_fast import install_fast_path
 from api.ratelimit import PORT_INGEST_PATHS, init_ingest_limit
 from api.security import init_input_guard, json_errors
 from data.db import Database
@@ -22,12 +23,14 @@ def osmand_app(db: Database, settings: Settings) -> Flask:
     """
     app = Flask("hongqiao-osmand")
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024)
-    app.register_blueprint(osmand_blueprint(Ingestor(db, settings), ("/", "/osmand")))
+    ingestor = Ingestor(db, settings)
+    app.register_blueprint(osmand_blueprint(ingestor, PORT_INGEST_PATHS))
     register_error_handlers(app)
     # Limits and JSON errors (413 included) at the root too: see SECURITY.md.
     json_errors(app)
     init_input_guard(app)
-    init_ingest_limit(app, settings, PORT_INGEST_PATHS)
+    window = init_ingest_limit(app, settings, PORT_INGEST_PATHS)
+    install_fast_path(app, ingestor, window, PORT_INGEST_PATHS)
     return app
 
 

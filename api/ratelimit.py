@@ -21,6 +21,8 @@ PHONE_COOKIE = "hq_m"
 # The OsmAnd-only port also serves the protocol at its root.
 PORT_INGEST_PATHS = ("/", "/osmand")
 MAX_KEYS = 50_000
+# Set in the WSGI environ by api/osmand_fast when it has already counted the request.
+INGEST_COUNTED = "hq.ingest_counted"
 
 
 class SlidingWindow:
@@ -100,6 +102,16 @@ def _login_key() -> str:
     return f"{request.remote_addr}|{str(name or '').strip().lower()[:80]}"
 
 
+def query_device_key(args) -> str | None:
+    """The rate-limit key of an OsmAnd query (``id``, else ``deviceid``; first values)."""
+    def first(name: str):
+        values = args.get(name)
+        return values[0] if values else None
+
+    key = first("id") or first("deviceid")
+    return None if key is None else "d:" + str(key).strip()[:64]
+
+
 def device_key() -> str | None:
     """The device a request speaks for: its bearer token (hashed) or its OsmAnd id."""
     header = request.headers.get("Authorization", "")
@@ -107,8 +119,11 @@ def device_key() -> str | None:
         return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()
     if request.cookies.get(PHONE_COOKIE):
         return "m:" + hashlib.sha256(request.cookies[PHONE_COOKIE].encode()).hexdigest()
-    key = request.args.get("id") or request.args.get("deviceid")
-    if key is None and request.method == "POST":
+    found = query_device_key(request.args.to_dict(flat=False))
+    if found is not None:
+        return found
+    key = None
+    if request.method == "POST":
         if request.is_json:
             body = request.get_json(silent=True)
             key = body.get("device_id") if isinstance(body, dict) else None
@@ -154,6 +169,8 @@ def init_ingest_limit(app: Flask, settings: Settings,
     @app.before_request
     def ingest_gate():
         if request.path not in paths or request.method not in ("GET", "POST"):
+            return None
+        if request.environ.get(INGEST_COUNTED):
             return None
         key = device_key()
         wait = window.take(key) if key else 0

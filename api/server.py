@@ -8,6 +8,8 @@ from api.health import health_blueprint
 from api.auth import protect_pages
 from api.workflow_api import register_workflow
 from api.ingest import ingest_blueprints
+from api.ingestor import Ingestor
+from api.osmand_fast import install_fast_path
 from api.mobile import mobile_blueprint
 from api.open311 import open311_blueprint
 from api.reports import reports_blueprint
@@ -33,8 +35,11 @@ def create_server(settings: Settings, db: Database) -> Flask:
     # Headers on every answer; rate limits before anything else reads the request.
     init_security(server, settings)
     server.register_blueprint(health_blueprint(db))
-    for blueprint in ingest_blueprints(db, settings):
+    ingestor = Ingestor(db, settings)
+    for blueprint in ingest_blueprints(ingestor):
         server.register_blueprint(blueprint)
+    # Phones' everyday fixes skip Flask's per-request work (same answers, same limits).
+    install_fast_path(server, ingestor, server.extensions["hq_ingest_limit"], ("/osmand",))
     server.extensions["hq_partition_upkeep"] = start_partition_upkeep(db, settings)
     register_error_handlers(server)
     register_workflow(server, db, settings)

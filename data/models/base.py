@@ -35,9 +35,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def geometry(kind: str) -> Geometry:
-    """A geometry column type: explicit type, SRID 4326, GiST-indexed."""
-    return Geometry(geometry_type=kind, srid=SRID, spatial_index=True)
+def geometry(kind: str, indexed: bool = True) -> Geometry:
+    """A geometry column type: explicit type, SRID 4326, GiST-indexed unless told not."""
+    return Geometry(geometry_type=kind, srid=SRID, spatial_index=indexed)
 
 
 def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:

@@ -36,7 +36,10 @@ class Position(Base):
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     battery: Mapped[int | None] = mapped_column(SmallInteger)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
-    geom = mapped_column(geometry("POINT"), nullable=False)
+    # No spatial index: every read selects fixes by time and device, and the grid of a fix
+    # is found once when it is written (grid_id). A GiST over millions of fixes a day only
+    # slowed every insert and the world load (0009).
+    geom = mapped_column(geometry("POINT", indexed=False), nullable=False)
 
 
 class LatestPosition(Base):

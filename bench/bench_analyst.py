@@ -91,8 +91,12 @@ def kinds(conn, w):
     """Every query a filter change runs, by kind (what the page's callbacks call)."""
     def hot(f):
         unplaced = replace(f, street_id=None, community_id=None, grid_id=None)
-        now, before = q.grid_counts(conn, unplaced), q.grid_counts(conn, unplaced.shifted(f.days))
-        return hotspots.hot_spots(now["n"].to_numpy(), before["n"].to_numpy(), w)
+        both = q.grid_counts_pair(conn, unplaced, unplaced.shifted(f.days))
+        return hotspots.hot_spots(both["n"].to_numpy(), both["n_before"].to_numpy(), w)
+
+    def table(f):
+        count = raw.incident_count(conn, f)
+        return raw.incident_page(conn, f, 0, 100, count=count), count
 
     return {
         "grid_counts": lambda f: q.grid_counts(conn, f),
@@ -105,7 +109,7 @@ def kinds(conn, w):
         "close_times": lambda f: raw.close_times(conn, f),
         "heat_bins": lambda f: raw.heat_bins(conn, f),
         "points": lambda f: raw.incident_points(conn, f),
-        "table_page": lambda f: (raw.incident_page(conn, f, 0, 100), raw.incident_count(conn, f)),
+        "table_page": table,
         "hot_spots": hot,
     }
 

@@ -23,14 +23,13 @@ STATUS_COLOUR = {"closed": STATUS["closed"], "rejected": STATUS["closed"],
                  "resolved": STATUS["done"], "verified": STATUS["done"]}
 
 
-def _hot_rows(ctx: AppContext, cache: AnalystCache, conn, f: AnalystFilter, counts) -> list[dict]:
+def _hot_rows(ctx: AppContext, cache: AnalystCache, conn, f: AnalystFilter) -> list[dict]:
     """Gi* over the whole district (the selection's place does not bias it), this period and
     the previous one of the same length."""
     unplaced = replace(f, street_id=None, community_id=None, grid_id=None)
-    placed = any(v is not None for v in (f.street_id, f.community_id, f.grid_id))
-    now = q.grid_counts(conn, unplaced) if placed else counts
-    before = q.grid_counts(conn, unplaced.shifted(f.days))
-    result = hotspots.hot_spots(now["n"].to_numpy(), before["n"].to_numpy(), cache.weights())
+    now = q.grid_counts_pair(conn, unplaced, unplaced.shifted(f.days))
+    result = hotspots.hot_spots(now["n"].to_numpy(), now["n_before"].to_numpy(),
+                                cache.weights())
     where = {feat["id"]: feat["properties"] for feat in ctx.boundaries.get("grid")["features"]}
     rows = []
     for code, name, inside, r in zip(now["code"], now["name"], _inside(now, f),
@@ -59,7 +58,7 @@ def map_content(ctx: AppContext, cache: AnalystCache, state: dict, f: AnalystFil
         total = q.totals(conn, f)
         heat = raw.heat_bins(conn, f) if "heat" in layers else None
         points = raw.incident_points(conn, f, POINT_LIMIT) if "points" in layers else None
-        hot = _hot_rows(ctx, cache, conn, f, counts) if "hot" in layers else []
+        hot = _hot_rows(ctx, cache, conn, f) if "hot" in layers else []
     inside = counts[_inside(counts, f)]
     value = inside["per_1000"].round(2) if state["metric"] == "rate" else inside["n"]
     view, lons, lats = selection_view(ctx, cache, state)

@@ -28,6 +28,7 @@ class AnalystCache:
     def __init__(self, ctx: AppContext, ttl_s: float = 600.0) -> None:
         self._ctx, self._ttl, self._lock = ctx, ttl_s, threading.Lock()
         self._items: dict[str, tuple[float, object]] = {}
+        self._weights: tuple[str, object] | None = None
 
     def _get(self, key: str, load):
         now = time.monotonic()
@@ -51,7 +52,19 @@ class AnalystCache:
         return self._get("lookups", load)
 
     def weights(self):
-        return self._get("weights", lambda conn: hotspots.queen_weights(raw.grid_shapes(conn)))
+        """The grids' queen contiguity, built once per set of grids (a new world rebuilds it):
+        only the grids' digest is read again when the cache's time runs out."""
+        signature = self._get("grid_signature", raw.grid_signature)
+        with self._lock:
+            kept = self._weights
+        if kept is not None and kept[0] == signature:
+            return kept[1]
+        with self._ctx.db.connect() as conn:
+            signature, shapes = raw.grid_signature(conn), raw.grid_shapes(conn)
+        w = hotspots.queen_weights(shapes)
+        with self._lock:
+            self._weights = (signature, w)
+        return w
 
     def parents(self) -> dict[str, str | None]:
         return {c["code"]: c["parent_code"] for c in self.lookups()["categories"]}

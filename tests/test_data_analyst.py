@@ -141,6 +141,8 @@ def test_heat_bins_points_table_and_export(world_conn, incidents):
         assert bins["n"].sum() == len(sel)
         keys = list(zip(np.rint(sel["lon"] / 0.002).astype(int), np.rint(sel["lat"] / 0.002).astype(int)))
         assert len(bins) == len(set(keys))
+        assert set(zip(np.rint(bins["lon"] / 0.002).astype(int),
+                       np.rint(bins["lat"] / 0.002).astype(int))) == set(keys)
         points = raw.incident_points(world_conn, f, limit=2000)
         if len(sel) > 2000:
             assert points is None
@@ -160,6 +162,32 @@ def test_table_pages_are_complete_and_sorted(world_conn, incidents):
     assert list(rows["category"]) == sorted(rows["category"])
     newest = raw.incident_page(world_conn, f, 0, 5, [{"colId": "nope; drop", "sort": "asc"}])
     assert list(newest["id"]) == list(sel.sort_values(["reported_at", "id"], ascending=False)["id"][:5])
+
+
+def test_table_page_is_the_same_whichever_plan(world_conn, incidents):
+    for f in (filters(incidents)[2], filters(incidents)[5]):
+        for sort in (None, [{"colId": "category", "sort": "asc"}]):
+            fetched_first = raw.incident_page(world_conn, f, 20, 70, sort, count=0)
+            time_first = raw.incident_page(world_conn, f, 20, 70, sort, count=10 ** 9)
+            assert list(fetched_first["id"]) == list(time_first["id"]), (f, sort)
+
+
+def test_grid_counts_pair_matches_two_grid_counts(world_conn, incidents):
+    for f in filters(incidents):
+        before = f.shifted(f.days)
+        pair = q.grid_counts_pair(world_conn, f, before)
+        assert list(pair["grid_id"]) == list(q.grid_counts(world_conn, f)["grid_id"])
+        assert list(pair["n"]) == list(q.grid_counts(world_conn, f)["n"]), f
+        assert list(pair["n_before"]) == list(q.grid_counts(world_conn, before)["n"]), f
+        assert pair["n"].sum() == len(brute(incidents, f))
+
+
+def test_grid_signature_changes_with_the_grids(world_conn):
+    first = raw.grid_signature(world_conn)
+    assert first == raw.grid_signature(world_conn)
+    world_conn.execute(text("""update grids set geom = ST_Multi(ST_Translate(geom, 0.0001, 0))
+                               where id = (select min(id) from grids)"""))
+    assert raw.grid_signature(world_conn) != first
 
 
 def test_nearest_cameras_within_200_m_match_brute_force(world_conn, incidents):

@@ -58,7 +58,8 @@ class IncidentRollupMonth(_RollupValues, Base):
 
     __tablename__ = "incident_rollup_month"
     __table_args__ = (Index("ix_incident_rollup_month_street", "street_id", "month"),
-                      Index("ix_incident_rollup_month_category", "category_code", "month"))
+                      Index("ix_incident_rollup_month_category", "category_code", "month"),
+                      Index("ix_incident_rollup_month_department", "department_id", "month"))
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
 
@@ -90,8 +91,9 @@ class IncidentRollupGridMonth(_Place, _Sums, Base):
 
 
 # What the rollups cannot answer (overdue, time to close, bins, points, the table) reads the
-# incidents by time; carrying the filter columns lets those reads skip the wide rows.
+# incidents by time; carrying the filter columns (and geom, for the heat bins) lets those
+# reads skip the wide rows (0009).
 ANALYST_INCIDENT_INDEX = Index(
     "ix_incidents_analyst", Incident.reported_at,
     postgresql_include=["grid_id", "street_id", "community_id", "category_code", "source",
-                        "status", "department_id", "closed_at"])
+                        "status", "department_id", "closed_at", "geom"])

@@ -61,6 +61,34 @@ def grid_counts(conn: Connection, f: AnalystFilter) -> pd.DataFrame:
     return out
 
 
+def grid_counts_pair(conn: Connection, f: AnalystFilter, before: AnalystFilter) -> pd.DataFrame:
+    """Every basic grid's count under ``f`` and under ``before``, in one statement (the
+    hot spots' two periods).
+
+    Parameters
+    ----------
+    conn : Connection
+    f, before : AnalystFilter
+        Usually ``before = f.shifted(f.days)``.
+
+    Returns
+    -------
+    DataFrame
+        grid_id, code, name, street_id, community_id, n, n_before; ordered by code.
+    """
+    now_source, now_params = row_source(f, group="grid", prefix="a_")
+    before_source, before_params = row_source(before, group="grid", prefix="b_")
+    sql = f"""select g.id as grid_id, g.code, g.name_zh as name, g.street_id, g.community_id,
+                     coalesce(x.n, 0)::int as n, coalesce(y.n, 0)::int as n_before
+              from grids g
+              left join (select grid_id, sum(n) as n from ({now_source}) s
+                         group by grid_id) x on x.grid_id = g.id
+              left join (select grid_id, sum(n) as n from ({before_source}) s
+                         group by grid_id) y on y.grid_id = g.id
+              order by g.code"""
+    return _frame(conn, sql, {**now_params, **before_params})
+
+
 def time_series(conn: Connection, f: AnalystFilter, bucket: str = "day",
                 by: str = "subject") -> pd.DataFrame:
     """Counts per time bucket and key.

@@ -41,20 +41,21 @@ class AnalystFilter:
 
 
 # Fixed fragments, chosen by which parameters are present (as in data/queries/cases.py).
+# ``{p}`` prefixes the parameter names, so two periods can share one statement.
 COMMON_WHERE = {
-    "street_id": "{a}.street_id = :street_id",
-    "community_id": "{a}.community_id = :community_id",
-    "grid_id": "{a}.grid_id = :grid_id",
+    "street_id": "{a}.street_id = :{p}street_id",
+    "community_id": "{a}.community_id = :{p}community_id",
+    "grid_id": "{a}.grid_id = :{p}grid_id",
     "category": """{a}.category_code in (select code from categories
-                   where code = :category or parent_code = :category)""",
-    "sources": "{a}.source = any(:sources)",
-    "statuses": "{a}.status = any(:statuses)",
-    "department_id": "{a}.department_id = :department_id",
+                   where code = :{p}category or parent_code = :{p}category)""",
+    "sources": "{a}.source = any(:{p}sources)",
+    "statuses": "{a}.status = any(:{p}statuses)",
+    "department_id": "{a}.department_id = :{p}department_id",
 }
 RAW_WHERE = {**COMMON_WHERE,
-             "ts_from": "{a}.reported_at >= :ts_from",
-             "ts_to": "{a}.reported_at < :ts_to",
-             "overdue": "({a}.status = any(:working) and {a}.deadline < :now)"}
+             "ts_from": "{a}.reported_at >= :{p}ts_from",
+             "ts_to": "{a}.reported_at < :{p}ts_to",
+             "overdue": "({a}.status = any(:{p}working) and {a}.deadline < :{p}now)"}
 
 
 def beijing_start(day: date) -> datetime:
@@ -78,15 +79,23 @@ def filter_params(f: AnalystFilter) -> dict:
     return params
 
 
-def where(fragments: dict, params: dict, alias: str, extra: tuple[str, ...] = ()) -> str:
-    """AND of the fragments whose parameter is present, plus ``extra`` conditions."""
-    parts = [fragments[k].format(a=alias) for k in fragments if k in params] + list(extra)
+def where(fragments: dict, params: dict, alias: str, extra: tuple[str, ...] = (),
+          prefix: str = "") -> str:
+    """AND of the fragments whose parameter is present, plus ``extra`` conditions (whose
+    ``{p}`` is the parameter prefix too)."""
+    parts = [fragments[k].format(a=alias, p=prefix) for k in fragments if k in params]
+    parts += [x.format(p=prefix) for x in extra]
     return (" where " + " and ".join(parts)) if parts else ""
+
+
+def prefixed(params: dict, prefix: str) -> dict:
+    """``params`` with every name prefixed (to match ``where(..., prefix=...)``)."""
+    return {prefix + k: v for k, v in params.items()}
 
 
 ROLLUP_COLUMNS = ("grid_id, street_id, community_id, category_code, source, status, "
                   "department_id, n, n_closed, close_s")
-RAW_COLUMNS = """(i.reported_at at time zone :tz)::date as t, i.grid_id, i.street_id,
+RAW_COLUMNS = """(i.reported_at at time zone :{p}tz)::date as t, i.grid_id, i.street_id,
     i.community_id, i.category_code, i.source, i.status, coalesce(i.department_id, 0)
     as department_id, 1 as n, (i.closed_at is not null)::int as n_closed,
     coalesce(extract(epoch from i.closed_at - i.reported_at), 0)::bigint as close_s"""
@@ -142,7 +151,8 @@ def narrowest(tables: tuple, params: dict, group: str | None) -> tuple[str, str]
     raise AssertionError("unreachable")
 
 
-def row_source(f: AnalystFilter, grain: str = "any", group: str | None = None) -> tuple[str, dict]:
+def row_source(f: AnalystFilter, grain: str = "any", group: str | None = None,
+               prefix: str = "") -> tuple[str, dict]:
     """A subquery of (t, grid, street, community, category, source, status, department, n,
     n_closed, close_s) rows for ``f``, and its parameters.
 
@@ -150,28 +160,30 @@ def row_source(f: AnalystFilter, grain: str = "any", group: str | None = None) -
     daily resolution in ``t`` (a monthly cube's ``t`` is the first of its month). ``group``
     names the column the caller groups by (grid, community, street, category, source,
     status, department), so whole months can come from the narrowest cube that has it.
+    ``prefix`` goes before every parameter name (two row sources in one statement).
     """
-    params = filter_params(f)
+    params, p = filter_params(f), prefix
     if f.overdue:
-        return ("select " + RAW_COLUMNS + " from incidents i"
-                + where(RAW_WHERE, params, "i"), params)
+        return ("select " + RAW_COLUMNS.format(p=p) + " from incidents i"
+                + where(RAW_WHERE, params, "i", prefix=p), prefixed(params, p))
     common = COMMON_WHERE
     days, day_columns = narrowest(DAY_TABLES, params, group)
     if grain == "day":
         params.update(d0=f.date_from, d1=f.date_to + timedelta(days=1))
         return ("select day as t, " + day_columns + " from " + days + " r"
-                + where(common, params, "r", ("r.day >= :d0", "r.day < :d1")), params)
+                + where(common, params, "r", ("r.day >= :{p}d0", "r.day < :{p}d1"), p),
+                prefixed(params, p))
     params.update(split_range(f.date_from, f.date_to))
     months, month_columns = narrowest(MONTH_TABLES, params, group)
     parts = [
         "select day as t, " + day_columns + " from " + days + " r"
-        + where(common, params, "r", ("r.day >= :d0", "r.day < :d1")),
+        + where(common, params, "r", ("r.day >= :{p}d0", "r.day < :{p}d1"), p),
         "select month as t, " + month_columns + " from " + months + " r"
-        + where(common, params, "r", ("r.month >= :m0", "r.month < :m1")),
+        + where(common, params, "r", ("r.month >= :{p}m0", "r.month < :{p}m1"), p),
         "select day as t, " + day_columns + " from " + days + " r"
-        + where(common, params, "r", ("r.day >= :d2", "r.day < :d3")),
+        + where(common, params, "r", ("r.day >= :{p}d2", "r.day < :{p}d3"), p),
     ]
-    return " union all ".join(parts), params
+    return " union all ".join(parts), prefixed(params, p)
 
 
 def raw_source(f: AnalystFilter, alias: str = "i") -> tuple[str, dict]:

@@ -75,7 +75,7 @@ def run_step(base: str, port: int, devices: list, viewers: dict, args, seconds: 
         meter.sample()
         result = merge([r.get() for r in [*phones, watch]])
     result["cpu"] = meter.cores(time.time() - start_at)
-    result["seconds"], result["devices"] = seconds, n
+    result["seconds"], result["devices"], result["start_at"] = seconds, n, start_at
     return result
 
 

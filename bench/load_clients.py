@@ -26,7 +26,9 @@ def osmand_path(device: tuple, t: int) -> str:
 
 
 def new_result() -> dict:
-    return {"latency": {}, "status": Counter(), "late": 0, "reconnects": 0, "accepted": []}
+    # sent: the epoch second each latency sample's request went out (same order).
+    return {"latency": {}, "sent": {}, "status": Counter(), "late": 0, "reconnects": 0,
+            "accepted": []}
 
 
 def merge(results: list[dict]) -> dict:
@@ -34,6 +36,7 @@ def merge(results: list[dict]) -> dict:
     for r in results:
         for kind, values in r["latency"].items():
             total["latency"].setdefault(kind, []).extend(values)
+            total["sent"].setdefault(kind, []).extend(r["sent"][kind])
         total["status"].update(r["status"])
         total["late"] += r["late"]
         total["reconnects"] += r["reconnects"]
@@ -46,6 +49,7 @@ def _phone_thread(port: int, devices: list, start_at: float, end_at: float,
     """Send each device's fix when it is due (device k at phase k/n of the interval)."""
     out, conn = new_result(), http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     lat = out["latency"].setdefault("osmand", [])
+    sent_at = out["sent"].setdefault("osmand", [])
     heap = [(start_at + phase, i) for i, (*_, phase) in enumerate(devices)]
     heapq.heapify(heap)
     while heap and heap[0][0] < end_at:
@@ -63,6 +67,7 @@ def _phone_thread(port: int, devices: list, start_at: float, end_at: float,
             conn.close()
             status = type(err).__name__
         lat.append((time.time() - sent) * 1000.0)
+        sent_at.append(sent)
         out["status"][("osmand", status)] += 1
         if status == 200:
             out["accepted"].append((devices[i][0], t))
@@ -113,6 +118,7 @@ def _timed(out: dict, kind: str, call) -> requests.Response | None:
     except requests.RequestException as err:
         response, status = None, type(err).__name__
     out["latency"].setdefault(kind, []).append((time.time() - start) * 1000.0)
+    out["sent"].setdefault(kind, []).append(start)
     out["status"][(kind, status)] += 1
     return response
 

@@ -38,7 +38,7 @@ def wall_view(ctx: AppContext, lang: str, search: str = ""):
     options = wall_options(search, lang)
     now = wall_now(options)
     try:
-        figure = wa.first_map(ctx, options, now)
+        figure = wa.shared_first_map(ctx, options, now)
         ready, reachable = wa.has_polygons(figure), True
     except SQLAlchemyError:
         figure, ready, reachable = wa.placeholder_map(), False, False

@@ -1,4 +1,9 @@
-"""Each wall update assembled from data and builders: the first map, its patches, the panels."""
+"""Each wall update assembled from data and builders: the first map, its patches, the panels.
+
+Every screen asks the same questions on the same intervals, so each ``shared_*`` answer is
+built once per time slot per process (``ctx.built``) and the same object goes to them all;
+the builders stay pure, and only what differs per screen (the board's page) is built each time.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,12 +19,17 @@ from dashboard.i18n import t
 from dashboard import wall_data as wd
 from dashboard import wall_panel_data as pd_
 from dashboard.theme import WALL_BG
-from dashboard.wall_panels import headline_tiles, metric_legend, whistle_board
+from dashboard.wall_panels import headline_tiles, metric_legend, ticker_rows, whistle_board
+from workflow.clock import utcnow
 
 EMPTY = {"type": "FeatureCollection", "features": []}
 # The 15-minute tracks are most of the map's bytes: they follow every other map tick (each
 # minute), the dots every 5 s. Budget arithmetic in bench/bench_wall.py.
 TRACKS_EVERY = 2
+# Seconds one built answer serves every screen: half a channel's interval or less. After
+# that the last build is still shown (for a few slots) while the next one is made.
+SLOT_S = {"pos": 5.0, "map": 15.0, "panels": 15.0, "head": 30.0, "first_map": 15.0,
+          "labels": 600.0}
 
 
 def metric_at(n: int | None) -> str:
@@ -32,9 +42,10 @@ def gradient(metric: str) -> str:
     return f"linear-gradient(90deg, {stops})"
 
 
-def has_polygons(figure: go.Figure) -> bool:
+def has_polygons(figure: go.Figure | dict) -> bool:
     """Whether the map carries the grids (an empty database gives none to carry yet)."""
-    return bool(figure.data[0].geojson and figure.data[0].geojson["features"])
+    grids = figure["data"][0] if isinstance(figure, dict) else figure.data[0]
+    return bool(grids["geojson"] and grids["geojson"]["features"])
 
 
 def first_map(ctx: AppContext, options: wd.WallOptions, now: datetime) -> go.Figure:
@@ -47,6 +58,16 @@ def first_map(ctx: AppContext, options: wd.WallOptions, now: datetime) -> go.Fig
     return wall_map(base, wd.metric_values(ctx, metric, now), metric, style, cams)
 
 
+def shared_first_map(ctx: AppContext, options: wd.WallOptions, now: datetime) -> dict:
+    """The first map as plain JSON data, built once per slot for every screen that opens.
+
+    Kept as a dict: a Figure would be deep-copied and validated again for each screen.
+    """
+    return ctx.built.get(("first_map", options.lang, options.cameras), now,
+                         lambda: first_map(ctx, options, now).to_plotly_json(),
+                         SLOT_S["first_map"])
+
+
 def placeholder_map() -> go.Figure:
     """Every layer present but empty, so patches apply until the polygons arrive."""
     return wall_map(MapBase(EMPTY, EMPTY, EMPTY), [], METRICS[0], wall_style())
@@ -54,11 +75,24 @@ def placeholder_map() -> go.Figure:
 
 def map_layers(ctx: AppContext, n: int, now: datetime, lang: str):
     """The slow map patch for tick ``n`` and the legend of the metric it shows."""
-    metric = metric_at(n)
-    layers = wd.slow_layers(ctx, metric, now, tracks=(n or 0) % TRACKS_EVERY == 0)
-    patch = layers_patch(metric, **layers)
-    top = max([1, *layers["values"]])
+    metric, data = metric_at(n), shared_map_data(ctx, now)
+    tracks = data["tracks"] if (n or 0) % TRACKS_EVERY == 0 else None
+    values = data["values"][metric]
+    patch = layers_patch(metric, values, data["heat"], tracks, data["whistles"])
+    top = max([1, *values])
     return patch, metric_legend(metric, METRICS, top, gradient(metric), lang)
+
+
+def shared_map_data(ctx: AppContext, now: datetime) -> dict:
+    """The map layers' data for every metric, read once per slot for every screen."""
+    return ctx.built.get(("map_data",), now, lambda: wd.map_layers_data(ctx, now),
+                         SLOT_S["map"])
+
+
+def shared_map_layers(ctx: AppContext, n: int, now: datetime, lang: str):
+    """:func:`map_layers`, built once per slot for each metric, tracks flag and language."""
+    key = ("map_layers", metric_at(n), (n or 0) % TRACKS_EVERY == 0, lang)
+    return ctx.built.get(key, now, lambda: map_layers(ctx, n, now, lang), SLOT_S["map"])
 
 
 def positions(ctx: AppContext, now: datetime):
@@ -66,8 +100,19 @@ def positions(ctx: AppContext, now: datetime):
     return positions_patch(online, offline)
 
 
+def shared_positions(ctx: AppContext, now: datetime):
+    """The worker dots' patch, read and built once per slot for every screen."""
+    return ctx.built.get(("positions",), now, lambda: positions(ctx, now), SLOT_S["pos"])
+
+
 def headline(ctx: AppContext, now: datetime, lang: str) -> list:
     return headline_tiles(wd.headline(ctx, now), ctx.settings.closure_target, lang)
+
+
+def shared_headline(ctx: AppContext, now: datetime, lang: str) -> list:
+    """The headline tiles, built once per slot and language for every screen."""
+    return ctx.built.get(("headline", lang), now, lambda: headline(ctx, now, lang),
+                         SLOT_S["head"])
 
 
 def category_chart(ctx: AppContext, now: datetime, lang: str, street: str | None):
@@ -89,19 +134,29 @@ def sources_chart(ctx: AppContext, now: datetime, lang: str, street: str | None)
 
 def panels(ctx: AppContext, now: datetime, lang: str, street: str | None, page: int) -> dict:
     """The side panels for the district or one street: board, charts (as patches), ticker."""
-    board = whistle_board(wd.open_whistles(ctx, now, lang, street),
-                          wd.closed_whistles(ctx, now, lang, street),
-                          wd.whistle_year(ctx, now, street), now, lang, page)
-    return {"whistles": board,
+    shared = panel_parts(ctx, now, lang, street)
+    return {"whistles": whistle_board(*shared["board"], now, lang, page), **shared["built"]}
+
+
+def panel_parts(ctx: AppContext, now: datetime, lang: str, street: str | None) -> dict:
+    """The panels' board data and built charts and ticker rows, once per slot for all screens
+    (each screen turns its own page of the board)."""
+    def compute():
+        board = (wd.open_whistles(ctx, now, lang, street),
+                 wd.closed_whistles(ctx, now, lang, street), wd.whistle_year(ctx, now, street))
+        return {"board": board, "built": {
             "category": chart_patch(category_chart(ctx, now, lang, street)),
             "closure": chart_patch(closure_chart(ctx, now, lang, street)),
             "sources": chart_patch(sources_chart(ctx, now, lang, street)),
-            "ticker": pd_.ticker(ctx, now, lang, street)}
+            "ticker": ticker_rows(pd_.ticker(ctx, now, lang, street), lang)}}
+    return ctx.built.get(("panels", lang, street), now, compute, SLOT_S["panels"])
 
 
 def tour_stop(ctx: AppContext, step: int, lang: str):
     """Stop ``step`` of the tour (0 is the whole district): view patch, focus, caption."""
-    base = wd.map_base(ctx, lang)
+    # The labels change only on import: one read per language for a while, not one per tick.
+    base = ctx.built.get(("map_base", lang), utcnow(), lambda: wd.map_base(ctx, lang),
+                         SLOT_S["labels"])
     streets = [p for p in base.labels if p["level"] == "street"]
     stop = step % (len(streets) + 1)
     if stop == 0:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from dashboard.context import AppContext
-from dashboard.figures.wall_map import MapBase
+from dashboard.figures.wall_map import METRICS, MapBase
 from dashboard.i18n import pick_lang, t
 from data.positions.queries import track_arrays
 from data.queries import wall as q
@@ -72,8 +72,19 @@ def map_base(ctx: AppContext, lang: str) -> MapBase:
                "name": r.name_en if lang == "en" and r.level == "street" else r.name_zh,
                "lon": r.lon, "lat": r.lat, "bbox": (r.minx, r.miny, r.maxx, r.maxy)}
               for r in places.itertuples()]
-    return MapBase(ctx.boundaries.get("grid"), ctx.boundaries.get("community"),
+    return MapBase(light_grids(ctx.boundaries.get("grid")), ctx.boundaries.get("community"),
                    ctx.boundaries.get("street"), labels)
+
+
+def light_grids(grids: dict) -> dict:
+    """The grids as the wall's map needs them: geometry and a short id, nothing else.
+
+    Names, label points and 15-digit codes were 60% of the first map's bytes; the wall
+    shows no grid names and its patches address grids by position (the features' order).
+    """
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": str(i), "geometry": f["geometry"]}
+        for i, f in enumerate(grids["features"])]}
 
 
 def grid_codes(ctx: AppContext) -> list[str]:
@@ -161,6 +172,24 @@ def _slow_layers(ctx: AppContext, metric: str, now: datetime, tracks: bool) -> d
     return {"values": metric_values(ctx, metric, now),
             "heat": (heat["lon"].tolist(), heat["lat"].tolist(), heat["n"].astype(int).tolist()),
             "tracks": track_arrays(lines) if tracks else None,
+            "whistles": (ws["lon"].tolist(), ws["lat"].tolist(), urg)}
+
+
+def map_layers_data(ctx: AppContext, now: datetime) -> dict:
+    """What :func:`slow_layers` reads, for every metric at once and with the tracks.
+
+    The map cycles through the metrics tick by tick, so a per-metric answer comes round only
+    every few minutes and is never ready; one answer for all of them is asked every tick,
+    so it can be kept fresh for every screen.
+    """
+    with ctx.db.connect() as conn:
+        heat = qm.incident_heat(conn, now, HEAT_DAYS, HEAT_CELL_M)
+        lines = qm.track_lines(conn, now, TRACK_MINUTES, TRACK_TOLERANCE_M)
+        ws = qw.open_whistles(conn, now, WHISTLE_OPEN)
+    urg = [urgency(w.status, w.blown_at, w.deadline, now, WHISTLE_OPEN) for w in ws.itertuples()]
+    return {"values": {metric: metric_values(ctx, metric, now) for metric in METRICS},
+            "heat": (heat["lon"].tolist(), heat["lat"].tolist(), heat["n"].astype(int).tolist()),
+            "tracks": track_arrays(lines),
             "whistles": (ws["lon"].tolist(), ws["lat"].tolist(), urg)}
 
 

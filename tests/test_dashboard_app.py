@@ -123,6 +123,6 @@ def test_shared_answers_compute_once_per_slot_and_never_hide_an_outage(test_sett
     # A remembered answer still needs the database to answer: an outage is not hidden.
     away = Database(replace(test_settings, database_url="postgresql://nobody@127.0.0.1:1/none"))
     broken = SharedAnswers(away, slot_s=3600)
-    broken._items[("q", int(moment.timestamp() // 3600), int(time.time() // 3600))] = 1
+    broken._items[("q", 3600, int(moment.timestamp() // 3600), int(time.time() // 3600))] = 1
     with pytest.raises(OperationalError):
         broken.get(("q",), moment, slow)

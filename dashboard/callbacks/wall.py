@@ -12,7 +12,7 @@ from dashboard import wall_assembly as wa
 from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.wall_data import local, wall_now, wall_options
-from dashboard.wall_panels import banner, ticker_rows, tour_caption
+from dashboard.wall_panels import banner, tour_caption
 from workflow.clock import utcnow
 
 # The database going away shows as these; anything else is a bug and should say so.
@@ -88,7 +88,7 @@ def _positions(app: Dash, ctx: AppContext) -> None:
             raise PreventUpdate
         options, now = _options(ctx, search)
         try:
-            patch = wa.positions(ctx, now)
+            patch = wa.shared_positions(ctx, now)
         except DOWN:
             return [no_update, *_down(last_ok, options.lang)]
         return [patch, *_ok(ctx, options.lang)]
@@ -106,9 +106,9 @@ def _map(app: Dash, ctx: AppContext) -> None:
             # The polygons travel once; a wall that opened while the database was away (or
             # before the world was loaded) gets them here, on its first tick that has them.
             if not ready:
-                figure = wa.first_map(ctx, options, now)
+                figure = wa.shared_first_map(ctx, options, now)
                 return [figure, no_update, wa.has_polygons(figure), *_ok(ctx, options.lang)]
-            patch, legend = wa.map_layers(ctx, n, now, options.lang)
+            patch, legend = wa.shared_map_layers(ctx, n, now, options.lang)
         except DOWN:
             return [no_update, no_update, no_update, *_down(last_ok, options.lang)]
         return [patch, legend, True, *_ok(ctx, options.lang)]
@@ -128,7 +128,7 @@ def _panels(app: Dash, ctx: AppContext) -> None:
         except DOWN:
             return [no_update] * 5 + _down(last_ok, options.lang)
         return [p["whistles"], p["category"], p["closure"], p["sources"],
-                ticker_rows(p["ticker"], options.lang), *_ok(ctx, options.lang)]
+                p["ticker"], *_ok(ctx, options.lang)]
 
 
 def _headline(app: Dash, ctx: AppContext) -> None:
@@ -138,7 +138,7 @@ def _headline(app: Dash, ctx: AppContext) -> None:
     def tick_headline(_n, search, last_ok):
         options, now = _options(ctx, search)
         try:
-            tiles = wa.headline(ctx, now, options.lang)
+            tiles = wa.shared_headline(ctx, now, options.lang)
         except DOWN:
             return [no_update, *_down(last_ok, options.lang)]
         return [tiles, *_ok(ctx, options.lang)]

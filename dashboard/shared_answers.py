@@ -1,0 +1,120 @@
+"""One answer per question and time slot, shared by every screen a process serves."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+from typing import Callable
+
+from data.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class SharedAnswers:
+    """Answers (query results, built figures) shared per question and time slot.
+
+    Forty wall screens ask the same questions on the same intervals; each question is
+    computed once per slot (``slot_s`` seconds unless the question asks for its own) and the
+    others wait for that one computation (single flight) instead of running it forty times.
+
+    With ``background``, a question whose slot has ended is answered at once with its last
+    answer (if that is at most ``stale_slots`` slots old) while one thread builds the new one
+    (stale while revalidating): otherwise every screen arriving during the rebuild waits for
+    it, and under load those waits are the slowest requests of all.
+    """
+
+    def __init__(self, db: Database, slot_s: float = 10.0, limit: int = 512,
+                 clock: Callable[[], float] = time.time, background: bool = False,
+                 stale_slots: int = 4) -> None:
+        self._db, self.slot_s, self._limit, self._clock = db, slot_s, limit, clock
+        self._background, self._stale_slots = background, stale_slots
+        self._items: dict[tuple, object] = {}
+        # The newest answer of each question (whatever its slot), for answering while stale.
+        self._latest: dict[tuple, tuple[tuple, object]] = {}
+        self._flights: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, question: tuple, moment: datetime, compute: Callable[[], object],
+            slot_s: float | None = None):
+        """The answer to ``question`` at ``moment`` (shared within its time slot)."""
+        slot = slot_s or self.slot_s
+        # The slot of the moment asked about and of the clock: a replay's fixed moment is
+        # still recomputed every slot.
+        key = (*question, slot, int(moment.timestamp() // slot), int(self._clock() // slot))
+        with self._lock:
+            hit = key in self._items
+            stale = None if hit or not self._background else self._stale(key)
+        if hit or stale:
+            # A remembered answer must not hide an outage: the pool's pre-ping raises when
+            # the database is away, and the screen shows its banner as without the cache.
+            with self._db.connect():
+                pass
+        if stale:
+            self._refresh(key, compute)
+            return stale[1]
+        if hit:
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+        return self._build(key, compute)
+
+    def _stale(self, key: tuple) -> tuple | None:
+        """The last answer to the same question, if it is recent enough to show meanwhile."""
+        latest = self._latest.get(key[:-2])
+        if latest is None:
+            return None
+        old, n = latest[0], self._stale_slots
+        return latest if key[-1] - n <= old[-1] < key[-1] and abs(old[-2] - key[-2]) <= n else None
+
+    def _build(self, key: tuple, compute: Callable[[], object]):
+        with self._lock:
+            flight = self._flights.setdefault(key, threading.Lock())
+        with flight:
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+            value = compute()    # an error is not remembered: the next screen tries again
+            self._store(key, value)
+            return value
+
+    def _refresh(self, key: tuple, compute: Callable[[], object]) -> None:
+        """Build ``key`` in a thread of its own unless a build of it is under way."""
+        with self._lock:
+            if key in self._flights or key in self._items:
+                return
+            flight = threading.Lock()
+            flight.acquire()
+            self._flights[key] = flight
+
+        def run():
+            try:
+                self._store(key, compute())
+            except Exception:  # noqa: BLE001 - the next screen asks again (and sees errors)
+                log.warning("refreshing %s failed", key[:-2], exc_info=True)
+                with self._lock:
+                    self._flights.pop(key, None)
+            finally:
+                flight.release()
+
+        threading.Thread(target=run, name="shared-answer", daemon=True).start()
+
+    def _store(self, key: tuple, value: object) -> None:
+        with self._lock:
+            if len(self._items) >= self._limit:
+                self._evict()
+            self._items[key] = value
+            latest = self._latest.get(key[:-2])
+            if latest is None or latest[0][-1] <= key[-1]:
+                self._latest[key[:-2]] = (key, value)
+            self._flights.pop(key, None)
+
+    def _evict(self) -> None:
+        """Drop the answers of past clock slots (all of them if that frees nothing)."""
+        now = self._clock()
+        live = {k: v for k, v in self._items.items() if k[-1] >= int(now // k[-3])}
+        self._items = live if len(live) < self._limit else {}
+        self._latest = {b: kv for b, kv in self._latest.items()
+                        if kv[0][-1] >= int(now // kv[0][-3]) - self._stale_slots}
+        self._flights = {k: v for k, v in self._flights.items() if v.locked()}

@@ -1,0 +1,187 @@
+"""The wall's built answers: one build per question and slot for every screen, never stale."""
+import json
+import threading
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from dashboard import wall_assembly as wa
+from dashboard import wall_data as wd
+from dashboard.context import AppContext, SharedAnswers
+from dashboard.wall_data import WallOptions, light_grids
+from data.db import Database
+from tests.conftest import WORLD_AS_OF
+
+
+class Clock:
+    """A clock the test moves by hand, so slot boundaries never fall mid-test."""
+
+    def __init__(self, t: float = 1_800_000_000.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture(scope="module")
+def db(world_settings):
+    database = Database(world_settings)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clocked(world_settings, db):
+    """A fresh context whose built answers follow a hand-moved clock."""
+    ctx, clock = AppContext(settings=world_settings, db=db), Clock()
+    ctx.built = SharedAnswers(db, clock=clock)
+    return ctx, clock
+
+
+def counting(monkeypatch, name: str) -> list:
+    """Count the calls of ``wall_assembly.<name>`` (the builder behind a shared answer)."""
+    calls, real = [], getattr(wa, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(wa, name, wrapper)
+    return calls
+
+
+def test_two_screens_in_one_slot_get_the_same_headline_built_once(clocked, monkeypatch):
+    ctx, clock = clocked
+    calls = counting(monkeypatch, "headline")
+    first = wa.shared_headline(ctx, WORLD_AS_OF, "zh")
+    second = wa.shared_headline(ctx, WORLD_AS_OF, "zh")
+    assert second is first and len(calls) == 1
+    english = wa.shared_headline(ctx, WORLD_AS_OF, "en")
+    assert english is not first and len(calls) == 2
+    clock.t += wa.SLOT_S["head"]            # the next slot builds afresh
+    third = wa.shared_headline(ctx, WORLD_AS_OF, "zh")
+    assert third is not first and len(calls) == 3
+    assert json.dumps(third, default=str) == json.dumps(first, default=str)
+
+
+def test_screens_share_the_panels_charts_but_turn_their_own_board_page(clocked, monkeypatch):
+    ctx, clock = clocked
+    calls = counting(monkeypatch, "category_chart")
+    a = wa.panels(ctx, WORLD_AS_OF, "zh", None, 0)
+    b = wa.panels(ctx, WORLD_AS_OF, "zh", None, 1)
+    assert len(calls) == 1
+    for part in ("category", "closure", "sources", "ticker"):
+        assert b[part] is a[part], part
+    assert a["whistles"] is not b["whistles"]    # each screen's own page of the board
+    street = wa.panels(ctx, WORLD_AS_OF, "zh", "120106001", 0)
+    assert street["category"] is not a["category"] and len(calls) == 2
+    clock.t += wa.SLOT_S["panels"]
+    assert wa.panels(ctx, WORLD_AS_OF, "zh", None, 0)["category"] is not a["category"]
+    assert len(calls) == 3
+
+
+def test_concurrent_screens_wait_for_one_build_of_the_map_layers(clocked, monkeypatch):
+    ctx, _ = clocked
+    calls = counting(monkeypatch, "map_layers")
+    reads, read = [], wd.map_layers_data
+    monkeypatch.setattr(wd, "map_layers_data", lambda *a: reads.append(a) or read(*a))
+    results = []
+    screens = [threading.Thread(target=lambda: results.append(
+        wa.shared_map_layers(ctx, 2, WORLD_AS_OF, "zh"))) for _ in range(6)]
+    for screen in screens:
+        screen.start()
+    for screen in screens:
+        screen.join()
+    assert len(calls) == 1 and all(r is results[0] for r in results)
+    # Another metric (tick 3) is another patch, built from the same read of every metric.
+    assert wa.shared_map_layers(ctx, 3, WORLD_AS_OF, "zh") is not results[0]
+    assert len(calls) == 2 and len(reads) == 1
+
+
+def test_positions_are_shared_within_their_short_slot(clocked, monkeypatch):
+    ctx, clock = clocked
+    calls = counting(monkeypatch, "positions")
+    first = wa.shared_positions(ctx, WORLD_AS_OF)
+    assert wa.shared_positions(ctx, WORLD_AS_OF) is first and len(calls) == 1
+    clock.t += wa.SLOT_S["pos"]
+    assert wa.shared_positions(ctx, WORLD_AS_OF) is not first and len(calls) == 2
+
+
+def test_the_first_map_is_shared_plain_data_without_grid_names(clocked, monkeypatch):
+    ctx, _ = clocked
+    calls = counting(monkeypatch, "first_map")
+    figure = wa.shared_first_map(ctx, WallOptions(), WORLD_AS_OF)
+    assert wa.shared_first_map(ctx, WallOptions(), WORLD_AS_OF) is figure and len(calls) == 1
+    assert isinstance(figure, dict) and wa.has_polygons(figure)
+    grids = figure["data"][0]
+    feature = grids["geojson"]["features"][0]
+    assert set(feature) == {"type", "id", "geometry"}
+    assert list(grids["locations"]) == [f["id"] for f in grids["geojson"]["features"]]
+    with_cameras = wa.shared_first_map(ctx, WallOptions(cameras=True), WORLD_AS_OF)
+    assert with_cameras is not figure and len(calls) == 2
+
+
+def test_light_grids_keep_geometry_and_order_and_drop_the_rest():
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
+    grids = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": code, "geometry": square,
+         "properties": {"name": "第1网格", "lon": 0.5, "lat": 0.5}} for code in ("g9", "g1")]}
+    light = light_grids(grids)
+    assert [f["id"] for f in light["features"]] == ["0", "1"]
+    assert all(f["geometry"] is square and "properties" not in f for f in light["features"])
+    assert grids["features"][0]["properties"]["name"] == "第1网格"   # the cached copy is intact
+
+
+def test_a_built_answer_never_hides_an_outage(world_settings):
+    away = Database(world_settings.with_overrides(
+        database_url="postgresql://nobody@127.0.0.1:1/none"))
+    built = SharedAnswers(away, clock=Clock())
+    assert built.get(("tiles", "zh"), WORLD_AS_OF, lambda: ["built"]) == ["built"]
+    with pytest.raises(OperationalError):      # the remembered tiles need a live database
+        built.get(("tiles", "zh"), WORLD_AS_OF, lambda: ["again"])
+    away.dispose()
+
+
+def test_old_slots_are_dropped_when_the_cache_is_full(test_settings):
+    db = Database(test_settings)
+    clock = Clock()
+    answers = SharedAnswers(db, slot_s=10, limit=3, clock=clock)
+    for k in range(3):
+        answers.get(("q", k), WORLD_AS_OF, lambda k=k: k)
+    clock.t += 10
+    answers.get(("q", "new"), WORLD_AS_OF, lambda: "new")
+    answers.get(("long",), WORLD_AS_OF, lambda: "kept", slot_s=600)
+    assert answers.get(("long",), WORLD_AS_OF, lambda: "rebuilt", slot_s=600) == "kept"
+    assert len(answers._items) == 2
+    db.dispose()
+
+
+def test_a_new_slot_answers_with_the_last_build_while_one_thread_rebuilds(test_settings):
+    db, clock = Database(test_settings), Clock()
+    built = SharedAnswers(db, slot_s=10, clock=clock, background=True, stale_slots=2)
+    release, calls = threading.Event(), []
+
+    def slow(n):
+        def compute():
+            calls.append(n)
+            release.wait(10)
+            return n
+        return compute
+
+    release.set()
+    assert built.get(("q",), WORLD_AS_OF, slow(1)) == 1     # nothing to show yet: it waits
+    release.clear()
+    clock.t += 10
+    # The next slot: every screen gets the last build at once, one rebuild runs meanwhile.
+    assert [built.get(("q",), WORLD_AS_OF, slow(2)) for _ in range(5)] == [1] * 5
+    assert calls == [1, 2]
+    release.set()
+    for _ in range(100):
+        if built.get(("q",), WORLD_AS_OF, slow(3)) == 2:
+            break
+        threading.Event().wait(0.05)
+    assert built.get(("q",), WORLD_AS_OF, slow(3)) == 2 and calls == [1, 2]
+    # Three slots on, the last build is too old to show: the screen waits for a fresh one.
+    clock.t += 30
+    assert built.get(("q",), WORLD_AS_OF, slow(4)) == 4
+    db.dispose()

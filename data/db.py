@@ -22,7 +22,9 @@ class Database:
 
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
-        self.engine = engine or make_engine(settings.sqlalchemy_url)
+        self.engine = engine or make_engine(settings.sqlalchemy_url,
+                                            pool_size=settings.db_pool_size,
+                                            max_overflow=settings.db_max_overflow)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

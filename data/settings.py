@@ -56,6 +56,9 @@ class Settings:
     ingest_max_requests: int = 300
     ingest_window_s: int = 60
     wall_frame_origins: str = ""
+    # Connections per server process: enough for its request threads to rarely queue for one.
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -111,6 +114,8 @@ class Settings:
             ingest_max_requests=int(env.get("HQ_INGEST_MAX_REQUESTS", "300")),
             ingest_window_s=int(env.get("HQ_INGEST_WINDOW_S", "60")),
             wall_frame_origins=env.get("HQ_WALL_FRAME_ORIGINS", "").strip(),
+            db_pool_size=int(env.get("HQ_DB_POOL_SIZE", "5")),
+            db_max_overflow=int(env.get("HQ_DB_MAX_OVERFLOW", "10")),
         )
 
 

@@ -54,3 +54,16 @@ def test_settings_are_frozen_and_overridable():
     with pytest.raises(Exception):
         s.port = 1  # type: ignore[misc]
     assert s.with_overrides(port=1).port == 1 and s.port == 8050
+
+
+def test_the_connection_pool_is_sized_from_the_environment():
+    from data.db import Database
+
+    s = Settings.from_env({"HQ_DB_POOL_SIZE": "12", "HQ_DB_MAX_OVERFLOW": "3"})
+    assert (s.db_pool_size, s.db_max_overflow) == (12, 3)
+    db = Database(s)
+    try:
+        assert db.engine.pool.size() == 12 and db.engine.pool._max_overflow == 3
+    finally:
+        db.dispose()
+    assert (Settings.from_env({}).db_pool_size, Settings.from_env({}).db_max_overflow) == (5, 10)

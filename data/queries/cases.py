@@ -42,6 +42,11 @@ INCIDENT_FROM = """
     join communities cm on cm.id = i.community_id
     left join departments d on d.id = i.department_id
 """
+# Counting needs only the incidents: street, community and category are NOT NULL foreign
+# keys, so the inner joins never drop a row (the left join never adds one). The category
+# filter alone reads a joined column (its subjects' parent code).
+COUNT_FROM = " from incidents i "
+COUNT_FROM_CATEGORY = COUNT_FROM + "join categories c on c.code = i.category_code "
 INCIDENT_COLUMNS = """
     select i.id, i.code, i.status, i.source, i.handled_by, i.category_code,
            c.name_zh as category_name, c.name_en as category_name_en,
@@ -116,7 +121,8 @@ def list_incidents(conn: Connection, scope: dict, filters: dict, now: datetime,
     """
     params = incident_params(scope, filters, now)
     where = where_clause(INCIDENT_WHERE, params)
-    total = conn.execute(text("select count(*)" + INCIDENT_FROM + where), params).scalar_one()
+    count_from = COUNT_FROM_CATEGORY if "category" in params else COUNT_FROM
+    total = conn.execute(text("select count(*)" + count_from + where), params).scalar_one()
     order = INCIDENT_ORDER.get(sort, INCIDENT_ORDER["-reported_at"])
     sql = text(INCIDENT_COLUMNS + INCIDENT_FROM + where + " order by " + order
                + " limit :limit offset :offset")

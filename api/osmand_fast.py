@@ -51,8 +51,7 @@ class OsmandFastPath:
         both paths answer alike. Lazily: the CSP hashes are known only once Dash is built.
         """
         if self._headers is None:
-            path = next(iter(sorted(self.paths, key=len, reverse=True)))
-            with self.app.test_request_context(path):
+            with self.app.test_request_context(max(self.paths, key=len)):
                 response = self.app.process_response(self.app.response_class(status=200))
             self._headers = [(k, v) for k, v in response.headers.items()
                              if k.lower() not in PER_REQUEST] + [("Content-Length", "0")]

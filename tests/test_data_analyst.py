@@ -121,17 +121,22 @@ def test_time_series_matches_pandas(world_conn, incidents, bucket, by):
         assert got.to_dict() == exp.to_dict(), (f, bucket, by)
 
 
-def test_close_time_percentiles_match_pandas(world_conn, incidents):
+@pytest.mark.parametrize("split_at", [raw.SPLIT_CLOSE_TIMES, 0], ids=["one query", "two connections"])
+def test_close_time_percentiles_match_pandas(world_conn, incidents, split_at):
     for f in filters(incidents)[:4]:
         sel = brute(incidents, f)
         closed = sel[sel["closed_at"].notna()]
         hours = (closed["closed_at"] - closed["reported_at"]).dt.total_seconds() / 3600
         groups = hours.groupby(closed["category_code"])
-        got = raw.close_times(world_conn, f).set_index("category_code")
+        frame = raw.close_times(world_conn, f, split_at=split_at)
+        got = frame.set_index("category_code")
         assert set(got.index) == set(groups.groups)
         assert np.allclose(got["median_h"].sort_index(), groups.median().sort_index())
         assert np.allclose(got["p90_h"].sort_index(), groups.quantile(0.9).sort_index())
         assert (got["n"].sort_index() == groups.size().sort_index()).all()
+        assert list(frame.columns) == ["category_code", "name_zh", "name_en", "n", "median_h",
+                                       "p90_h"]
+        assert list(frame["median_h"]) == sorted(frame["median_h"], reverse=True)
 
 
 def test_heat_bins_points_table_and_export(world_conn, incidents):

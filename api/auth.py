@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.actor_cache import ActorCache
 from api.csrf import init_csrf
 from api.errors import ApiError, error_response
 from data.db import Database
@@ -56,11 +57,17 @@ def init_auth(server: Flask, db: Database, settings: Settings) -> LoginManager:
     manager.session_protection = "basic"
     manager.init_app(server)
 
+    accounts = ActorCache(settings.account_recheck_s)
+    server.extensions["hq_accounts"] = accounts
+
+    def read_account(user_id: int) -> Actor | None:
+        with db.connect() as conn:
+            return load_actor(conn, user_id)
+
     @manager.user_loader
     def load_user(user_id: str):
         try:
-            with db.connect() as conn:
-                actor = load_actor(conn, int(user_id))
+            actor = accounts.get(int(user_id), read_account)
         except SQLAlchemyError:
             # During a database restart the session's copy keeps people signed in (the
             # data calls themselves will say the database is away).

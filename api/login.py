@@ -1,7 +1,7 @@
 """/login and /logout: a plain server-rendered form, Chinese first (?lang=en for English)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template_string, request, session
+from flask import Blueprint, current_app, redirect, render_template_string, request, session
 from flask_login import current_user, login_user, logout_user
 
 from api.auth import ACTOR_CACHE, SessionUser, actor_to_session
@@ -96,6 +96,7 @@ def login_blueprint(db: Database, settings: Settings) -> Blueprint:
             return _page("login", 401, t["failed"], username, settings)
         target = safe_next(request.form.get("next")) or HOME.get(actor.role, "/cases")
         session.clear()     # a new session at sign-in: nothing planted before survives
+        current_app.extensions["hq_accounts"].forget(actor.id)   # read afresh from now on
         login_user(SessionUser(actor))
         session.permanent = True
         session[ACTOR_CACHE] = actor_to_session(actor)
@@ -110,6 +111,8 @@ def login_blueprint(db: Database, settings: Settings) -> Blueprint:
 
     @bp.post("/logout")
     def logout_submit():
+        if current_user.is_authenticated:
+            current_app.extensions["hq_accounts"].forget(current_user.actor.id)
         logout_user()
         session.clear()
         response = redirect("/login")

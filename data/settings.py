@@ -59,6 +59,9 @@ class Settings:
     # Connections per server process: enough for its request threads to rarely queue for one.
     db_pool_size: int = 5
     db_max_overflow: int = 10
+    # Seconds a process remembers a signed-in account between requests (0: read it every
+    # time); a deactivation or role change takes effect within this long.
+    account_recheck_s: float = 5.0
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -116,6 +119,7 @@ class Settings:
             wall_frame_origins=env.get("HQ_WALL_FRAME_ORIGINS", "").strip(),
             db_pool_size=int(env.get("HQ_DB_POOL_SIZE", "5")),
             db_max_overflow=int(env.get("HQ_DB_MAX_OVERFLOW", "10")),
+            account_recheck_s=float(env.get("HQ_ACCOUNT_RECHECK_S", "5")),
         )
 
 

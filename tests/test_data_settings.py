@@ -67,3 +67,8 @@ def test_the_connection_pool_is_sized_from_the_environment():
     finally:
         db.dispose()
     assert (Settings.from_env({}).db_pool_size, Settings.from_env({}).db_max_overflow) == (5, 10)
+
+
+def test_how_long_an_account_is_remembered_comes_from_the_environment():
+    assert Settings.from_env({}).account_recheck_s == 5.0
+    assert Settings.from_env({"HQ_ACCOUNT_RECHECK_S": "0"}).account_recheck_s == 0.0

@@ -1,10 +1,12 @@
 """Under load: 1,000 phones every 10 s and 50 viewers against gunicorn, then a ramp of phones.
 
 `python -m bench load [--minutes 10] [--devices 1000] [--walls 40] [--analysts 10]
-[--ramp 1000,2000,4000,8000] [--step-seconds 60] [--scale 1] [--url URL --keep]`
+[--ramp 1000,2000,4000,8000] [--step-seconds 60] [--phones-to port|main] [--scale 1]
+[--url URL --keep]`
 
 A scratch database gets the synthetic world (as of now) and extra phones; gunicorn serves
-the whole app (`app:server`, HQ_BENCH_WORKERS workers, gthread). Phones send OsmAnd GETs on
+the whole app (`app:server`, HQ_BENCH_WORKERS workers, gthread), and a second one the
+OsmAnd-only app (`api.osmand_port:wsgi()`, as deployed). Phones send OsmAnd GETs on
 a fixed schedule (device k at phase k/n of the interval) from client processes; wall
 screens post the wall's real Dash callbacks on their intervals, analysts the cases list
 callback and the workflow API's list endpoints. Reports p50/p95/max per endpoint kind,
@@ -44,6 +46,9 @@ def options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--ramp", default="1000,2000,4000,8000",
                         help="device counts to try after the main run ('' skips the ramp)")
     parser.add_argument("--step-seconds", type=float, default=60.0)
+    parser.add_argument("--phones-to", choices=("port", "main"), default="port",
+                        help="phones post to the OsmAnd-only app on its own port, as "
+                             "docs/operating.md deploys it (port), or to the main app's /osmand")
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--scale", type=float, default=1.0, help="world scale (1 = Hongqiao)")
     parser.add_argument("--url", default="", help="reuse this scratch database (world loaded)")
@@ -130,7 +135,7 @@ def main(argv: list[str] | None = None) -> bool:
     settings = Settings.from_env()
     local_server.up(settings, do_migrate=False)
     url = args.url or create_database(settings, "bench_load")
-    proc, ok = None, False
+    procs, ok = [], False
     try:
         if not args.url:
             started = time.time()
@@ -144,18 +149,25 @@ def main(argv: list[str] | None = None) -> bool:
         db.dispose()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        proc = start_gunicorn(url, port, "app:server")
+        procs.append(start_gunicorn(url, port, "app:server"))
+        phone_port = port
+        if args.phones_to == "port":
+            phone_port = free_port()
+            procs.append(start_gunicorn(url, phone_port, "api.osmand_port:wsgi()"))
         viewers = sign_in_viewers(base, args, settings.demo_password)
-        meter = CpuMeter(proc.pid, url.rsplit("/", 1)[-1])
-        print(f"== main run: {args.devices} phones every {args.interval:g} s, {args.walls} "
-              f"walls, {args.analysts} analysts, {args.minutes:g} min, {os.cpu_count()} CPUs")
-        main_run = run_step(base, port, phones[:args.devices], viewers, args,
+        meter = CpuMeter(tuple(p.pid for p in procs), url.rsplit("/", 1)[-1])
+        print(f"== main run: {args.devices} phones every {args.interval:g} s (to the "
+              f"{'OsmAnd-only app on its own port' if args.phones_to == 'port' else 'main app'}),"
+              f" {args.walls} walls, {args.analysts} analysts, {args.minutes:g} min, "
+              f"{os.cpu_count()} CPUs")
+        main_run = run_step(base, phone_port, phones[:args.devices], viewers, args,
                             args.minutes * 60, meter)
         ok = summary(main_run, url, P95_LIMIT_MS)
-        ramp(base, port, phones, viewers, args, meter)
+        ramp(base, phone_port, phones, viewers, args, meter)
     finally:
-        if proc is not None:
+        for proc in procs:
             proc.send_signal(signal.SIGTERM)
+        for proc in procs:
             proc.wait(timeout=60)
         if not args.keep and not args.url:
             drop_database(settings, url)

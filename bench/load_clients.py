@@ -132,7 +132,10 @@ def _wall(base: str, auth: dict, deps: list, start_at: float, end_at: float, see
     session.headers.update(auth["headers"])
     state = {"app-url.search": "", "wall-map-ready.data": opened, "wall-last-ok.data": None,
              "wall-focus.data": {"street": None}}
-    due = {c: start_at + rng.uniform(0, min(every, 10.0)) for c, every in WALL_EVERY_S.items()}
+    # Screens opened together tick within their first ten seconds; screens that have been
+    # running (a later step of the ramp) are spread over each channel's whole interval.
+    due = {c: start_at + rng.uniform(0, every if opened else min(every, 10.0))
+           for c, every in WALL_EVERY_S.items()}
     n = Counter()
     while True:
         channel = min(due, key=due.get)

@@ -16,21 +16,23 @@ WARM_S = 30.0
 
 
 class CpuMeter:
-    """CPU used by gunicorn (master and workers), this database's PostgreSQL backends, the
-    load generator (this process and its client processes) and the whole machine."""
+    """CPU used by the gunicorns (masters and workers), this database's PostgreSQL backends,
+    the load generator (this process and its client processes) and the whole machine."""
 
-    def __init__(self, gunicorn_pid: int, dbname: str):
-        self.gunicorn_pid, self.dbname = gunicorn_pid, dbname
+    def __init__(self, gunicorn_pids: tuple[int, ...], dbname: str):
+        self.gunicorn_pids, self.dbname = gunicorn_pids, dbname
         self.base: dict = {}
         self.last: dict = {}
 
     def _groups(self) -> dict[int, tuple[str, float]]:
         found = {}
-        try:
-            tree = psutil.Process(self.gunicorn_pid)
-            server = {tree.pid} | {p.pid for p in tree.children(recursive=True)}
-        except psutil.NoSuchProcess:
-            server = set()
+        server = set()
+        for pid in self.gunicorn_pids:
+            try:
+                tree = psutil.Process(pid)
+                server |= {tree.pid} | {p.pid for p in tree.children(recursive=True)}
+            except psutil.NoSuchProcess:
+                continue
         me = psutil.Process()
         clients = {me.pid} | {p.pid for p in me.children(recursive=True)}
         for p in psutil.process_iter(["cmdline", "username"]):

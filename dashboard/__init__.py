@@ -10,6 +10,7 @@ from dashboard import ids
 from dashboard.callbacks import register_all
 from dashboard.context import AppContext
 from dashboard.i18n import t
+from dashboard.wall_warmup import start_warming
 from data.db import Database
 from data.settings import Settings
 
@@ -44,7 +45,10 @@ def create_app(settings: Settings, db: Database | None = None, server: Flask | N
         serve_locally=True,
     )
     app.layout = shell
-    register_all(app, AppContext(settings=settings, db=db))
+    ctx = AppContext(settings=settings, db=db)
+    register_all(app, ctx)
+    if settings.warm_wall:
+        start_warming(ctx)
     # The CSP (api/security.py) allows Dash's inline scripts by their hashes only.
     app.server.extensions["hq_csp_hashes"] = app.csp_hashes()
     return app

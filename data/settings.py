@@ -62,6 +62,8 @@ class Settings:
     # Seconds a process remembers a signed-in account between requests (0: read it every
     # time); a deactivation or role change takes effect within this long.
     account_recheck_s: float = 5.0
+    # Build the wall's answers when a process starts, so the first screens do not wait.
+    warm_wall: bool = True
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -120,6 +122,7 @@ class Settings:
             db_pool_size=int(env.get("HQ_DB_POOL_SIZE", "5")),
             db_max_overflow=int(env.get("HQ_DB_MAX_OVERFLOW", "10")),
             account_recheck_s=float(env.get("HQ_ACCOUNT_RECHECK_S", "5")),
+            warm_wall=parse_bool(env.get("HQ_WARM_WALL"), True),
         )
 
 

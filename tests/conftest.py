@@ -32,6 +32,9 @@ def pytest_setup_options():
 def _server_settings() -> Settings:
     url = os.environ.get("TEST_DATABASE_URL", "").strip()
     env = dict(os.environ)
+    # Each test app would start a thread warming the wall against a database the test may
+    # drop before it finishes; test_dashboard_wall_assembly.py checks the warming itself.
+    env.setdefault("HQ_WARM_WALL", "false")
     if url:
         env["DATABASE_URL"] = url
     return Settings.from_env(env)

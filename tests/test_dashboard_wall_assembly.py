@@ -185,3 +185,25 @@ def test_a_new_slot_answers_with_the_last_build_while_one_thread_rebuilds(test_s
     clock.t += 30
     assert built.get(("q",), WORLD_AS_OF, slow(4)) == 4
     db.dispose()
+
+
+def test_a_warmed_process_answers_the_first_screens_without_building(clocked, monkeypatch):
+    from dashboard.wall_warmup import start_warming, warm_wall
+
+    ctx, clock = clocked
+    warm_wall(ctx, WORLD_AS_OF)
+    builders = [counting(monkeypatch, name) for name in ("headline", "positions", "first_map")]
+    data = []
+    monkeypatch.setattr(wd, "map_layers_data", lambda *a: data.append(a) or {})
+    options = wd.wall_options("", ctx.settings.language)
+    assert wa.shared_headline(ctx, WORLD_AS_OF, options.lang)
+    wa.shared_positions(ctx, WORLD_AS_OF)
+    assert wa.has_polygons(wa.shared_first_map(ctx, options, WORLD_AS_OF))
+    assert wa.shared_map_data(ctx, WORLD_AS_OF)["values"]
+    assert wa.panels(ctx, WORLD_AS_OF, options.lang, None, 0)["category"]
+    assert builders == [[], [], []] and data == []
+    # In a thread, and a failure is only logged: the screens ask again anyway.
+    monkeypatch.setattr(wa, "shared_first_map", lambda *a: 1 / 0)
+    thread = start_warming(ctx)
+    thread.join(timeout=30)
+    assert not thread.is_alive()

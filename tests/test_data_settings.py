@@ -72,3 +72,5 @@ def test_the_connection_pool_is_sized_from_the_environment():
 def test_how_long_an_account_is_remembered_comes_from_the_environment():
     assert Settings.from_env({}).account_recheck_s == 5.0
     assert Settings.from_env({"HQ_ACCOUNT_RECHECK_S": "0"}).account_recheck_s == 0.0
+    assert Settings.from_env({}).warm_wall is True
+    assert Settings.from_env({"HQ_WARM_WALL": "off"}).warm_wall is False

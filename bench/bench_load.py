@@ -53,6 +53,8 @@ def options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0, help="world scale (1 = Hongqiao)")
     parser.add_argument("--url", default="", help="reuse this scratch database (world loaded)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--dump", default="", help="write the main run's samples (kind -> "
+                        "[sent epoch s, latency ms]) to this JSON file, to look for stalls")
     return parser.parse_known_args(argv)[0]
 
 
@@ -82,6 +84,14 @@ def run_step(base: str, port: int, devices: list, viewers: dict, args, seconds: 
     result["cpu"] = meter.cores(time.time() - start_at)
     result["seconds"], result["devices"], result["start_at"] = seconds, n, start_at
     return result
+
+
+def dump_samples(step: dict, path: str) -> None:
+    import json
+
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump({kind: list(zip(step["sent"][kind], values))
+                   for kind, values in step["latency"].items()}, out)
 
 
 def sign_in_viewers(base: str, args, password: str) -> dict:
@@ -163,6 +173,8 @@ def main(argv: list[str] | None = None) -> bool:
         main_run = run_step(base, phone_port, phones[:args.devices], viewers, args,
                             args.minutes * 60, meter)
         ok = summary(main_run, url, P95_LIMIT_MS)
+        if args.dump:
+            dump_samples(main_run, args.dump)
         ramp(base, phone_port, phones, viewers, args, meter)
     finally:
         for proc in procs:

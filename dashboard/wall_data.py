@@ -22,6 +22,7 @@ TRACK_MINUTES = 15
 # 12 m is two pixels at the district zoom: finer detail would only cost bytes.
 TRACK_TOLERANCE_M = 12.0
 HEAT_DAYS, HEAT_CELL_M = 7, 200.0
+COVERAGE_SLOT_S, PAST_SLOT_S = 60.0, 120.0
 TICKER_ROWS = 6
 CLOSED_WHISTLES = 6
 URGENCY_TONE = {"overdue": "overdue", "due_soon": "due-soon", "done": "done"}
@@ -92,7 +93,18 @@ def grid_codes(ctx: AppContext) -> list[str]:
 
 
 def metric_values(ctx: AppContext, metric: str, now: datetime) -> list[float]:
-    """The metric's value for every grid, in the order of the cached grid features."""
+    """The metric's value for every grid, in the order of the cached grid features.
+
+    Coverage counts the whole day's fixes (two million by evening, ~0.4 s): it is read once
+    a minute (``COVERAGE_SLOT_S``) for every screen and for the grids-patrolled figure.
+    """
+    if metric == "coverage":
+        return ctx.answers.get(("coverage",), now, lambda: _metric_values(ctx, metric, now),
+                               COVERAGE_SLOT_S)
+    return _metric_values(ctx, metric, now)
+
+
+def _metric_values(ctx: AppContext, metric: str, now: datetime) -> list[float]:
     with ctx.db.connect() as conn:
         df = qm.grid_values(conn, metric, now, ctx.settings.timezone)
     by_code = dict(zip(df["code"], df["value"]))
@@ -201,5 +213,22 @@ def headline(ctx: AppContext, now: datetime) -> dict:
 
 def _headline(ctx: AppContext, now: datetime) -> dict:
     with ctx.db.connect() as conn:
-        df = q.headline(conn, now, ctx.settings.timezone)
+        current = _figures(q.headline(conn, now, ctx.settings.timezone, days=(0,),
+                                      patrolled=False))
+    # The same moment yesterday and last week reads those days' fixes; a comparison can be
+    # up to PAST_SLOT_S late, so it is read that often rather than every slot.
+    past = ctx.answers.get(("headline_past",), now, lambda: _past_headline(ctx, now),
+                           PAST_SLOT_S)
+    # Grids patrolled today are the grids whose coverage (today's fixes) is above zero.
+    current[0]["grids_patrolled"] = sum(1 for v in metric_values(ctx, "coverage", now) if v > 0)
+    return {**current, **past}
+
+
+def _past_headline(ctx: AppContext, now: datetime) -> dict:
+    past = tuple(k for k in q.COMPARE_DAYS if k)
+    with ctx.db.connect() as conn:
+        return _figures(q.headline(conn, now, ctx.settings.timezone, days=past))
+
+
+def _figures(df) -> dict:
     return {int(k): {c: int(v) for c, v in row.items()} for k, row in df.iterrows()}

@@ -207,3 +207,15 @@ def test_a_warmed_process_answers_the_first_screens_without_building(clocked, mo
     thread = start_warming(ctx)
     thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def test_the_walls_headline_in_parts_equals_the_headline_query(clocked):
+    """Now, the past moments (read less often) and grids patrolled (from coverage)."""
+    from data.queries import wall as q
+
+    ctx, _ = clocked
+    with ctx.db.connect() as conn:
+        whole = q.headline(conn, WORLD_AS_OF, ctx.settings.timezone)
+    expected = {int(k): {c: int(v) for c, v in row.items()} for k, row in whole.iterrows()}
+    assert wd.headline(ctx, WORLD_AS_OF) == expected
+    assert expected[0]["grids_patrolled"] > 0

@@ -259,3 +259,15 @@ def test_tracks_cover_every_moving_phone_and_keep_one_standing_still(world_conn)
         on conflict do nothing"""), {"d": device, "u": user, "t": NOW})
     still = qm.track_lines(world_conn, NOW, minutes=30, tolerance_m=10)
     assert device in set(still["device_pk"])
+
+
+def test_the_headline_in_parts_equals_the_whole(world_conn):
+    whole = q.headline(world_conn, NOW, TZ)
+    now = q.headline(world_conn, NOW, TZ, days=(0,), patrolled=False)
+    past = q.headline(world_conn, NOW, TZ, days=(1, 7))
+    assert list(now.index) == [0] and list(past.index) == [1, 7]
+    assert "grids_patrolled" not in now.columns
+    assert now.loc[0].to_dict() == whole.loc[0].drop("grids_patrolled").to_dict()
+    assert past.to_dict() == whole.loc[[1, 7]].to_dict()
+    coverage = qm.grid_values(world_conn, "coverage", NOW, TZ)
+    assert int((coverage["value"] > 0).sum()) == whole.loc[0, "grids_patrolled"]

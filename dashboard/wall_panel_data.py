@@ -12,6 +12,7 @@ from data.queries import wall as q
 from workflow.deadlines import urgency
 
 CATEGORY_DAYS = 30
+CLOSURE_SLOT_S = 60.0
 DONE = {"closed": "closed", "rejected": "closed", "resolved": "done", "verified": "done"}
 
 
@@ -42,7 +43,8 @@ def street_rates(ctx: AppContext, now: datetime, lang: str):
     def compute():
         with ctx.db.connect() as conn:
             return q.street_closure(conn, now, ctx.settings.timezone)
-    df = ctx.answers.get(("street_closure",), now, compute)
+    # A year of reports per street (~0.3 s): the rates move slowly, so once a minute.
+    df = ctx.answers.get(("street_closure",), now, compute, CLOSURE_SLOT_S)
     names = df["name_en" if lang == "en" else "name_zh"].tolist()
     return names, df["code"].tolist(), df["rate"].tolist()
 

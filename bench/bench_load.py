@@ -54,7 +54,8 @@ def options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--url", default="", help="reuse this scratch database (world loaded)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--dump", default="", help="write the main run's samples (kind -> "
-                        "[sent epoch s, latency ms]) to this JSON file, to look for stalls")
+                        "[sent epoch s, latency ms]) to this JSON file (ramp step k to "
+                        "FILE.rampK), to look for stalls")
     return parser.parse_known_args(argv)[0]
 
 
@@ -118,6 +119,8 @@ def ramp(base, port, phones, viewers, args, meter) -> None:
                         opened=True)
         ok, steps = sustained(step, P95_LIMIT_MS, ("osmand",)), steps + 1
         print_step(step, ok)
+        if args.dump:
+            dump_samples(step, f"{args.dump}.ramp{steps}")
         if sustained(step, P95_LIMIT_MS):
             best_all = max(best_all, n)
         if ok:

@@ -53,5 +53,5 @@ class AppContext:
         # Data (query results) and what is built from them (figures, patches, components)
         # are kept apart, so a burst of one kind never evicts the other. Screens get the
         # last slot's build while the next one is made; the data under it is always fresh.
-        self.answers = SharedAnswers(self.db)
-        self.built = SharedAnswers(self.db, background=True)
+        self.answers = SharedAnswers(self.db, spread=True)
+        self.built = SharedAnswers(self.db, background=True, spread=True)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
+import zlib
 from datetime import datetime
 from typing import Callable
 
@@ -27,9 +29,14 @@ class SharedAnswers:
 
     def __init__(self, db: Database, slot_s: float = 10.0, limit: int = 512,
                  clock: Callable[[], float] = time.time, background: bool = False,
-                 stale_slots: int = 4) -> None:
+                 stale_slots: int = 4, spread: bool = False) -> None:
         self._db, self.slot_s, self._limit, self._clock = db, slot_s, limit, clock
         self._background, self._stale_slots = background, stale_slots
+        # With ``spread``, each question's slots start at its own offset, different in each
+        # process: slots aligned on the clock made every question of every server process
+        # rebuild in the same second (a burst that took both cores for a second or two at
+        # each minute), while spread out the same work is a steady trickle.
+        self._spread = os.getpid() if spread else None
         self._items: dict[tuple, object] = {}
         # The newest answer of each question (whatever its slot), for answering while stale.
         self._latest: dict[tuple, tuple[tuple, object]] = {}
@@ -40,9 +47,11 @@ class SharedAnswers:
             slot_s: float | None = None):
         """The answer to ``question`` at ``moment`` (shared within its time slot)."""
         slot = slot_s or self.slot_s
+        shift = self._offset(question, slot)
         # The slot of the moment asked about and of the clock: a replay's fixed moment is
         # still recomputed every slot.
-        key = (*question, slot, int(moment.timestamp() // slot), int(self._clock() // slot))
+        key = (*question, slot, int((moment.timestamp() + shift) // slot),
+               int((self._clock() + shift) // slot))
         with self._lock:
             hit = key in self._items
             stale = None if hit or not self._background else self._stale(key)
@@ -59,6 +68,13 @@ class SharedAnswers:
                 if key in self._items:
                     return self._items[key]
         return self._build(key, compute)
+
+    def _offset(self, question: tuple, slot: float) -> float:
+        """Where this question's slots start, in seconds (0 unless spread)."""
+        if self._spread is None:
+            return 0.0
+        seed = zlib.crc32(f"{self._spread}:{question!r}".encode("utf-8"))
+        return (seed % 1000) / 1000.0 * slot
 
     def _stale(self, key: tuple) -> tuple | None:
         """The last answer to the same question, if it is recent enough to show meanwhile."""

@@ -219,3 +219,17 @@ def test_the_walls_headline_in_parts_equals_the_headline_query(clocked):
     expected = {int(k): {c: int(v) for c, v in row.items()} for k, row in whole.iterrows()}
     assert wd.headline(ctx, WORLD_AS_OF) == expected
     assert expected[0]["grids_patrolled"] > 0
+
+
+def test_spread_slots_start_at_each_questions_own_offset(db):
+    clock = Clock()
+    answers = SharedAnswers(db, slot_s=10, clock=clock, spread=True)
+    offsets = [answers._offset((name,), 10) for name in "abcdefgh"]
+    assert all(0 <= o < 10 for o in offsets) and len(set(offsets)) > 1
+    assert SharedAnswers(db, slot_s=10, clock=clock)._offset(("a",), 10) == 0.0
+    calls, seen = [], set()
+    for _ in range(30):          # 30 s in 1 s steps: still one build per 10 s slot
+        answers.get(("a",), WORLD_AS_OF, lambda: calls.append(clock.t))
+        seen.add(int((clock.t + offsets[0]) // 10))
+        clock.t += 1
+    assert len(calls) == len(seen)

@@ -47,6 +47,9 @@ class AppContext:
     boundaries: BoundaryCache = field(init=False)
     answers: SharedAnswers = field(init=False)
     built: SharedAnswers = field(init=False)
+    # When a wall screen last asked this process for anything (epoch seconds): the wall's
+    # answers are kept fresh ahead of the screens only while some are watching.
+    wall_seen_at: float = field(init=False, default=0.0)
 
     def __post_init__(self) -> None:
         self.boundaries = BoundaryCache(self.db)

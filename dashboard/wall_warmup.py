@@ -1,9 +1,11 @@
-"""Build the wall's shared answers when a server process starts, before screens ask."""
+"""Build the wall's shared answers as a server process starts, and renew them while screens watch."""
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
+from typing import Callable
 
 from dashboard import wall_assembly as wa
 from dashboard.context import AppContext
@@ -28,15 +30,31 @@ def warm_wall(ctx: AppContext, now: datetime | None = None) -> None:
     wa.panel_parts(ctx, now, options.lang, None)
 
 
-def start_warming(ctx: AppContext) -> threading.Thread:
-    """Run :func:`warm_wall` in a daemon thread; a failure (no world yet, database away) is
-    logged and left to the screens, which ask again anyway."""
-    def run() -> None:
-        try:
-            warm_wall(ctx)
-        except Exception:  # noqa: BLE001 - warming is an optimisation, never an outage
-            log.warning("warming the wall's answers failed", exc_info=True)
+def keep_warm(ctx: AppContext, stop: threading.Event, every_s: float = 1.0,
+              watched_s: float = 120.0, clock: Callable[[], float] = time.time) -> None:
+    """Warm the wall once, then every ``every_s`` while a live screen asked in the last
+    ``watched_s`` seconds.
 
-    thread = threading.Thread(target=run, name="wall-warm-up", daemon=True)
+    Each call finds most answers fresh (a lookup) and starts the rebuild of those whose slot
+    has just ended, in the background. Left to the screens, rebuilds started when the screens
+    asked, and forty screens ticking together made every rebuild of both server processes
+    fall into the same few seconds, with both cores busy; started here at each question's own
+    slot boundary (``SharedAnswers(spread=True)``), the same work is spread over the minute.
+    """
+    first = True
+    while first or not stop.wait(every_s):
+        if first or clock() - ctx.wall_seen_at < watched_s:
+            try:
+                warm_wall(ctx)
+            except Exception:  # noqa: BLE001 - warming is an optimisation, never an outage
+                log.warning("warming the wall's answers failed", exc_info=True)
+        first = False
+
+
+def start_warming(ctx: AppContext, stop: threading.Event | None = None) -> threading.Thread:
+    """Run :func:`keep_warm` in a daemon thread; a failure (no world yet, database away) is
+    logged and left to the screens, which ask anyway."""
+    thread = threading.Thread(target=keep_warm, args=(ctx, stop or threading.Event()),
+                              name="wall-warm-up", daemon=True)
     thread.start()
     return thread

@@ -204,9 +204,39 @@ def test_a_warmed_process_answers_the_first_screens_without_building(clocked, mo
     assert builders == [[], [], []] and data == []
     # In a thread, and a failure is only logged: the screens ask again anyway.
     monkeypatch.setattr(wa, "shared_first_map", lambda *a: 1 / 0)
-    thread = start_warming(ctx)
+    stop = threading.Event()
+    thread = start_warming(ctx, stop)
+    stop.set()
     thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+class Ticks(threading.Event):
+    """A stop event that lets ``n`` waits pass, moving a clock 1 s each, then stops."""
+
+    def __init__(self, n: int, clock: Clock):
+        super().__init__()
+        self.n, self.clock = n, clock
+
+    def wait(self, timeout=None):
+        self.clock.t += 1
+        self.n -= 1
+        return self.n < 0
+
+
+def test_the_wall_is_kept_warm_only_while_a_live_screen_watches(clocked, monkeypatch):
+    from dashboard import wall_warmup
+
+    ctx, clock = clocked
+    warmed = []
+    monkeypatch.setattr(wall_warmup, "warm_wall", lambda c: warmed.append(clock.t))
+    ctx.wall_seen_at = 0.0                       # nobody watching: only the first warm-up
+    wall_warmup.keep_warm(ctx, Ticks(5, clock), clock=clock)
+    assert len(warmed) == 1
+    warmed.clear()
+    ctx.wall_seen_at = clock.t                   # a screen asked just now
+    wall_warmup.keep_warm(ctx, Ticks(5, clock), watched_s=3, clock=clock)
+    assert len(warmed) == 1 + 2                  # then renewed until 3 s without screens
 
 
 def test_the_walls_headline_in_parts_equals_the_headline_query(clocked):

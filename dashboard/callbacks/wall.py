@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
@@ -76,6 +77,8 @@ def register(app: Dash, ctx: AppContext) -> None:
 
 def _options(ctx: AppContext, search):
     options = wall_options(search, ctx.settings.language)
+    if options.at is None:
+        ctx.wall_seen_at = time.time()      # a live screen is watching (wall_warmup)
     return options, wall_now(options)
 
 

@@ -47,6 +47,16 @@ INCIDENT_FROM = """
 # filter alone reads a joined column (its subjects' parent code).
 COUNT_FROM = " from incidents i "
 COUNT_FROM_CATEGORY = COUNT_FROM + "join categories c on c.code = i.category_code "
+# The month-by-street rollup (migration 0004, kept right by triggers in the same
+# transaction as every change) holds these filters' columns: counting its ~30,000 rows for a
+# year takes 5 ms where counting the incidents takes 30-40. Any other filter (text, overdue,
+# dates, whistles, a community or grid, a worker's own or a department's summoned incidents)
+# counts the incidents themselves.
+ROLLUP_COUNTABLE = ("scope_street", "statuses", "street_id", "department_id", "category",
+                    "source")
+ROLLUP_WHERE = {k: INCIDENT_WHERE[k].replace("i.", "r.") for k in ROLLUP_COUNTABLE}
+ROLLUP_COUNT = "select coalesce(sum(r.n), 0) from incident_rollup_street_month r "
+ROLLUP_COUNT_CATEGORY = ROLLUP_COUNT + "join categories c on c.code = r.category_code "
 INCIDENT_COLUMNS = """
     select i.id, i.code, i.status, i.source, i.handled_by, i.category_code,
            c.name_zh as category_name, c.name_en as category_name_en,
@@ -121,13 +131,23 @@ def list_incidents(conn: Connection, scope: dict, filters: dict, now: datetime,
     """
     params = incident_params(scope, filters, now)
     where = where_clause(INCIDENT_WHERE, params)
-    count_from = COUNT_FROM_CATEGORY if "category" in params else COUNT_FROM
-    total = conn.execute(text("select count(*)" + count_from + where), params).scalar_one()
+    total = conn.execute(text(count_sql(params)), params).scalar_one()
     order = INCIDENT_ORDER.get(sort, INCIDENT_ORDER["-reported_at"])
     sql = text(INCIDENT_COLUMNS + INCIDENT_FROM + where + " order by " + order
                + " limit :limit offset :offset")
     rows = conn.execute(sql, {**params, "limit": limit, "offset": offset}).mappings()
     return [dict(r) for r in rows], int(total)
+
+
+def count_sql(params: dict) -> str:
+    """How many incidents match: from the rollup when every filter used is one it holds."""
+    used = [k for k in INCIDENT_WHERE if k in params]
+    category = "category" in params
+    if all(k in ROLLUP_COUNTABLE for k in used):
+        return (ROLLUP_COUNT_CATEGORY if category else ROLLUP_COUNT) + where_clause(ROLLUP_WHERE,
+                                                                                   params)
+    return "select count(*)" + (COUNT_FROM_CATEGORY if category else COUNT_FROM) + where_clause(
+        INCIDENT_WHERE, params)
 
 
 WHISTLE_WHERE = {

@@ -31,9 +31,9 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 def whole_map(ctx: AppContext, options: wd.WallOptions, now: datetime, n: int):
     """What a first draft sends on every tick: the whole map, polygons and all."""
     fig = wa.first_map(ctx, options, now)
-    layers = wd.slow_layers(ctx, wa.metric_at(n), now)
+    layers = wd.map_layers_data(ctx, now)
     online, offline = wd.worker_dots(ctx, now)
-    fig.data[LAYER["grids"]].z = layers["values"]
+    fig.data[LAYER["grids"]].z = layers["values"][wa.metric_at(n)]
     heat = fig.data[LAYER["heat"]]
     heat.lon, heat.lat, heat.z = layers["heat"]
     fig.data[LAYER["tracks"]].lon, fig.data[LAYER["tracks"]].lat = layers["tracks"]

@@ -168,27 +168,9 @@ def whistle_year(ctx: AppContext, now: datetime, street: str | None = None) -> d
         return qw.whistle_year(conn, now, ctx.settings.timezone, street)
 
 
-def slow_layers(ctx: AppContext, metric: str, now: datetime, tracks: bool = True) -> dict:
-    """Everything on the map that changes by the half-minute: values, heat, whistles, and
-    (when asked) the tracks; one computation per time slot for all screens."""
-    return ctx.answers.get(("slow_layers", metric, tracks), now,
-                           lambda: _slow_layers(ctx, metric, now, tracks))
-
-
-def _slow_layers(ctx: AppContext, metric: str, now: datetime, tracks: bool) -> dict:
-    with ctx.db.connect() as conn:
-        heat = qm.incident_heat(conn, now, HEAT_DAYS, HEAT_CELL_M)
-        lines = qm.track_lines(conn, now, TRACK_MINUTES, TRACK_TOLERANCE_M) if tracks else None
-        ws = qw.open_whistles(conn, now, WHISTLE_OPEN)
-    urg = [urgency(w.status, w.blown_at, w.deadline, now, WHISTLE_OPEN) for w in ws.itertuples()]
-    return {"values": metric_values(ctx, metric, now),
-            "heat": (heat["lon"].tolist(), heat["lat"].tolist(), heat["n"].astype(int).tolist()),
-            "tracks": track_arrays(lines) if tracks else None,
-            "whistles": (ws["lon"].tolist(), ws["lat"].tolist(), urg)}
-
-
 def map_layers_data(ctx: AppContext, now: datetime) -> dict:
-    """What :func:`slow_layers` reads, for every metric at once and with the tracks.
+    """Everything on the map that changes by the half-minute: every metric's values, heat,
+    tracks and whistles.
 
     The map cycles through the metrics tick by tick, so a per-metric answer comes round only
     every few minutes and is never ready; one answer for all of them is asked every tick,

@@ -1,8 +1,12 @@
 """Every route refuses strangers (enumerated from url_map); the role × action × scope matrix
 of the workflow API agrees with workflow.roles, request by request."""
+import time
+
 import pytest
+from sqlalchemy import update
 from werkzeug.routing import AnyConverter, IntegerConverter
 
+from data.models import User
 from tests.security_world import build_security_world, drop_security_world
 from tests.workflow_world import ACCOUNTS, make_incident
 from workflow.incident_machine import ACTIONS
@@ -159,3 +163,25 @@ def test_the_api_follows_the_permission_table(sw, matrix_cases, username):
         if not allowed:
             assert sw.counts() == before
     assert wrong == []
+
+
+def test_a_deactivated_account_is_signed_out_once_its_time_is_up(sw):
+    """The app's own cache: pages keep working within the window, refuse after it."""
+    cache = sw.app.server.extensions["hq_accounts"]
+    start, moved = time.monotonic(), [0.0]
+    cache.clock = lambda: start + moved[0]
+    client = sw.client("operator")
+    assert client.get("/api/v1/incidents").status_code == 200
+    try:
+        with sw.engine.begin() as conn:
+            conn.execute(update(User).where(User.id == sw.world.users["operator"])
+                         .values(active=False))
+        assert client.get("/api/v1/incidents").status_code == 200     # still remembered
+        moved[0] = cache.ttl_s + 0.1
+        assert client.get("/api/v1/incidents").status_code == 401
+    finally:
+        with sw.engine.begin() as conn:
+            conn.execute(update(User).where(User.id == sw.world.users["operator"])
+                         .values(active=True))
+        cache.clock = time.monotonic
+        cache.forget(sw.world.users["operator"])

@@ -40,8 +40,9 @@ def close_times(conn: Connection, f: AnalystFilter, split_at: int = SPLIT_CLOSE_
                 ) -> pd.DataFrame:
     """Hours from report to close, per category: count, median and 90th percentile.
 
-    A selection of more than ``split_at`` incidents is answered by two connections at
-    once, each for half of the categories (see :func:`_close_times_by_category`).
+    A large selection bounded mostly by time (more than ``split_at`` incidents, at least
+    half of the period's, no category chosen) is answered by two connections at once, each
+    for half of the categories (:func:`_close_times_split`).
 
     Returns
     -------
@@ -50,9 +51,7 @@ def close_times(conn: Connection, f: AnalystFilter, split_at: int = SPLIT_CLOSE_
     """
     cond, params = raw_source(f)
     cond = (cond + " and" if cond else " where") + " i.closed_at is not null"
-    # Exact percentiles sort every closed incident of the selection; a year at 10x is ~3
-    # million rows: room to sort them in memory instead of spilling to disk.
-    conn.execute(text("select set_config('work_mem', '128MB', true)"))
+    _sort_in_memory(conn)
     if f.category is None and _mostly_time_bound(conn, f, split_at):
         return _close_times_split(conn, cond, params)
     # One sort per category of bare float8 hours (date_part, not numeric extract), grouped
@@ -69,6 +68,12 @@ def close_times(conn: Connection, f: AnalystFilter, split_at: int = SPLIT_CLOSE_
     return _frame(conn, sql, params)
 
 
+def _sort_in_memory(conn: Connection) -> None:
+    """Exact percentiles sort every closed incident of the selection; a year at 10x is ~3
+    million rows: room, for this transaction, to sort them in memory instead of on disk."""
+    conn.execute(text("select set_config('work_mem', '128MB', true)"))
+
+
 def _mostly_time_bound(conn: Connection, f: AnalystFilter, split_at: int) -> bool:
     """More than ``split_at`` incidents selected, and at least half of the period's: the
     per-category reads (which select by category and time only) waste little on rows the
@@ -81,9 +86,9 @@ def _mostly_time_bound(conn: Connection, f: AnalystFilter, split_at: int) -> boo
 
 def _close_times_by_category(conn: Connection, cond: str, params: dict,
                              codes: list[str]) -> pd.DataFrame:
-    """Close times for the categories ``codes``: one range read of ix_incidents_category
-    per category, already grouped, so nothing sorts the whole selection by category."""
-    conn.execute(text("select set_config('work_mem', '128MB', true)"))
+    """Close times for the categories ``codes``: one range read of
+    ix_incidents_category_time per category, already grouped, so nothing sorts the whole
+    selection by category."""
     sql = f"""select c.code as category_code, c.name_zh, c.name_en, x.n, x.q[1] as median_h,
                      x.q[2] as p90_h
               from categories c cross join lateral (
@@ -106,6 +111,7 @@ def _close_times_split(conn: Connection, cond: str, params: dict) -> pd.DataFram
 
     def other_half() -> pd.DataFrame:
         with conn.engine.connect() as other:
+            _sort_in_memory(other)
             return _close_times_by_category(other, cond, params, halves[1])
 
     with ThreadPoolExecutor(1) as pool:

@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SHELL := /bin/bash
 
-.PHONY: demo test bench db-up db-down clean-db python browser
+.PHONY: demo test test-clock bench db-up db-down clean-db python browser
 
 python:
 	@bash scripts/bootstrap.sh python
@@ -24,6 +24,12 @@ demo: python
 test: python browser
 	@$(PY) app.py db up >/dev/null
 	@$(PY) -m pytest
+
+## make test-clock: the time-sensitive tests again with the clock moved (test process and
+## PostgreSQL together): 23:59:30 and 00:00:30 Beijing, a month's and the year's last seconds,
+## now + 30 days, now + 400 days (scripts/test_clock.sh)
+test-clock: python browser
+	@bash scripts/test_clock.sh
 
 ## make bench: benchmarks with their naive baselines (not part of the tests)
 bench: python

@@ -1,6 +1,7 @@
 """/api/v1/incidents: report, read, list, and one endpoint per lifecycle transition."""
 from __future__ import annotations
 
+from api.context import request_now
 from flask import Blueprint, current_app, request
 
 from api.auth import current_actor
@@ -10,7 +11,6 @@ from api.payload import (
 )
 from api.errors import ApiError
 from data.db import Database
-from workflow.clock import utcnow
 from workflow.incident_machine import ACTIONS, INCIDENT_STATUSES
 from workflow.incident_read import incident_view, list_incidents
 from workflow.incident_service import (
@@ -64,7 +64,7 @@ def _db() -> Database:
 def create():
     actor, new = current_actor(), new_incident(json_body())
     with _db().begin() as conn:
-        view, created = create_incident(conn, actor, new, utcnow(),
+        view, created = create_incident(conn, actor, new, request_now(),
                                         request.headers.get("Idempotency-Key"))
     headers = {"Location": f"/api/v1/incidents/{view['id']}"}
     if not created:
@@ -76,7 +76,7 @@ def index():
     actor, filters = current_actor(), list_filters()
     sort = request.args.get("sort", "-reported_at")
     with _db().connect() as conn:
-        page = list_incidents(conn, actor, filters, utcnow(), query_int("page", 1),
+        page = list_incidents(conn, actor, filters, request_now(), query_int("page", 1),
                               query_int("per_page", 50, 1, 200), sort)
     return respond(page)
 
@@ -84,13 +84,13 @@ def index():
 def show(incident_id: int):
     actor = current_actor()
     with _db().connect() as conn:
-        return respond(incident_view(conn, actor, incident_id, utcnow()))
+        return respond(incident_view(conn, actor, incident_id, request_now()))
 
 
 def events(incident_id: int):
     actor = current_actor()
     with _db().connect() as conn:
-        view = incident_view(conn, actor, incident_id, utcnow())
+        view = incident_view(conn, actor, incident_id, request_now())
     return respond({"items": view["events"]})
 
 
@@ -98,7 +98,7 @@ def comment(incident_id: int):
     actor, body = current_actor(), json_body()
     with _db().begin() as conn:
         view = comment_incident(conn, actor, incident_id, text_field(body, "note", required=True),
-                                utcnow())
+                                request_now())
     return respond(view)
 
 
@@ -107,7 +107,7 @@ def _transition_view(action: str):
         actor, body = current_actor(), json_body()
         with _db().begin() as conn:
             view = transition_incident(
-                conn, actor, incident_id, action, utcnow(), note=text_field(body, "note"),
+                conn, actor, incident_id, action, request_now(), note=text_field(body, "note"),
                 photo_url=field(body, "photo_url", str),
                 handled_by=field(body, "handled_by", str),
                 department_code=field(body, "department_code", str))

@@ -79,12 +79,18 @@ class Ingestor:
     settings : Settings
         ``max_accuracy_m`` (worse is stored flagged), ``timezone``, ``district_code``.
     clock : callable, optional
-        Epoch seconds now (tests pass a fixed clock).
+        Epoch seconds now; by default ``settings.clock``'s. Fixes are judged against it;
+        the device cache ages by ``monotonic``, which no change of the wall clock can upset.
+    monotonic : callable, optional
+        Seconds of a clock that only moves forward (tests step it).
     """
 
-    def __init__(self, db: Database, settings: Settings, clock: Callable[[], float] = time.time):
-        self.db, self.settings, self.clock = db, settings, clock
-        self.cache = TtlCache(clock)
+    def __init__(self, db: Database, settings: Settings,
+                 clock: Callable[[], float] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic):
+        self.db, self.settings = db, settings
+        self.clock = clock or (lambda: settings.now().timestamp())
+        self.cache = TtlCache(monotonic)
         self.writer = GroupWriter(db, settings, FixRejected)
 
     def device_by_key(self, key: str):

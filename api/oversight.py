@@ -1,6 +1,7 @@
 """/api/v1: the supervision queue, 下考上 scores, who am I, sign-in for API clients, lists."""
 from __future__ import annotations
 
+from api.context import request_now
 from datetime import timedelta
 
 from flask import Blueprint, current_app, request, session
@@ -13,7 +14,7 @@ from api.payload import json_body, query_date, query_int, respond, text_field
 from data import directory
 from data.db import Database
 from workflow.accounts import authenticate
-from workflow.clock import day_start, utcnow, year_to_date
+from workflow.clock import day_start, year_to_date
 from workflow.scoring import STREET_WEIGHT
 from workflow.supervision import scores, supervision_queue
 
@@ -30,7 +31,7 @@ def _weight() -> float:
 
 
 def _period() -> tuple:
-    start, end = year_to_date(utcnow())
+    start, end = year_to_date(request_now())
     first, last = query_date("from"), query_date("to")
     if first:
         start = day_start(first)
@@ -52,7 +53,7 @@ def _db() -> Database:
 def queue():
     actor = current_actor()
     with _db().connect() as conn:
-        return respond(supervision_queue(conn, actor, utcnow(), query_int("limit", 200, 1, 1000)))
+        return respond(supervision_queue(conn, actor, request_now(), query_int("limit", 200, 1, 1000)))
 
 
 def department_scores():

@@ -1,6 +1,7 @@
 """/api/v1/reports: the leaders' monthly report as XLSX or PDF, under the page's own rules."""
 from __future__ import annotations
 
+from api.context import request_now
 from datetime import date
 from urllib.parse import quote
 
@@ -9,7 +10,6 @@ from flask import Blueprint, Response, current_app, request
 from api.auth import PAGE_ROLES, current_actor
 from api.errors import ApiError
 from data.db import Database
-from workflow.clock import utcnow
 from workflow.leaders import current_month, month_period, range_period
 from workflow.reports import monthly_report
 from workflow.reports_pdf import build_pdf
@@ -39,7 +39,7 @@ def monthly(kind: str):
     if actor.role not in PAGE_ROLES["/leaders"]:
         raise ApiError(403, "forbidden", "您的角色无权下载此报表 / your role may not download "
                        "this report")
-    now = utcnow()
+    now = request_now()
     period = _period(now)
     db: Database = current_app.extensions["hq_db"]
     settings = current_app.extensions["hq_settings"]

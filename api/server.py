@@ -51,5 +51,5 @@ def create_server(settings: Settings, db: Database) -> Flask:
     if settings.background_jobs:
         from workflow.ticker import start_ticker
 
-        server.extensions["hq_ticker"] = start_ticker(db)
+        server.extensions["hq_ticker"] = start_ticker(db, settings.clock)
     return server

@@ -16,7 +16,7 @@ INTERVAL_S = 3600.0
 
 def _ensure(db: Database, settings: Settings) -> bool:
     try:
-        ensure_current_partitions(db, settings.timezone)
+        ensure_current_partitions(db, settings.timezone, now=settings.now())
         return True
     except DBAPIError as err:
         # The server must still start (and say 503) when the database is down or unmigrated;

@@ -1,6 +1,7 @@
 """/api/v1/whistles: blow, report in, complete, verify, rate, second whistle, comment, read."""
 from __future__ import annotations
 
+from api.context import request_now
 from flask import Blueprint, current_app, request
 
 from api.auth import current_actor
@@ -11,7 +12,6 @@ from api.payload import (
 )
 from data.db import Database
 from workflow import whistle_steps
-from workflow.clock import utcnow
 from workflow.whistle_machine import STATUS_ZH
 from workflow.whistle_read import list_whistles, whistle_view
 from workflow.whistle_service import NewWhistle, blow_whistle, second_whistle
@@ -53,7 +53,7 @@ def _db() -> Database:
 def blow():
     actor, new = current_actor(), new_whistle(json_body())
     with _db().begin() as conn:
-        view, created = blow_whistle(conn, actor, new, utcnow(),
+        view, created = blow_whistle(conn, actor, new, request_now(),
                                      request.headers.get("Idempotency-Key"))
     return _created(view, created)
 
@@ -61,7 +61,7 @@ def blow():
 def second(whistle_id: int):
     actor, new = current_actor(), new_whistle(json_body(), second=True)
     with _db().begin() as conn:
-        view, created = second_whistle(conn, actor, whistle_id, new, utcnow(),
+        view, created = second_whistle(conn, actor, whistle_id, new, request_now(),
                                        request.headers.get("Idempotency-Key"))
     return _created(view, created)
 
@@ -69,14 +69,14 @@ def second(whistle_id: int):
 def index():
     actor, filters = current_actor(), _filters()
     with _db().connect() as conn:
-        return respond(list_whistles(conn, actor, filters, utcnow(), query_int("page", 1),
+        return respond(list_whistles(conn, actor, filters, request_now(), query_int("page", 1),
                                      query_int("per_page", 50, 1, 200)))
 
 
 def show(whistle_id: int):
     actor = current_actor()
     with _db().connect() as conn:
-        return respond(whistle_view(conn, actor, whistle_id, utcnow()))
+        return respond(whistle_view(conn, actor, whistle_id, request_now()))
 
 
 def _party(body: dict) -> dict:
@@ -87,20 +87,20 @@ def _party(body: dict) -> dict:
 def report_in(whistle_id: int):
     actor, body = current_actor(), json_body()
     with _db().begin() as conn:
-        return respond(whistle_steps.report_in(conn, actor, whistle_id, utcnow(),
+        return respond(whistle_steps.report_in(conn, actor, whistle_id, request_now(),
                                                stage=field(body, "stage", str), **_party(body)))
 
 
 def complete(whistle_id: int):
     actor, body = current_actor(), json_body()
     with _db().begin() as conn:
-        return respond(whistle_steps.complete(conn, actor, whistle_id, utcnow(), **_party(body)))
+        return respond(whistle_steps.complete(conn, actor, whistle_id, request_now(), **_party(body)))
 
 
 def verify(whistle_id: int):
     actor, body = current_actor(), json_body()
     with _db().begin() as conn:
-        return respond(whistle_steps.verify(conn, actor, whistle_id, utcnow(),
+        return respond(whistle_steps.verify(conn, actor, whistle_id, request_now(),
                                             text_field(body, "feedback")))
 
 
@@ -110,7 +110,7 @@ def rate(whistle_id: int):
                for name in ("timeliness", "quality", "attitude")}
     department = text_field(body, "department_code", required=True)
     with _db().begin() as conn:
-        return respond(whistle_steps.rate(conn, actor, whistle_id, department, ratings, utcnow(),
+        return respond(whistle_steps.rate(conn, actor, whistle_id, department, ratings, request_now(),
                                           text_field(body, "note")))
 
 
@@ -118,7 +118,7 @@ def comment(whistle_id: int):
     actor, body = current_actor(), json_body()
     with _db().begin() as conn:
         return respond(whistle_steps.comment(conn, actor, whistle_id,
-                                             text_field(body, "note", required=True), utcnow()))
+                                             text_field(body, "note", required=True), request_now()))
 
 
 ROUTES = (("", blow, "POST"), ("", index, "GET"), ("/<int:whistle_id>", show, "GET"),

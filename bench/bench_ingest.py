@@ -177,7 +177,8 @@ def main() -> bool:
     engine = create_engine(url)
     try:
         devices = seed_world(engine, 4 * DEVICES_PER_PHASE, settings.demo_password)
-        ensure_current_partitions(Database(settings.with_overrides(database_url=url)))
+        ensure_current_partitions(Database(settings.with_overrides(database_url=url)),
+                                  now=settings.now())
         return report(*run_all(url, engine, devices))
     finally:
         engine.dispose()

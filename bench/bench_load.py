@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> bool:
         phones = add_phones(url, max([args.devices] + [int(c) for c in args.ramp.split(",")
                                                         if c.strip()]))
         db = Database(settings.with_overrides(database_url=url))
-        ensure_current_partitions(db)
+        ensure_current_partitions(db, now=settings.now())
         db.dispose()
         port = free_port()
         base = f"http://127.0.0.1:{port}"

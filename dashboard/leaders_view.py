@@ -12,7 +12,6 @@ from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.pages.leaders import parts, sections
 from data import directory
-from workflow.clock import utcnow
 from workflow.errors import WorkflowError
 from workflow.leaders import (
     Period, current_month, last_month_of, leaders_scope, month_period, range_period,
@@ -50,7 +49,7 @@ def leaders_page(ctx: AppContext, lang: str, search: str):
 
     ``search`` may name the month (``?month=2026-11``), so a view can be linked to.
     """
-    actor, now = session_actor(), utcnow()
+    actor, now = session_actor(), ctx.settings.now()
     month = current_month(now)
     try:
         with ctx.db.connect() as conn:

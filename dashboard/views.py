@@ -36,7 +36,7 @@ def wall_view(ctx: AppContext, lang: str, search: str = ""):
     ``search`` is the query string: ``tour=1``, ``cameras=1``, ``at=<ISO time>`` (replay).
     """
     options = wall_options(search, lang)
-    now = wall_now(options)
+    now = wall_now(options, ctx.settings)
     try:
         figure = wa.shared_first_map(ctx, options, now)
         ready, reachable = wa.has_polygons(figure), True

@@ -20,7 +20,6 @@ from dashboard import wall_data as wd
 from dashboard import wall_panel_data as pd_
 from dashboard.theme import WALL_BG
 from dashboard.wall_panels import headline_tiles, metric_legend, ticker_rows, whistle_board
-from workflow.clock import utcnow
 
 EMPTY = {"type": "FeatureCollection", "features": []}
 # The 15-minute tracks are most of the map's bytes: they follow every other map tick (each
@@ -155,7 +154,7 @@ def panel_parts(ctx: AppContext, now: datetime, lang: str, street: str | None) -
 def tour_stop(ctx: AppContext, step: int, lang: str):
     """Stop ``step`` of the tour (0 is the whole district): view patch, focus, caption."""
     # The labels change only on import: one read per language for a while, not one per tick.
-    base = ctx.built.get(("map_base", lang), utcnow(), lambda: wd.map_base(ctx, lang),
+    base = ctx.built.get(("map_base", lang), ctx.settings.now(), lambda: wd.map_base(ctx, lang),
                          SLOT_S["labels"])
     streets = [p for p in base.labels if p["level"] == "street"]
     stop = step % (len(streets) + 1)

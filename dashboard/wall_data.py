@@ -15,7 +15,7 @@ from data.positions.queries import track_arrays
 from data.queries import wall as q
 from data.queries import wall_map as qm
 from data.queries import wall_whistles as qw
-from workflow.clock import utcnow
+from data.settings import Settings
 from workflow.deadlines import WHISTLE_OPEN, urgency
 
 TRACK_MINUTES = 15
@@ -56,9 +56,9 @@ def wall_options(search: str | None, default_lang: str = "zh") -> WallOptions:
     return WallOptions(pick_lang(search, default_lang), flag("tour"), flag("cameras"), at)
 
 
-def wall_now(options: WallOptions) -> datetime:
+def wall_now(options: WallOptions, settings: Settings) -> datetime:
     """The moment the wall describes: the frozen one when asked (replay, tests), else now."""
-    return options.at or utcnow()
+    return options.at or settings.now()
 
 
 def local(moment: datetime, ctx: AppContext) -> datetime:

@@ -22,7 +22,7 @@ def warm_wall(ctx: AppContext, now: datetime | None = None) -> None:
     while the next is made (``SharedAnswers``), so only this first round needs doing ahead.
     """
     options = wall_options("", ctx.settings.language)
-    now = now or wall_now(options)
+    now = now or wall_now(options, ctx.settings)
     wa.shared_first_map(ctx, options, now)
     wa.shared_map_data(ctx, now)
     wa.shared_positions(ctx, now)

@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
+from data.clock import Clock, system_clock
+
 DEFAULT_PG_PORT = 54329
 DEFAULT_DEMO_PASSWORD = "hongqiao-demo"
 BASEMAPS = ("none", "tianditu", "xyz")
@@ -64,6 +66,9 @@ class Settings:
     account_recheck_s: float = 5.0
     # Build the wall's answers when a process starts, so the first screens do not wait.
     warm_wall: bool = True
+    # Where "now" comes from for every part of the app: the machine's clock, or a frozen one
+    # that tests and replays pass in (never read from the environment).
+    clock: Clock = field(default=system_clock, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -78,6 +83,10 @@ class Settings:
             raise ValueError("production mode needs SECRET_KEY")
         if self.production and self.demo_password == DEFAULT_DEMO_PASSWORD:
             raise ValueError("production mode refuses the default DEMO_PASSWORD")
+
+    def now(self):
+        """The current moment by this deployment's clock (aware UTC)."""
+        return self.clock()
 
     @property
     def sqlalchemy_url(self) -> str:

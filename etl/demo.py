@@ -32,7 +32,7 @@ def ensure_world(settings: Settings, scale: float | None = None) -> bool:
         return False
     scale = scale if scale is not None else float(os.environ.get("HQ_DEMO_SCALE", "1"))
     click.echo(f"loading the synthetic Hongqiao world (scale {scale})")
-    run_load(settings, DEMO_SEED, scale, parse_as_of(None), replace=False)
+    run_load(settings, DEMO_SEED, scale, parse_as_of(None, settings), replace=False)
     return True
 
 

@@ -9,7 +9,8 @@
 # The cluster lives in .pgdata/ (git-ignored), listens on 127.0.0.1 and a unix socket in
 # .pgdata/run on a non-default port, so it never collides with a system PostgreSQL.
 # HQ_PG_ROOT puts a second, throw-away cluster elsewhere (the fault tests restart theirs);
-# HQ_PG_SHARED_BUFFERS sizes it.
+# HQ_PG_SHARED_BUFFERS sizes it; HQ_PG_FAKETIME starts the server with its clock moved
+# (libfaketime's FAKETIME syntax, e.g. "+86400s"; scripts/test_clock.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -113,7 +114,12 @@ CONF
       exit 1
     fi
     log "starting on 127.0.0.1:$port"
-    run_pg "$(bin "$nn")/pg_ctl" -D "$root/cluster" -l "$root/postgres.log" -w -t 60 start >/dev/null
+    local clock=()
+    if [ -n "${HQ_PG_FAKETIME:-}" ]; then
+      # make test-clock: the server's clock moved by libfaketime (e.g. "+86400s").
+      clock=(env LD_PRELOAD="$(ls /usr/lib/*/faketime/libfaketime.so.1 | head -n1)" FAKETIME="$HQ_PG_FAKETIME")
+    fi
+    run_pg "${clock[@]}" "$(bin "$nn")/pg_ctl" -D "$root/cluster" -l "$root/postgres.log" -w -t 60 start >/dev/null
   fi
   if [ -z "$(psql_admin -d postgres -tAc "select 1 from pg_database where datname = '$dbname'")" ]; then
     log "creating database $dbname"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pytest
 from sqlalchemy import create_engine
@@ -12,7 +12,14 @@ from sqlalchemy import create_engine
 from data import local_server
 from data.scratch import create_database, drop_database
 from data.settings import Settings
+from tests.clock import SESSION_NOW, session_clock
 from tests.fault_helpers import fault_cluster  # noqa: F401 - one per session, restartable
+
+
+def pytest_report_header(config):
+    from workflow.clock import BEIJING
+
+    return f"session clock: {SESSION_NOW.astimezone(BEIJING):%Y-%m-%d %H:%M:%S} Beijing"
 
 
 def pytest_setup_options():
@@ -37,7 +44,8 @@ def _server_settings() -> Settings:
     env.setdefault("HQ_WARM_WALL", "false")
     if url:
         env["DATABASE_URL"] = url
-    return Settings.from_env(env)
+    # Every app a test builds reads the session's one frozen now (tests/clock.py).
+    return Settings.from_env(env).with_overrides(clock=session_clock)
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +63,21 @@ def create_test_database(server_settings: Settings, label: str) -> str:
 
 def drop_test_database(server_settings: Settings, url: str) -> None:
     drop_database(server_settings, url)
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The session's one moment (tests/clock.py); the apps under test read the same."""
+    return SESSION_NOW
+
+
+@pytest.fixture
+def real_clock_settings(server_settings) -> Settings:
+    """For a test that runs on the moving clock (a browser stamping fixes itself): its apps
+    read the machine's clock, and the test itself must read only ``utcnow()``."""
+    from data.clock import system_clock
+
+    return server_settings.with_overrides(clock=system_clock)
 
 
 @pytest.fixture(scope="session")
@@ -99,8 +122,26 @@ def conn(engine):
 
 WORLD_SEED = 424242
 WORLD_SCALE = 0.05
-# A fixed "now" for the world's history: a Thursday afternoon in Beijing.
-WORLD_AS_OF = datetime(2026, 11, 26, 7, 30, tzinfo=timezone.utc)
+# The end of the world's history is the session's now, so "today" is the day the suite runs
+# on (any day, any hour: make test-clock moves it).
+WORLD_AS_OF = SESSION_NOW
+
+
+def last_patrol_moment(as_of: datetime) -> datetime:
+    """The latest moment at or before ``as_of`` when the world's on-duty workers are all out
+    walking (11:15 or 16:45 Beijing, today or yesterday): tests of live dots and tracks look
+    there, since at 07:00 or 23:00 nobody patrols."""
+    from datetime import time, timedelta
+
+    from workflow.clock import BEIJING
+
+    today = as_of.astimezone(BEIJING).date()
+    moments = [datetime.combine(today - timedelta(days=back), time(hh, mm), tzinfo=BEIJING)
+               for back in (1, 0) for hh, mm in ((11, 15), (16, 45))]
+    return max(m for m in moments if m <= as_of)
+
+
+WORLD_PATROL_AT = last_patrol_moment(WORLD_AS_OF)
 
 
 def load_small_world(url: str, settings: Settings, seed: int = WORLD_SEED,

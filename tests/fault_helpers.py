@@ -18,6 +18,7 @@ import requests
 
 from data import local_server, scratch
 from data.settings import Settings
+from tests.clock import session_clock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,8 @@ class Cluster:
     def __init__(self, root: Path, port: int):
         self.root, self.port = root, port
         self.settings = Settings(database_url=f"postgresql://postgres@127.0.0.1:{port}/hq_faults",
-                                 database_from_env=True, background_jobs=False)
+                                 database_from_env=True, background_jobs=False,
+                                 clock=session_clock)
 
     def _run(self, action: str) -> None:
         result = local_server.run_script(action, self.settings, root=self.root,

@@ -6,10 +6,14 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import insert, update
 
+from data.clock import frozen_clock
 from data.models import Incident, Whistle, WhistleEvent, WhistleSummons
 from tests.workflow_world import World, build_world, make_incident
 
+# A hand-made November with its own frozen clock: every app built on this world reads
+# LEADERS_CLOCK, never the session's or the machine's.
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)     # 10:00 Beijing, 26 November
+LEADERS_CLOCK = frozen_clock(NOW)
 H = timedelta(hours=1)
 
 

@@ -5,9 +5,9 @@ from sqlalchemy import create_engine
 
 from tests.conftest import create_test_database, drop_test_database
 from tests.workflow_world import IN_A, build_world
-from workflow.clock import utcnow
 from workflow.open311_cli import add_client
 from data import open311_store
+from tests.clock import SESSION_NOW
 
 BASE = "/open311/v2"
 
@@ -23,7 +23,7 @@ def open311_world(server_settings, label: str):
         key = add_client(conn, "fixmystreet")
         other = add_client(conn, "seeclickfix")
         revoked = add_client(conn, "retired-app")
-        open311_store.revoke_client(conn, "retired-app", utcnow())
+        open311_store.revoke_client(conn, "retired-app", SESSION_NOW)
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
                                               background_jobs=False)
     yield {"app": build_app(settings), "world": world, "engine": engine, "key": key,

@@ -14,6 +14,7 @@ from data.db import Database
 from data.positions import Fix
 from tests import factories as f
 from tests.conftest import create_test_database, drop_test_database
+from tests.clock import SESSION_NOW
 
 M = 1 / 111_195.0
 
@@ -46,7 +47,7 @@ def count(db, device_pk):
 def test_one_bad_job_does_not_sink_the_group(world):
     settings, db, phones = world
     writer = GroupWriter(db, settings, FixRejected)
-    t = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=5)
+    t = SESSION_NOW.replace(microsecond=0) - timedelta(minutes=5)
     writer.commit([job(phones[0], t), job(phones[1], t)])
     a = job(phones[0], t + timedelta(seconds=10), north_m=10)
     b = job(phones[1], t + timedelta(seconds=10), north_m=1000)    # 1 km in 10 s
@@ -61,7 +62,7 @@ def test_one_bad_job_does_not_sink_the_group(world):
 def test_a_job_that_breaks_the_statement_fails_alone(world):
     settings, db, phones = world
     writer = GroupWriter(db, settings, FixRejected)
-    t = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=4)
+    t = SESSION_NOW.replace(microsecond=0) - timedelta(minutes=4)
     ghost = job({"device": 999_999, "user": phones[2]["user"]}, t)     # no such device
     good = job(phones[2], t)
     writer.commit([ghost, good])

@@ -193,7 +193,7 @@ def test_a_new_phone_is_recognised_seconds_after_an_unknown_answer(ingest_db):
 
     settings, db, _ = ingest_db
     clock = [1_000.0]
-    ingestor = Ingestor(db, settings, clock=lambda: clock[0])
+    ingestor = Ingestor(db, settings, monotonic=lambda: clock[0])
     name = f"late{uuid.uuid4().hex[:6]}"
     assert ingestor.device_by_key(name) is None
     with db.begin() as conn:

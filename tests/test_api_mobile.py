@@ -12,7 +12,7 @@ from tests.mobile_helpers import (  # noqa: F401 - fixtures
 )
 from tests.auth_helpers import login_client
 from tests.workflow_world import IN_B, PASSWORD
-from workflow.clock import utcnow
+from tests.clock import SESSION_NOW
 
 
 def counts(world) -> tuple[int, int]:
@@ -38,7 +38,7 @@ def test_the_page_sends_strangers_to_sign_in_and_keeps_a_phone_signed_in(mobile_
     cookie = phone.get_cookie("hq_m", path="/m")
     assert cookie.http_only and cookie.same_site == "Lax"
     assert cookie.expires is not None
-    assert (cookie.expires - utcnow()).days >= 89
+    assert (cookie.expires - SESSION_NOW).days >= 89
     shell = phone.get("/m", headers={"Accept-Encoding": "gzip"})
     assert shell.status_code == 200 and shell.headers["Content-Encoding"] == "gzip"
     me = phone.get("/m/api/me").get_json()
@@ -77,7 +77,7 @@ def test_a_report_with_a_photo_lands_in_the_right_grid_and_on_the_ticker(mobile_
     with mobile_world["engine"].connect() as conn:
         row = conn.execute(select(Incident).where(Incident.id == body["id"])).one()
         stored = conn.execute(select(MobilePhoto).where(MobilePhoto.incident_id == body["id"])).one()
-        ticker = newest_incidents(conn, utcnow(), limit=8)
+        ticker = newest_incidents(conn, SESSION_NOW, limit=8)
     assert row.source == "patrol" and row.reporter_id == mobile_world["world"].users["worker_a"]
     assert row.photo_url == f"/m/photos/{stored.id}.jpg" == body["photo_url"]
     assert body["code"] in set(ticker["code"])

@@ -8,13 +8,17 @@ from sqlalchemy import func, select
 from data.models import Device, Position
 from tests.mobile_helpers import mobile_server, mobile_world, phone_client  # noqa: F401
 from tests.workflow_world import IN_A
-from workflow.clock import utcnow
+from tests.clock import SESSION_NOW
+from workflow.clock import BEIJING, day_start
 
 FIRST_LOAD_LIMIT = 500 * 1024
 
 
 def fixes(n: int = 5, start=None) -> list[dict]:
-    start = start or utcnow() - timedelta(minutes=10)
+    """n fixes 20 s apart from ``start``: by default from 10 minutes ago, or from midnight
+    when today is younger than that (the route is today's)."""
+    midnight = day_start(SESSION_NOW.astimezone(BEIJING).date())
+    start = start or max(SESSION_NOW - timedelta(minutes=10), midnight)
     return [{"time": (start + timedelta(seconds=20 * i)).isoformat(), "lon": IN_A[0] + 0.0001 * i,
              "lat": IN_A[1], "accuracy": 8, "speed": 1.2} for i in range(n)]
 
@@ -42,7 +46,7 @@ def test_bad_fixes_name_the_field_and_strangers_cannot_post(mobile_server):
     phone = phone_client(mobile_server, "worker_b")
     bad = phone.post("/m/api/positions", json={"fixes": [{"time": "x", "lat": 1, "lon": 2}]})
     assert bad.status_code == 400 and bad.get_json()["field"] == "fixes[0].time"
-    far = phone.post("/m/api/positions", json={"fixes": [{"time": utcnow().isoformat(),
+    far = phone.post("/m/api/positions", json={"fixes": [{"time": SESSION_NOW.isoformat(),
                                                           "lat": 30.0, "lon": 110.0}]})
     assert far.status_code == 422 and far.get_json()["error"] == "outside_district"
     assert mobile_server.test_client().post("/m/api/positions", json={"fixes": []}).status_code == 401

@@ -13,10 +13,10 @@ from tests.auth_helpers import login_client
 from tests.open311_helpers import BASE, open311_world, post
 from tests.open311_schemas import POST_RESPONSE, TOKEN_RESPONSE, check
 from tests.workflow_world import PASSWORD, make_incident
-from workflow.clock import utcnow
+from tests.clock import SESSION_NOW
 
 FORMATS = ("json", "xml")
-OLD = datetime.now(timezone.utc) - timedelta(days=120)
+OLD = SESSION_NOW - timedelta(days=120)
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_get_requests_filters(o311, client, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_bad_filters_and_the_90_day_rule_are_400(client, fmt):
-    now = utcnow()
+    now = SESSION_NOW
     for query in (f"start_date={iso(now - timedelta(days=91))}&end_date={iso(now)}",
                   f"start_date={iso(now)}&end_date={iso(now - timedelta(days=1))}",
                   "start_date=2026-11-01", "start_date=2026-11-01T10:00:00",
@@ -180,7 +180,7 @@ def test_round_trip_through_the_workflow_api(o311, client):
 def test_open311_requests_show_up_on_every_view(o311, client):
     code = filed(o311, client, description="各处可见")["service_request_id"]
     with o311["engine"].connect() as conn:
-        ticker = newest_incidents(conn, utcnow() + timedelta(seconds=5), limit=50)
+        ticker = newest_incidents(conn, SESSION_NOW + timedelta(seconds=5), limit=50)
     assert "app" in set(ticker[ticker["code"] == code]["source"])
     analyst = o311["app"].server.test_client()
     login_client(analyst, "analyst", PASSWORD)

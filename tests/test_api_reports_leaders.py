@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 from app import build_app
 from tests.auth_helpers import login_client
 from tests.conftest import create_test_database, drop_test_database
-from tests.leaders_world import NOW, build_leaders_world
+from tests.leaders_world import LEADERS_CLOCK, NOW, build_leaders_world
 from tests.workflow_world import PASSWORD
 from workflow.leaders import month_period
 from workflow.reports import monthly_report
@@ -26,7 +26,7 @@ def leaders_db(server_settings):
     with engine.begin() as conn:
         lw = build_leaders_world(conn)
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
-                                              background_jobs=False)
+                                              background_jobs=False, clock=LEADERS_CLOCK)
     yield {"url": url, "settings": settings, "engine": engine, "lw": lw}
     engine.dispose()
     drop_test_database(server_settings, url)

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from api.upkeep import start_partition_upkeep
 from data.db import Database
 from data.positions import local_day
+from tests.clock import SESSION_NOW
 
 
 def partitions(engine) -> set[str]:
@@ -19,7 +20,7 @@ def partitions(engine) -> set[str]:
 def test_partitions_are_ensured_at_start_and_again_in_the_thread(test_settings, engine):
     db = Database(test_settings.with_overrides(background_jobs=True), engine=engine)
     # Tomorrow's partition: no test keeps rows there, so dropping it disturbs nobody.
-    tomorrow = f"positions_{local_day(tz=test_settings.timezone) + timedelta(days=1):%Y%m%d}"
+    tomorrow = f"positions_{local_day(SESSION_NOW, test_settings.timezone) + timedelta(days=1):%Y%m%d}"
     with engine.begin() as conn:
         conn.execute(text(f"drop table if exists {tomorrow}"))
     stop = start_partition_upkeep(db, db.settings, interval_s=0.2)

@@ -10,6 +10,7 @@ from data.models import Device, Incident, IncidentEvent, Whistle
 from tests.auth_helpers import login_client
 from tests.conftest import create_test_database, drop_test_database
 from tests.workflow_world import IN_A, IN_B, OUTSIDE, PASSWORD, build_world
+from tests.clock import SESSION_NOW
 
 TOKEN = "device-token-for-worker-a"
 
@@ -225,7 +226,7 @@ def test_lists_page_and_filter(api_world):
 
 
 def blow(client, incident, departments=("CGW-DL",), key=None, days=30):
-    now = datetime.now(timezone.utc)
+    now = SESSION_NOW
     body = {"matter": "废弃地块整治", "incident_ids": [incident], "department_codes": list(departments),
             "meeting_at": (now + timedelta(days=1)).isoformat(), "meeting_place": "光荣道现场",
             "deadline": (now + timedelta(days=days)).isoformat()}

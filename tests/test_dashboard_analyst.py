@@ -4,9 +4,8 @@ from __future__ import annotations
 import io
 import json
 import time
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
-from unittest import mock
 
 import pandas as pd
 import pytest
@@ -18,10 +17,12 @@ from dashboard.analyst_export import to_csv, to_xlsx
 from workflow.safe_cells import safe_cell
 from dashboard.analyst_state import DEFAULTS, cascade, climb, drill, parse_search, to_filter, to_search
 from tests.auth_helpers import login_browser, login_client
+from tests.conftest import WORLD_AS_OF
+from workflow.clock import BEIJING
 from tests.dash_helpers import call_router, ids_in, start_app
 
 SHOTS = Path(__file__).parent / "artifacts"
-AS_OF = datetime(2026, 11, 26, 7, 30, tzinfo=timezone.utc)
+AS_OF = WORLD_AS_OF
 
 
 @pytest.fixture(scope="module")
@@ -106,27 +107,26 @@ def _callback(client, output, inputs, state=()):
 def test_page_export_and_table_over_http(analyst_app, world_settings, world_conn):
     client = analyst_app.server.test_client()
     login_client(client, "analyst1", world_settings.demo_password)
-    page = call_router(client, "/analyst", "?range=year&subj=01")
+    page = call_router(client, "/analyst", "?range=30d&subj=01")
     assert {"analyst-map", "analyst-url", "analyst-street"} <= ids_in(page)
-    state = parse_search("?range=year&subj=01")
-    with mock.patch("dashboard.callbacks.analyst_content.utcnow", return_value=AS_OF):
-        out = _callback(client, "analyst-download.data",
-                        [("analyst-export-csv", "n_clicks", 1),
-                         ("analyst-export-xlsx", "n_clicks", 0)],
-                        [("analyst-state", "data", state)])
-        import base64
-        body = base64.b64decode(out["analyst-download"]["data"]["content"]).decode("utf-8-sig")
-        f = to_filter(state, date(2026, 11, 26), AS_OF)
-        from data.queries.analyst_raw import incident_count
-        assert len(pd.read_csv(io.StringIO(body))) == incident_count(world_conn, f) > 100
-        rows = _callback(client, "analyst-table.getRowsResponse",
-                         [("analyst-table", "getRowsRequest",
-                           {"startRow": 0, "endRow": 50, "sortModel": [
-                               {"colId": "reported_at", "sort": "asc"}]})],
-                         [("analyst-state", "data", state)])["analyst-table"]["getRowsResponse"]
-        assert len(rows["rowData"]) == 50 and rows["rowCount"] == incident_count(world_conn, f)
-        stamps = [r["reported_at"] for r in rows["rowData"]]
-        assert stamps == sorted(stamps)
+    state = parse_search("?range=30d&subj=01")
+    out = _callback(client, "analyst-download.data",
+                    [("analyst-export-csv", "n_clicks", 1),
+                     ("analyst-export-xlsx", "n_clicks", 0)],
+                    [("analyst-state", "data", state)])
+    import base64
+    body = base64.b64decode(out["analyst-download"]["data"]["content"]).decode("utf-8-sig")
+    f = to_filter(state, AS_OF.astimezone(BEIJING).date(), AS_OF)
+    from data.queries.analyst_raw import incident_count
+    assert len(pd.read_csv(io.StringIO(body))) == incident_count(world_conn, f) > 100
+    rows = _callback(client, "analyst-table.getRowsResponse",
+                     [("analyst-table", "getRowsRequest",
+                       {"startRow": 0, "endRow": 50, "sortModel": [
+                           {"colId": "reported_at", "sort": "asc"}]})],
+                     [("analyst-state", "data", state)])["analyst-table"]["getRowsResponse"]
+    assert len(rows["rowData"]) == 50 and rows["rowCount"] == incident_count(world_conn, f)
+    stamps = [r["reported_at"] for r in rows["rowData"]]
+    assert stamps == sorted(stamps)
 
 
 def _crumbs(dash_duo) -> list[str]:

@@ -15,7 +15,7 @@ from tests.auth_helpers import login_browser, login_client
 from tests.conftest import create_test_database, drop_test_database
 from tests.dash_helpers import call_router, ids_in, start_app, texts_in
 from tests.workflow_world import PASSWORD, build_world, make_incident
-from workflow.clock import utcnow
+from tests.clock import SESSION_NOW
 
 SHOTS = Path(__file__).parent / "artifacts"
 
@@ -24,7 +24,7 @@ SHOTS = Path(__file__).parent / "artifacts"
 def cases_db(server_settings):
     url = create_test_database(server_settings, "cases")
     engine = create_engine(url)
-    now = utcnow()
+    now = SESSION_NOW
     with engine.begin() as conn:
         world = build_world(conn)
         plot = make_incident(conn, world, "accepted", category="0103", reported_at=now - timedelta(days=40),

@@ -15,7 +15,7 @@ from app import build_app
 from tests.auth_helpers import login_browser, login_client
 from tests.conftest import create_test_database, drop_test_database
 from tests.dash_helpers import call_router, ids_in, start_app, texts_in
-from tests.leaders_world import build_leaders_world
+from tests.leaders_world import LEADERS_CLOCK, build_leaders_world
 from tests.workflow_world import PASSWORD
 
 SHOTS = Path(__file__).parent / "artifacts"
@@ -30,7 +30,7 @@ def leaders_app(server_settings):
     with engine.begin() as conn:
         lw = build_leaders_world(conn)
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
-                                              background_jobs=False)
+                                              background_jobs=False, clock=LEADERS_CLOCK)
     yield build_app(settings), lw
     engine.dispose()
     drop_test_database(server_settings, url)

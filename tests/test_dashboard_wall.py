@@ -111,7 +111,7 @@ def add_workers(conn, n: int) -> None:
         for i, u in enumerate(users)]).all()
     conn.execute(text("""
         insert into latest_positions (device_id, user_id, device_time, server_time, fixes_today, geom)
-        select d, u, :t - make_interval(secs => d % 600), :t, 100,
+        select d, u, :t - make_interval(secs => d % 25), :t, 100,
                ST_SetSRID(ST_MakePoint(117.10 + (d % 97) * 0.000731, 39.15 + (d % 89) * 0.000517), 4326)
         from unnest(cast(:ds as int[]), cast(:us as int[])) as x(d, u)"""),
         {"t": WORLD_AS_OF, "ds": [d for d, _ in devices], "us": [u for _, u in devices]})

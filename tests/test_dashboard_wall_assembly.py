@@ -10,7 +10,7 @@ from dashboard import wall_data as wd
 from dashboard.context import AppContext, SharedAnswers
 from dashboard.wall_data import WallOptions, light_grids
 from data.db import Database
-from tests.conftest import WORLD_AS_OF
+from tests.conftest import WORLD_AS_OF, WORLD_PATROL_AT
 
 
 class Clock:
@@ -240,14 +240,14 @@ def test_the_wall_is_kept_warm_only_while_a_live_screen_watches(clocked, monkeyp
 
 
 def test_the_walls_headline_in_parts_equals_the_headline_query(clocked):
-    """Now, the past moments (read less often) and grids patrolled (from coverage)."""
+    """At a moment of patrols: now, the past moments (read less often) and grids patrolled (from coverage)."""
     from data.queries import wall as q
 
     ctx, _ = clocked
     with ctx.db.connect() as conn:
-        whole = q.headline(conn, WORLD_AS_OF, ctx.settings.timezone)
+        whole = q.headline(conn, WORLD_PATROL_AT, ctx.settings.timezone)
     expected = {int(k): {c: int(v) for c, v in row.items()} for k, row in whole.iterrows()}
-    assert wd.headline(ctx, WORLD_AS_OF) == expected
+    assert wd.headline(ctx, WORLD_PATROL_AT) == expected
     assert expected[0]["grids_patrolled"] > 0
 
 

@@ -1,7 +1,7 @@
 """The analyst's queries against brute-force pandas over the small world's incidents."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -12,8 +12,11 @@ from sqlalchemy import text
 from data.queries import analyst as q
 from data.queries import analyst_raw as raw
 from data.queries.analyst_filter import AnalystFilter, split_range
+from tests.conftest import WORLD_AS_OF
+from workflow.clock import BEIJING
 
-NOW = datetime(2026, 11, 26, 7, 30, tzinfo=timezone.utc)
+NOW = WORLD_AS_OF
+TODAY = NOW.astimezone(BEIJING).date()
 RAW_SQL = """select i.id, i.code, i.reported_at, i.grid_id, i.street_id, i.community_id,
     i.category_code, coalesce(c.parent_code, c.code) as subject, i.source, i.status,
     coalesce(i.department_id, 0) as department_id, i.closed_at, i.deadline,
@@ -52,15 +55,16 @@ def filters(df: pd.DataFrame) -> list[AnalystFilter]:
     community = int(df[df["street_id"] == street]["community_id"].mode()[0])
     grid = int(df["grid_id"].mode()[0])
     dept = int(df[df["department_id"] > 0]["department_id"].mode()[0])
-    year, today = date(2025, 11, 27), date(2026, 11, 26)
+    today = TODAY
+    year = today - timedelta(days=364)
     return [
         AnalystFilter(year, today),
-        AnalystFilter(date(2026, 10, 28), today, street_id=street),
-        AnalystFilter(date(2026, 10, 1), today, category="01", community_id=community),
-        AnalystFilter(date(2026, 3, 17), date(2026, 7, 4), category="0102",
+        AnalystFilter(today - timedelta(days=29), today, street_id=street),
+        AnalystFilter(today.replace(day=1), today, category="01", community_id=community),
+        AnalystFilter(today - timedelta(days=254), today - timedelta(days=145), category="0102",
                       sources=("patrol", "hotline"), statuses=("closed",)),
         AnalystFilter(year, today, department_id=dept),
-        AnalystFilter(date(2026, 1, 1), today, grid_id=grid),
+        AnalystFilter(today.replace(month=1, day=1), today, grid_id=grid),
         AnalystFilter(today, today),
         AnalystFilter(year, today, overdue=True, now=NOW),
     ]

@@ -10,6 +10,7 @@ from data.bulk_binary import binary_body, binary_ready
 from data.positions import ensure_partition, local_day
 from etl.world.frames import with_point
 from tests import factories as f
+from tests.clock import SESSION_NOW
 
 
 def positions_frame(w, start, n):
@@ -25,7 +26,7 @@ def positions_frame(w, start, n):
 def test_fixed_width_rows_go_as_binary_and_read_back_exactly(conn):
     ids = f.hierarchy(conn)
     w = {**f.patrol_worker(conn, ids["grid"], "walker", "phone-b"), "grid": ids["grid"]}
-    start = datetime.now(timezone.utc).replace(microsecond=123000) - timedelta(hours=1)
+    start = SESSION_NOW.replace(microsecond=123000) - timedelta(hours=1)
     ensure_partition(conn, local_day(start))
     ensure_partition(conn, local_day(start + timedelta(hours=1)))
     frame = positions_frame(w, start, 50)
@@ -46,7 +47,7 @@ def test_fixed_width_rows_go_as_binary_and_read_back_exactly(conn):
 def test_rows_with_too_many_layouts_fall_back_to_text_copy(conn, monkeypatch):
     ids = f.hierarchy(conn)
     w = {**f.patrol_worker(conn, ids["grid"], "walker", "phone-t"), "grid": ids["grid"]}
-    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=30)
+    start = SESSION_NOW.replace(microsecond=0) - timedelta(minutes=30)
     ensure_partition(conn, local_day(start))
     frame = positions_frame(w, start, 3)
     frame["speed_mps"] = [1.0, None, 2.0]

@@ -1,14 +1,11 @@
 """The lists' "how many match" from the street-month rollup equals counting the incidents."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 from sqlalchemy import text
 
 from data.queries import cases
-
-NOW = datetime(2026, 11, 26, 7, 0, tzinfo=timezone.utc)
+from tests.conftest import WORLD_AS_OF as NOW
 
 
 def direct(conn, params: dict) -> int:

@@ -13,6 +13,7 @@ from data.positions import (
     track_arrays, worker_history, worker_status, write_fixes,
 )
 from tests import factories as f
+from tests.clock import SESSION_NOW
 
 BJ = timezone(timedelta(hours=8))
 M = 1 / 111_195.0          # a metre of latitude in degrees
@@ -76,8 +77,8 @@ def test_fixes_caught_in_the_default_partition_are_moved_into_their_day(conn, wo
 
 
 def test_writes_find_the_grid_skip_duplicates_and_move_latest_forward(conn, world):
-    ensure_partition(conn, local_day())
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    ensure_partition(conn, local_day(SESSION_NOW))
+    now = SESSION_NOW.replace(microsecond=0)
     batch = [fix(world, now - timedelta(seconds=30)),
              fix(world, now - timedelta(seconds=20), lon=117.115, battery=60),
              fix(world, now - timedelta(seconds=10), lon=117.30, battery=77)]   # in no grid
@@ -93,12 +94,15 @@ def test_writes_find_the_grid_skip_duplicates_and_move_latest_forward(conn, worl
     assert grids == [world["grid"], world["grid"], world["east"], None]
     latest = conn.execute(select(LatestPosition)).one()
     assert latest.device_time == now - timedelta(seconds=10)     # the older late fix did not win
-    assert latest.fixes_today == 4 and latest.battery == 77 and latest.grid_id is None
+    # Today's fixes only: at 00:00:30 the late one, 40 s before, was yesterday's.
+    times = [now - timedelta(seconds=k) for k in (30, 20, 10, 40)]
+    today = sum(local_day(t) == local_day(now) for t in times)
+    assert latest.fixes_today == today and latest.battery == 77 and latest.grid_id is None
 
 
 def test_a_failed_batch_writes_nothing(conn, world):
-    ensure_partition(conn, local_day())
-    now = datetime.now(timezone.utc)
+    ensure_partition(conn, local_day(SESSION_NOW))
+    now = SESSION_NOW
     with pytest.raises(Exception):
         with conn.begin_nested():
             write_fixes(conn, [fix(world, now), fix(world, now + timedelta(seconds=1), battery=500)])
@@ -107,10 +111,10 @@ def test_a_failed_batch_writes_nothing(conn, world):
 
 
 def test_worker_status_says_who_is_online(conn, world):
-    ensure_partition(conn, local_day())
+    ensure_partition(conn, local_day(SESSION_NOW))
     idle = f.patrol_worker(conn, world["grid"], "worker2", "phone-2")
     f.patrol_worker(conn, world["grid"], "worker3", "phone-3")     # never sent anything
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = SESSION_NOW.replace(microsecond=0)
     write_fixes(conn, [fix(world, now - timedelta(minutes=1)), fix(idle, now - timedelta(minutes=6))])
     status = worker_status(conn, now=now).set_index("user_id")
     assert status.loc[world["user"], "online"] and not status.loc[idle["user"], "online"]
@@ -128,8 +132,8 @@ def crafted_route(w, start, n=30, dt=10):
 
 
 def test_tracks_are_simplified_in_metres_and_skip_flagged_fixes(conn, world):
-    ensure_partition(conn, local_day())
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    ensure_partition(conn, local_day(SESSION_NOW))
+    now = SESSION_NOW.replace(microsecond=0)
     route = crafted_route(world, now - timedelta(minutes=6))
     route[7] = route[7]._replace(lon=117.1030, flagged=True)       # an inaccurate fix, 85 m off
     write_fixes(conn, route + [fix(world, now - timedelta(minutes=40), lon=117.108)])
@@ -143,8 +147,8 @@ def test_tracks_are_simplified_in_metres_and_skip_flagged_fixes(conn, world):
 
 
 def test_a_phone_standing_still_is_a_dot_not_an_error(conn, world):
-    ensure_partition(conn, local_day())
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    ensure_partition(conn, local_day(SESSION_NOW))
+    now = SESSION_NOW.replace(microsecond=0)
     still = [fix(world, now - timedelta(seconds=10 * k), accuracy_m=5.0) for k in range(1, 6)]
     write_fixes(conn, still)
     tracks = recent_tracks(conn, minutes=10, tolerance_m=5.0, now=now)

@@ -11,6 +11,7 @@ from data.db import Database
 from data.positions import ensure_current_partitions
 from data.positions.partitions import local_day
 from tests import factories as f
+from tests.clock import SESSION_NOW
 
 LAT, LON = 39.152, 117.102
 METRE_LON = 1 / (111_320.0 * 0.776)
@@ -60,7 +61,7 @@ def name_of(day) -> str:
 def test_the_server_makes_tomorrows_partition_when_it_starts(clock_db):
     settings, db, _ = clock_db
     create_server(settings, db)
-    today = local_day(tz=settings.timezone)
+    today = local_day(SESSION_NOW, settings.timezone)
     made = partitions(db)
     assert {name_of(today + timedelta(days=k)) for k in range(-7, 2)} <= made
     assert "positions_default" in made
@@ -72,8 +73,8 @@ def test_fixes_after_a_clock_jump_are_kept_and_filed_by_the_next_upkeep(clock_db
     phones follow it. Their fixes have no day partition yet: the default one holds them, and
     the next upkeep run moves them into a new partition of their own day."""
     settings, db, grid = clock_db
-    ensure_current_partitions(db, settings.timezone)
-    jumped = datetime.now(timezone.utc) + timedelta(days=jump_days)
+    ensure_current_partitions(db, settings.timezone, now=SESSION_NOW)
+    jumped = SESSION_NOW + timedelta(days=jump_days)
     ingestor = Ingestor(db, settings, clock=lambda: jumped.timestamp())
     key = phone(db, grid, f"clock{jump_days + 100}")
     device = ingestor.device_by_key(key)
@@ -94,7 +95,7 @@ def test_a_fix_a_few_minutes_after_midnight_goes_to_tomorrows_partition(clock_db
     """The server's clock reads 23:58 Beijing time; a phone whose clock runs 3 minutes fast
     sends fixes from 23:59 to 00:00:50 tomorrow (inside the 5-minute tolerance)."""
     settings, db, grid = clock_db
-    today = local_day(tz=settings.timezone)
+    today = local_day(SESSION_NOW, settings.timezone)
     midnight = datetime(today.year, today.month, today.day, 16, tzinfo=timezone.utc)
     server_now = midnight - timedelta(minutes=2)
     ensure_current_partitions(db, settings.timezone, now=server_now)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from data.db import Database
 from data.positions import Fix, ensure_current_partitions, write_fixes
 from tests import factories as f
+from tests.clock import SESSION_NOW
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 
@@ -22,8 +23,8 @@ def source(fault_cluster):
     """A small database: a grid, workers, departments and categories, fixes over 3 days."""
     settings = fault_cluster.database("ops_source")
     db = Database(settings)
-    now = datetime.now(timezone.utc)
-    ensure_current_partitions(db)
+    now = SESSION_NOW
+    ensure_current_partitions(db, now=SESSION_NOW)
     with db.begin() as conn:
         grid = f.hierarchy(conn)["grid"]
         f.reference_data(conn)

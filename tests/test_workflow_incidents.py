@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from data.models import Incident, IncidentEvent
 from geo.crs import wgs84_to_gcj02
+from workflow.clock import beijing_day
 from tests.workflow_world import IN_A, IN_B, NOW, OUTSIDE, build_world, make_incident
 from workflow.errors import WorkflowError
 from workflow.incident_read import incident_view, list_incidents
@@ -35,7 +36,7 @@ def test_the_location_decides_grid_community_and_street(conn, world):
     assert created and view["status"] == "reported" and view["source"] == "patrol"
     assert (view["grid_id"], view["community_id"], view["street_id"]) == (
         world.ids["grid"], world.ids["community"], world.ids["street"])
-    assert view["code"].startswith("HQ20261126-")
+    assert view["code"].startswith(f"HQ{beijing_day(NOW)}-")
     assert view["reporter_id"] == world.users["worker_a"]
     view_b, _ = report(conn, world, who="worker_a", where=IN_B)
     assert view_b["street_id"] == world.ids["street_b"]

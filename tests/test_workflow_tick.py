@@ -20,7 +20,7 @@ def test_the_cli_ticks_at_a_given_moment(test_settings):
 
 def test_the_ticker_thread_runs_and_stops(test_settings):
     db = Database(test_settings)
-    ticker = start_ticker(db, interval_s=0.05)
+    ticker = start_ticker(db, test_settings.clock, interval_s=0.05)
     try:
         deadline = time.monotonic() + 5
         while ticker.rounds < 2 and time.monotonic() < deadline:
@@ -35,7 +35,7 @@ def test_the_ticker_thread_runs_and_stops(test_settings):
 
 def test_the_ticker_survives_a_database_outage(test_settings):
     db = Database(test_settings.with_overrides(database_url="postgresql://postgres@127.0.0.1:1/x"))
-    ticker = start_ticker(db, interval_s=3600)
+    ticker = start_ticker(db, test_settings.clock, interval_s=3600)
     try:
         assert ticker.run_once() is None and ticker.is_alive()
     finally:

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from data.models import Community, Department, Grid, Incident, Street, WorkerGrid
 from tests import factories
+from tests.clock import SESSION_NOW
 from workflow.accounts import load_actor
 from workflow.roles import Actor
 
@@ -18,7 +19,7 @@ IN_A = (117.105, 39.155)
 IN_B = (117.115, 39.155)
 OUTSIDE = (117.30, 39.30)
 PASSWORD = "test-password-1"
-NOW = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)    # 10:00 in Beijing
+NOW = SESSION_NOW      # the session's one frozen moment (tests/clock.py)
 
 # username -> (role, title, scope keys); scope "A" is street 丁字沽, "B" is 西沽.
 ACCOUNTS = {

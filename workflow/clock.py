@@ -1,16 +1,19 @@
 """Time helpers: the real clock for callers, Beijing calendar days for codes and periods."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
+
+from data.clock import system_clock
 
 # Codes and periods follow the district's calendar, whatever the server's zone is.
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
-    """Now, timezone-aware. Services never call this themselves: ``now`` is passed in."""
-    return datetime.now(timezone.utc)
+    """The machine's now, timezone-aware, for scripts outside the app (the simulator, tests
+    that run on the real clock). The app reads ``Settings.now()``; services take ``now``."""
+    return system_clock()
 
 
 def beijing_day(moment: datetime) -> str:

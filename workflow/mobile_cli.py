@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import click
 
-from workflow.clock import utcnow
 
 
 @click.group("mobile")
@@ -52,7 +51,7 @@ def revoke_command(settings, session_id: int) -> None:
     database = Database(settings)
     try:
         with database.begin() as conn:
-            revoke(conn, None, session_id, utcnow())
+            revoke(conn, None, session_id, settings.now())
     except WorkflowError as err:
         raise click.ClickException(err.message) from None
     finally:

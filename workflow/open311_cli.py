@@ -7,7 +7,6 @@ from sqlalchemy.exc import IntegrityError
 from data import open311_store
 from data.db import Database
 from data.settings import Settings
-from workflow.clock import utcnow
 from workflow.open311 import key_hash, new_api_key
 
 
@@ -72,7 +71,7 @@ def keys_revoke(settings: Settings, name: str) -> None:
     db = Database(settings)
     try:
         with db.begin() as conn:
-            done = open311_store.revoke_client(conn, name, utcnow())
+            done = open311_store.revoke_client(conn, name, settings.now())
     finally:
         db.dispose()
     if not done:

@@ -52,9 +52,7 @@ def workflow_cli() -> None:
 def tick_command(settings, at: str | None) -> None:
     """Record escalation events for overdue incidents and whistles (safe to run any time)."""
     from data.db import Database
-    from workflow.clock import utcnow
-
-    now = datetime.fromisoformat(at) if at else utcnow()
+    now = datetime.fromisoformat(at) if at else settings.now()
     if now.tzinfo is None:
         raise click.BadParameter("give a time zone, e.g. 2026-11-26T09:00+08:00", param_hint="--at")
     database = Database(settings)

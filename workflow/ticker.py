@@ -7,7 +7,7 @@ import threading
 from sqlalchemy.exc import SQLAlchemyError
 
 from data.db import Database
-from workflow.clock import utcnow
+from data.clock import Clock
 from workflow.tick import tick
 
 log = logging.getLogger(__name__)
@@ -17,9 +17,9 @@ class Ticker(threading.Thread):
     """Runs ``tick`` every ``interval_s`` seconds until stopped; a database outage is logged
     and retried on the next round rather than killing the thread."""
 
-    def __init__(self, db: Database, interval_s: float = 60.0) -> None:
+    def __init__(self, db: Database, clock: Clock, interval_s: float = 60.0) -> None:
         super().__init__(name="workflow-ticker", daemon=True)
-        self._db, self._interval = db, interval_s
+        self._db, self._clock, self._interval = db, clock, interval_s
         self._stop_event = threading.Event()
         self.rounds = 0
 
@@ -30,7 +30,7 @@ class Ticker(threading.Thread):
     def run_once(self) -> dict | None:
         try:
             with self._db.begin() as conn:
-                result = tick(conn, utcnow())
+                result = tick(conn, self._clock())
         except SQLAlchemyError as err:
             log.warning("workflow tick failed, will retry: %s", err.__class__.__name__)
             return None
@@ -41,8 +41,8 @@ class Ticker(threading.Thread):
         self._stop_event.set()
 
 
-def start_ticker(db: Database, interval_s: float = 60.0) -> Ticker:
+def start_ticker(db: Database, clock: Clock, interval_s: float = 60.0) -> Ticker:
     """Start the background ticker and return it (``stop()`` ends it)."""
-    ticker = Ticker(db, interval_s)
+    ticker = Ticker(db, clock, interval_s)
     ticker.start()
     return ticker

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hmac
 
+from api.context import request_now
 from flask import Blueprint, Response, redirect, request
 from werkzeug.exceptions import HTTPException
 
@@ -14,7 +15,6 @@ from api.mobile.session import (
 from api.mobile.views import register_views
 from data.db import Database
 from data.settings import Settings
-from workflow.clock import utcnow
 from workflow.errors import WorkflowError
 from workflow.mobile import revoke, sign_in
 
@@ -82,7 +82,7 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
         try:
             with db.begin() as conn:
                 _, token = sign_in(conn, username, request.form.get("password") or "",
-                                   request.headers.get("User-Agent", ""), utcnow())
+                                   request.headers.get("User-Agent", ""), request_now())
         except WorkflowError as err:
             message = err.message.split(" / ")[1 if lang() == "en" else 0]
             return _login_form(bundle, err.status, message, username)
@@ -96,7 +96,7 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
         found = phone()
         if found is not None:
             with db.begin() as conn:
-                revoke(conn, found[0], found[1], utcnow())
+                revoke(conn, found[0], found[1], request_now())
         response = redirect("/m/login")
         clear_session_cookie(response)
         return response

@@ -4,11 +4,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from api.context import request_now
 from flask import current_app, g, request
 
 from api.errors import ApiError
 from data.settings import Settings
-from workflow.clock import utcnow
 from workflow.mobile import SESSION_DAYS, session_actor
 from workflow.roles import Actor
 
@@ -30,7 +30,7 @@ def phone() -> tuple[Actor, int] | None:
         found = None
         if token:
             with current_app.extensions["hq_db"].begin() as conn:
-                found = session_actor(conn, token, utcnow())
+                found = session_actor(conn, token, request_now())
         g.hq_mobile = found
     return g.hq_mobile
 

@@ -1,6 +1,7 @@
 """The phone page's JSON endpoints: home, my work, report, check, patrol positions, photos."""
 from __future__ import annotations
 
+from api.context import request_now
 from flask import Blueprint, Response, current_app, request
 
 from api.auth import current_actor
@@ -13,7 +14,7 @@ from api.payload import json_body, respond
 from data.db import Database
 from data.positions.queries import worker_history
 from data.settings import Settings
-from workflow.clock import BEIJING, utcnow
+from workflow.clock import BEIJING
 from workflow.mobile import home, my_work, revoke, sessions_for
 from workflow.mobile_report import check, patrol_device, photo_for, report
 
@@ -37,7 +38,7 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
     def me():
         actor = phone_actor()
         with db.connect() as conn:
-            body = home(conn, actor, utcnow())
+            body = home(conn, actor, request_now())
         body["csrf"] = csrf_for(settings.secret_key, request.cookies[COOKIE])
         return respond(body, headers={"Cache-Control": "no-store"})
 
@@ -45,7 +46,7 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
     def work():
         actor = phone_actor()
         with db.connect() as conn:
-            return respond(my_work(conn, actor, utcnow()), headers={"Cache-Control": "no-store"})
+            return respond(my_work(conn, actor, request_now()), headers={"Cache-Control": "no-store"})
 
     @bp.post("/m/api/reports")
     def create_report():
@@ -53,7 +54,7 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
         where, data = forms.location(), forms.photo_bytes()
         with db.begin() as conn:
             view, created = report(conn, actor, new, data, request.headers.get("Idempotency-Key"),
-                                   utcnow(), where)
+                                   request_now(), where)
         body = {k: view.get(k) for k in REPORT_FIELDS}
         body["replayed"] = not created
         return respond(body, 201 if created else 200,
@@ -65,7 +66,7 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
         fixed = request.form.get("fixed", "1") in ("1", "true", "yes")
         note, data = (request.form.get("note") or "").strip(), forms.photo_bytes()
         with db.begin() as conn:
-            view = check(conn, actor, incident_id, fixed, note, data, utcnow())
+            view = check(conn, actor, incident_id, fixed, note, data, request_now())
         return respond({"id": view["id"], "code": view["code"], "status": view["status"]})
 
     @bp.post("/m/api/positions")
@@ -81,7 +82,7 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
     @bp.get("/m/api/route")
     def route():
         actor = phone_actor()
-        day = utcnow().astimezone(BEIJING).date()
+        day = request_now().astimezone(BEIJING).date()
         with db.connect() as conn:
             fixes = worker_history(conn, actor.id, day, settings.timezone)
         if len(fixes):
@@ -116,5 +117,5 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
         actor = _someone()
         json_body()
         with db.begin() as conn:
-            revoke(conn, actor, session_id, utcnow())
+            revoke(conn, actor, session_id, request_now())
         return respond({"id": session_id, "revoked": True})

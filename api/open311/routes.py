@@ -1,6 +1,7 @@
 """The Open311 GeoReport v2 views: discovery, services, requests, tokens."""
 from __future__ import annotations
 
+from api.context import request_now
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
@@ -8,7 +9,6 @@ from werkzeug.exceptions import HTTPException
 from api.open311.formats import error, render
 from api.open311.params import clean, list_filters, post_request
 from data.db import Database
-from workflow.clock import utcnow
 from workflow.errors import WorkflowError, not_found
 from workflow.open311 import (
     client_for_key, get_request, list_requests, submit_request, token_request,
@@ -71,7 +71,7 @@ def create(fmt: str):
     with _db().begin() as conn:
         client = client_for_key(conn, values.get("api_key"))
         post = post_request(values)
-        row, created = submit_request(conn, client, post, utcnow(),
+        row, created = submit_request(conn, client, post, request_now(),
                                       request.headers.get("Idempotency-Key"))
     item = {"service_request_id": row["service_request_id"], "token": row["token"],
             "service_notice": row["service_notice"]}
@@ -86,7 +86,7 @@ def index(fmt: str):
     _jurisdiction(values)
     filters = list_filters(values)
     with _db().connect() as conn:
-        rows = list_requests(conn, now=utcnow(), **filters)
+        rows = list_requests(conn, now=request_now(), **filters)
     return render(fmt, "service_requests", rows)
 
 

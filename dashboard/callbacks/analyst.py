@@ -11,7 +11,7 @@ from dashboard.analyst_view import AnalystCache, options
 from dashboard.callbacks import analyst_content
 from dashboard.context import AppContext
 from dashboard.figures.analyst_map import CHORO, HOTSPOTS
-from workflow.clock import BEIJING, utcnow
+from workflow.clock import BEIJING
 
 F = ids.ANALYST_FILTER
 # Filter controls and the state key each one sets, in one fixed order.
@@ -22,8 +22,8 @@ CONTROLS = [("street", "value"), ("community", "value"), ("grid", "value"), ("ra
 CHARTS = ("subject", "source", "place", "department")
 
 
-def today_and_now():
-    now = utcnow()
+def today_and_now(settings):
+    now = settings.now()
     return now.astimezone(BEIJING).date(), now
 
 
@@ -107,7 +107,7 @@ def _register_state(app: Dash, cache: AnalystCache) -> None:
                     return [no_update] * (8 + n)
                 state = drill(state, code, places)
             if state["range"] == "custom" and not (state["from"] and state["to"]):
-                today = today_and_now()[0]
+                today = today_and_now(ctx.settings)[0]
                 state["from"] = (today - timedelta(days=29)).isoformat()
                 state["to"] = today.isoformat()
         new_search = to_search(state)

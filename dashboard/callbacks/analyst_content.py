@@ -13,13 +13,13 @@ from dashboard.context import AppContext
 from dashboard.figures.analyst_map import CHORO, HEAT, HOTSPOTS, OUTLINE, PICKED, POINTS
 from dashboard.i18n import t
 from data.queries import analyst_raw as raw
-from workflow.clock import BEIJING, utcnow
+from workflow.clock import BEIJING
 
 CHARTS = ("series", "subject", "source", "place", "department", "close")
 
 
-def current_filter(state: dict):
-    now = utcnow()
+def current_filter(state: dict, settings):
+    now = settings.now()
     return to_filter(state, now.astimezone(BEIJING).date(), now)
 
 
@@ -60,7 +60,7 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
             return [no_update] * 11
         lang = state["lang"]
         try:
-            content = map_content(ctx, cache, state, current_filter(state), lang)
+            content = map_content(ctx, cache, state, current_filter(state, ctx.settings), lang)
         except Exception:  # noqa: BLE001 - say so on the page, never a stack trace
             return [no_update, t("an_error", lang), ""] + [no_update] * 8
         names = content["crumbs"]
@@ -75,7 +75,7 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
     def update_charts(state):
         if not state:
             return [no_update] * len(CHARTS)
-        figures = chart_content(ctx, state, current_filter(state), state["lang"])
+        figures = chart_content(ctx, state, current_filter(state, ctx.settings), state["lang"])
         return [figures[c] for c in CHARTS]
 
     # The infinite grid keeps the blocks it has read; a new state must drop them, so the grid
@@ -97,7 +97,7 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
     def rows(request, state):
         if not request or not state:
             return no_update
-        f = current_filter(state)
+        f = current_filter(state, ctx.settings)
         start, end = int(request.get("startRow", 0)), int(request.get("endRow", 100))
         with ctx.db.connect() as conn:
             count = raw.incident_count(conn, f)  # from the rollups: cheap, and it picks the plan
@@ -125,7 +125,7 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
         actor = session_actor()
         if actor is None:
             return t("an_signin", state["lang"]), no_update
-        body, marks = incident_panel(ctx, actor, int(point["customdata"]), state["lang"], utcnow())
+        body, marks = incident_panel(ctx, actor, int(point["customdata"]), state["lang"], ctx.settings.now())
         patch = Patch()
         _set(patch, PICKED, marks)
         return body, patch
@@ -137,7 +137,7 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
     def export(_csv, _xlsx, state):
         if not state or not (_csv or _xlsx):
             return no_update
-        f = current_filter(state)
+        f = current_filter(state, ctx.settings)
         with ctx.db.connect() as conn:
             frame = raw.export_frame(conn, f)
         stem = f"incidents_{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}"

@@ -13,7 +13,6 @@ from dashboard.i18n import pick_lang, t
 from dashboard.pages.cases import case_list
 from dashboard.pages.cases.forms import FORM_ACTIONS, PRIMARY
 from data import directory
-from workflow.clock import utcnow
 
 DIRECT = [a for a in ids.CASES_ACTION_NAMES if a not in FORM_ACTIONS]
 FORMS = [a for a in ids.CASES_ACTION_NAMES if a in FORM_ACTIONS]
@@ -62,7 +61,7 @@ def _register_list(app: Dash, ctx: AppContext) -> None:
         filters = {"statuses": statuses or [], "overdue": bool(overdue),
                    "department_id": department, "street_id": street}
         try:
-            options, count = list_items(ctx, actor, kind, filters, lang, utcnow())
+            options, count = list_items(ctx, actor, kind, filters, lang, ctx.settings.now())
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             return case_list([], None), error_text(err, lang)
         if linked:
@@ -109,7 +108,7 @@ def _register_detail(app: Dash, ctx: AppContext) -> None:
         if actor is None or not value:
             return [t("cases_pick", lang), [], "cases-actions hidden", *hidden, *empty]
         try:
-            shown = detail(ctx, actor, value, lang, utcnow())
+            shown = detail(ctx, actor, value, lang, ctx.settings.now())
             with ctx.db.connect() as conn:
                 departments = directory.departments(conn)
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
@@ -189,7 +188,7 @@ def _register_actions(app: Dash, ctx: AppContext) -> None:
             action = (pending or {}).get("action")
         if actor is None or action is None or not trigger.triggered[0].get("value"):
             return no_update, no_update, no_update, no_update, no_update
-        ok, message = run_action(ctx, actor, action, value, _form(state, pending), lang, utcnow())
+        ok, message = run_action(ctx, actor, action, value, _form(state, pending), lang, ctx.settings.now())
         tone = "cases-message ok" if ok else "cases-message error"
         if not ok:
             return message, tone, no_update, no_update, no_update

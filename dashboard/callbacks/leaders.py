@@ -9,7 +9,6 @@ from dashboard.i18n import pick_lang
 from dashboard.leaders_view import (
     drill_view, error_view, headline_view, pick_period, report_links, tab_view,
 )
-from workflow.clock import utcnow
 
 DRILLS = {ids.LEADERS_WHISTLE_GRID: "whistle", ids.LEADERS_RANKING_GRID: "ranking"}
 CLICKABLE_OUTPUTS = [
@@ -27,7 +26,7 @@ def register(app: Dash, ctx: AppContext) -> None:
     @app.callback(Output(ids.LEADERS_HEADLINE, "children"), Output(ids.LEADERS_XLSX, "href"),
                   Output(ids.LEADERS_PDF, "href"), *PERIOD, State(ids.URL, "search"))
     def show_headline(month, first, last, search):
-        lang, now = pick_lang(search, ctx.settings.language), utcnow()
+        lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
         xlsx, pdf = report_links(month, first, last, now)
         try:
             return headline_view(ctx, pick_period(month, first, last, now), lang, now), xlsx, pdf
@@ -39,7 +38,7 @@ def register(app: Dash, ctx: AppContext) -> None:
                   *PERIOD, Input(ids.LEADERS_TABS, "value"), Input(ids.LEADERS_DIMENSION, "value"),
                   Input(ids.LEADERS_STREET, "value"), State(ids.URL, "search"))
     def show_tab(month, first, last, tab, dimension, street, search):
-        lang, now = pick_lang(search, ctx.settings.language), utcnow()
+        lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
         bar = "leaders-dim-bar" + ("" if tab == "completion" else " hidden")
         street_class = "leaders-street" + ("" if dimension == "community" else " hidden")
         try:
@@ -75,7 +74,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         value = whistle if key == "whistle" else department
         if not value or not value.get("rowId"):
             return no_update
-        lang, now = pick_lang(search, ctx.settings.language), utcnow()
+        lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
         try:
             period = pick_period(month, first, last, now)
             return drill_view(ctx, key, value["rowId"], period, lang, now)

@@ -14,7 +14,6 @@ from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.wall_data import local, wall_now, wall_options
 from dashboard.wall_panels import banner, tour_caption
-from workflow.clock import utcnow
 
 # The database going away shows as these; anything else is a bug and should say so.
 DOWN = (SQLAlchemyError, OSError)
@@ -43,7 +42,7 @@ HEALTH = [Output(ids.WALL_BANNER, "className", allow_duplicate=True),
 
 
 def _ok(ctx: AppContext, lang: str) -> list:
-    stamp = local(utcnow(), ctx).strftime("%H:%M:%S")
+    stamp = local(ctx.settings.now(), ctx).strftime("%H:%M:%S")
     return [*banner(True, stamp, lang), stamp, f"{t('wall_updated', lang)} {stamp}"]
 
 
@@ -79,7 +78,7 @@ def _options(ctx: AppContext, search):
     options = wall_options(search, ctx.settings.language)
     if options.at is None:
         ctx.wall_seen_at = time.time()      # a live screen is watching (wall_warmup)
-    return options, wall_now(options)
+    return options, wall_now(options, ctx.settings)
 
 
 def _positions(app: Dash, ctx: AppContext) -> None:

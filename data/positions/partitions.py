@@ -1,7 +1,7 @@
 """Day partitions of positions: created ahead of time, and rescued from the default partition."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
@@ -35,13 +35,13 @@ MOVE_IN = (
 )
 
 
-def local_day(now: datetime | None = None, tz: str = "Asia/Shanghai") -> date:
+def local_day(now: datetime, tz: str = "Asia/Shanghai") -> date:
     """The calendar day at ``now`` in the given time zone (Beijing time by default).
 
     Parameters
     ----------
-    now : datetime, optional
-        Aware datetime; the current time when omitted.
+    now : datetime
+        Aware datetime (the caller's clock: the app's is ``Settings.now()``).
     tz : str
         IANA time zone name.
 
@@ -49,7 +49,6 @@ def local_day(now: datetime | None = None, tz: str = "Asia/Shanghai") -> date:
     -------
     date
     """
-    now = now or datetime.now(timezone.utc)
     return now.astimezone(ZoneInfo(tz)).date()
 
 
@@ -85,8 +84,8 @@ def ensure_partition(conn: Connection, day: date) -> str:
     return name
 
 
-def ensure_current_partitions(db: Database, tz: str = "Asia/Shanghai",
-                              now: datetime | None = None, days_ahead: int = DAYS_AHEAD,
+def ensure_current_partitions(db: Database, tz: str = "Asia/Shanghai", *,
+                              now: datetime, days_ahead: int = DAYS_AHEAD,
                               days_back: int = DAYS_BACK) -> list[str]:
     """Ensure partitions from ``days_back`` days ago to ``days_ahead`` days ahead.
 
@@ -98,8 +97,8 @@ def ensure_current_partitions(db: Database, tz: str = "Asia/Shanghai",
     db : Database
     tz : str
         The time zone whose "today" counts.
-    now : datetime, optional
-        The current time (tests pass one near midnight).
+    now : datetime
+        The current time by the caller's clock.
     days_ahead, days_back : int
 
     Returns

@@ -54,7 +54,9 @@ POSITIONS = text(f"""
 select distinct on (lp.user_id) lp.user_id, ST_X(lp.geom) as lon, ST_Y(lp.geom) as lat,
        lp.device_time > cast(:now as timestamptz) - make_interval(mins => :online) as online
 from latest_positions lp
-where lp.device_time >= {_DAY0}
+where (lp.device_time >= {_DAY0}
+       -- a phone still walking at midnight stays on the wall into the new day
+       or lp.device_time > cast(:now as timestamptz) - make_interval(mins => :online))
   and lp.device_time <= cast(:now as timestamptz) + make_interval(secs => :future)
 order by lp.user_id, lp.device_time desc
 """)

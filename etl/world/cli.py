@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
 import click
 
@@ -14,10 +14,10 @@ from etl.world.load import WorldExists, load_world
 from workflow.open311 import demo_api_key
 
 
-def parse_as_of(text: str | None) -> datetime:
+def parse_as_of(text: str | None, settings: Settings) -> datetime:
     """--as-of: an ISO date or datetime (Beijing time when naive); now when omitted."""
     if not text:
-        return datetime.now(timezone.utc)
+        return settings.now()
     from zoneinfo import ZoneInfo
 
     value = datetime.fromisoformat(text)
@@ -54,7 +54,7 @@ def load_command(settings: Settings, seed: int, scale: float, as_of: str | None,
     if not 0 < scale <= 10:
         raise click.BadParameter("must be in (0, 10]", param_hint="--scale")
     try:
-        run_load(settings, seed, scale, parse_as_of(as_of), replace)
+        run_load(settings, seed, scale, parse_as_of(as_of, settings), replace)
     except WorldExists as exc:
         raise click.ClickException(str(exc)) from exc
     except ValueError as exc:

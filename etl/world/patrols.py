@@ -1,4 +1,5 @@
-"""Today's patrols: on-duty workers walk street-like routes in their grids, a fix every 10 s."""
+"""Yesterday's and today's patrols: on-duty workers walk street-like routes in their grids,
+a fix every 10 s."""
 from __future__ import annotations
 
 import math
@@ -18,16 +19,22 @@ WALK_MPS = (1.0, 1.4)
 DWELL_P, DWELL_S = 0.15, (30, 240)
 
 
+DAYS_BACK = 1       # yesterday too: replay and "vs yesterday" have a day to compare with
+
+
 def shift_windows(as_of: datetime, rng: np.random.Generator) -> list[tuple[float, float]]:
-    """Today's shift windows (epoch seconds), each start jittered, cut at as-of."""
-    day = as_of.astimezone(BEIJING).replace(hour=0, minute=0, second=0, microsecond=0)
+    """The shift windows (epoch seconds) of yesterday and today, each start jittered, cut at
+    as-of: whatever the hour as-of falls on, yesterday's rounds are whole."""
+    today = as_of.astimezone(BEIJING).replace(hour=0, minute=0, second=0, microsecond=0)
     end_cap = as_of.timestamp()
     windows = []
-    for h0, m0, h1, m1 in SHIFTS:
-        start = (day + timedelta(hours=h0, minutes=m0)).timestamp() + rng.uniform(-900, 900)
-        end = min((day + timedelta(hours=h1, minutes=m1)).timestamp(), end_cap)
-        if end > start:
-            windows.append((start, end))
+    for back in range(DAYS_BACK, -1, -1):
+        day = today - timedelta(days=back)
+        for h0, m0, h1, m1 in SHIFTS:
+            start = (day + timedelta(hours=h0, minutes=m0)).timestamp() + rng.uniform(-900, 900)
+            end = min((day + timedelta(hours=h1, minutes=m1)).timestamp(), end_cap)
+            if end > start:
+                windows.append((start, end))
     return windows
 
 

@@ -1,18 +1,20 @@
-"""The world's live stage: today's patrol fixes and each device's latest position."""
+"""The world's live stage: yesterday's and today's patrol fixes, each device's latest position."""
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy import Connection
 
 from data.positions.partitions import ensure_partition, local_day
 from etl.world.frames import with_point
 from etl.world.patrols import patrols
 from etl.world.stages import WorldState
+from workflow.clock import day_start
 
 
 def prepare_partitions(conn: Connection, st: WorldState) -> None:
-    """Today's and tomorrow's day partitions, before any COPY starts."""
+    """Yesterday's, today's and tomorrow's day partitions, before any COPY starts."""
     today = local_day(st.as_of)
-    for offset in (0, 1):
+    for offset in (-1, 0, 1):
         ensure_partition(conn, today.fromordinal(today.toordinal() + offset))
 
 
@@ -27,9 +29,12 @@ def stage_patrols(st: WorldState) -> None:
         return
     st.writer.copy("positions", with_point(fixes))
     latest = fixes.groupby("device_id").tail(1)
-    counts = fixes.groupby("device_id").size()
+    # device_time is naive UTC here (as COPY writes it); today starts at Beijing midnight.
+    midnight = pd.Timestamp(day_start(local_day(st.as_of))).tz_convert("UTC").tz_localize(None)
+    today = fixes["device_time"] >= midnight
+    counts = fixes[today].groupby("device_id").size()
     st.writer.copy("latest_positions", with_point(latest.assign(
-        fixes_today=latest["device_id"].map(counts))[[
+        fixes_today=latest["device_id"].map(counts).fillna(0).astype(int))[[
             "device_id", "user_id", "device_time", "server_time", "grid_id", "speed_mps",
             "battery", "fixes_today", "lon", "lat"]]))
     st.counts.update(positions=len(fixes), devices_with_fixes=len(latest))

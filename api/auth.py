@@ -120,7 +120,7 @@ def protect_pages(server: Flask, settings: Settings, callbacks: bool = True) -> 
             return None
         if not current_user.is_authenticated:
             target = request.full_path.rstrip("?")
-            return redirect("/login?next=" + quote(target, safe="/?=&"))
+            return redirect("/login?next=" + quote(target, safe="/"))
         if current_user.actor.role not in roles:
             return error_response(403, "forbidden", "您的角色无权访问此页面 / your role may not "
                                   "open this page")

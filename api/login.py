@@ -43,7 +43,7 @@ button{margin-top:22px;width:100%;padding:11px;font-size:16px;border:0;border-ra
 background:#1b6fb3;color:#fff;cursor:pointer}
 .error{background:#fff1f0;color:#a8071a;padding:10px 12px;border-radius:6px;margin-bottom:8px}
 .hint{color:#8a97a8;font-size:12px;margin-top:18px}</style></head><body>
-<header>{{ t.platform }}<a href="?lang={{ 'zh' if lang == 'en' else 'en' }}{{ '&next=' + next if next }}">{{ t.other }}</a></header>
+<header>{{ t.platform }}<a href="?lang={{ 'zh' if lang == 'en' else 'en' }}{{ '&next=' + (next|urlencode) if next }}">{{ t.other }}</a></header>
 <main>{% if mode == 'login' %}<h1>{{ t.title }}</h1>
 {% if error %}<div class="error" role="alert">{{ error }}</div>{% endif %}
 <form method="post" action="/login{{ '?lang=en' if lang == 'en' }}">

@@ -1,6 +1,8 @@
 """Signing in from tests: a Flask test client through /login, Chromium through the form."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import re
 
 from sqlalchemy import create_engine, select
@@ -34,7 +36,7 @@ def login_browser(dash_duo, username: str, password: str, next_path: str = "/cas
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver = dash_duo.driver
-    driver.get(f"{dash_duo.server_url}/login?next={next_path}")
+    driver.get(f"{dash_duo.server_url}/login?next={quote(next_path, safe='/')}")
     WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.ID, "username")))
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)

@@ -1,6 +1,7 @@
 """The case workbench: scoped lists, the page guard, and in Chromium a street chief whistling
 in three clicks and a department officer reporting in."""
 import json
+from urllib.parse import unquote
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlalchemy import create_engine, select
 from app import build_app
 from api.auth import protect_pages
 from data.models import WhistleEvent, WhistleSummons
-from tests.auth_helpers import login_browser, login_client
+from tests.auth_helpers import TOKEN_FIELD, login_browser, login_client
 from tests.conftest import create_test_database, drop_test_database
 from tests.dash_helpers import call_router, ids_in, start_app, texts_in
 from tests.workflow_world import PASSWORD, build_world, make_incident
@@ -102,7 +103,16 @@ def test_the_page_guard_sends_strangers_to_sign_in(cases_db):
     client = guarded.server.test_client()
     response = client.get("/cases?lang=en")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/login?next=/cases?lang=en"
+    assert response.headers["Location"] == "/login?next=/cases%3Flang%3Den"
+    # The whole address survives sign-in, every parameter of it (a shared analyst link).
+    shared = client.get("/analyst?street=8&range=90d&src=patrol,hotline")
+    target = unquote(shared.headers["Location"].split("next=", 1)[1])
+    assert target == "/analyst?street=8&range=90d&src=patrol,hotline"
+    signed = guarded.server.test_client()
+    token = TOKEN_FIELD.search(signed.get("/login").get_data(as_text=True)).group(1)
+    landed = signed.post("/login", data={"username": "analyst", "password": PASSWORD,
+                                         "next": target, "csrf_token": token})
+    assert landed.status_code == 302 and landed.headers["Location"] == target
     assert client.get("/wall").status_code == 302
     assert client.post("/_dash-update-component", json={}).status_code == 401
     assert client.get("/healthz").status_code == 200

@@ -2,9 +2,10 @@
 
 Every test that needs "now" takes it from here (``SESSION_NOW``, or the ``now`` fixture), and
 every app a test builds reads the same moment through ``Settings.clock`` (conftest's
-``server_settings``). A test that must run on the moving clock (a browser stamping fixes with
-its own time) says so with ``real_clock_settings`` and then reads only ``utcnow()``. Nothing
-mixes the two, so the suite passes whatever the date and hour: ``make test-clock`` runs it
+``server_settings``). A test that must run on the moving clock (Chromium or the simulator
+stamping fixes with the machine's time) builds its app with
+``settings.with_overrides(clock=system_clock)`` and then reads only ``utcnow()``. Nothing mixes
+the two, so the suite passes whatever the date and hour: ``make test-clock`` runs it
 with the machine's clock moved (scripts/test_clock.sh).
 """
 from __future__ import annotations

@@ -71,15 +71,6 @@ def now() -> datetime:
     return SESSION_NOW
 
 
-@pytest.fixture
-def real_clock_settings(server_settings) -> Settings:
-    """For a test that runs on the moving clock (a browser stamping fixes itself): its apps
-    read the machine's clock, and the test itself must read only ``utcnow()``."""
-    from data.clock import system_clock
-
-    return server_settings.with_overrides(clock=system_clock)
-
-
 @pytest.fixture(scope="session")
 def test_db_url(server_settings):
     """The URL of this session's own empty, migrated database (dropped at the end)."""

@@ -1,6 +1,7 @@
 """The live patrol simulator: its phones, and a short real run against a server in a thread."""
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 import shapely
@@ -9,6 +10,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from api.server import create_server
+from data.clock import system_clock
 from data.db import Database
 from data.devices import demo_token
 from data.queries.patrol import Patroller
@@ -19,6 +21,7 @@ from geo.crs import to_metric
 from geo.track import KNOT_MPS, MAX_SPEED_MPS, plausible_walk
 from tests import factories as f
 from tests.conftest import create_test_database, drop_test_database
+from workflow.clock import utcnow
 
 GRID = shapely.box(117.10, 39.15, 117.11, 39.16)
 
@@ -97,8 +100,10 @@ def test_a_phone_left_at_home_never_sends():
 def live(server_settings):
     """A database of its own with 5 workers, and the real server on a free port."""
     url = create_test_database(server_settings, "simulate")
+    # The simulator plays phones stamping fixes with their own (the machine's) clock, so this
+    # server runs on the machine's clock too, and so do this module's checks.
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
-                                              background_jobs=False)
+                                              background_jobs=False, clock=system_clock)
     db = Database(settings)
     with db.begin() as conn:
         ids = f.hierarchy(conn)
@@ -115,9 +120,9 @@ def live(server_settings):
     drop_test_database(server_settings, url)
 
 
-def count(db, sql):
+def count(db, sql, **params):
     with db.connect() as conn:
-        return conn.execute(text(sql)).scalar_one()
+        return conn.execute(text(sql), params).scalar_one()
 
 
 def test_a_short_run_streams_real_fixes_and_reports_incidents(live):
@@ -131,8 +136,8 @@ def test_a_short_run_streams_real_fixes_and_reports_incidents(live):
     assert count(db, "select count(*) from positions") == counts["fixes_ok"]
     assert count(db, "select count(distinct device_id) from positions") >= 3
     assert count(db, "select count(*) from positions where grid_id is null") == 0
-    assert count(db, "select count(*) from latest_positions where device_time > now() - "
-                     "interval '1 minute'") >= 3
+    assert count(db, "select count(*) from latest_positions where device_time > :t",
+                 t=utcnow() - timedelta(minutes=1)) >= 3
     attempts = counts.get("incidents_ok", 0) + counts.get("incidents_failed", 0)
     assert attempts >= 2
     assert count(db, "select count(*) from incidents where source = 'patrol'") == counts.get(

@@ -10,6 +10,7 @@ from api.server import create_server
 from data.db import Database
 from tests import factories as f
 from tests.conftest import create_test_database, drop_test_database
+from tests.clock import SESSION_NOW
 
 LAT, LON = 39.155, 117.105          # the middle of the test grid
 M = 1 / 111_195.0
@@ -53,7 +54,8 @@ def stored(ingest_db, phone) -> list:
 
 
 def now_s() -> int:
-    return int(time.time())
+    """The session's now (the server under test reads the same), in epoch seconds."""
+    return int(SESSION_NOW.timestamp())
 
 
 def iso(t: float) -> str:

@@ -1,6 +1,5 @@
 """Group commit: many requests' fixes in one statement, with each job's own outcome."""
 import threading
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -72,7 +71,7 @@ def test_a_job_that_breaks_the_statement_fails_alone(world):
 def test_concurrent_requests_are_written_together(world):
     settings, db, phones = world
     ingestor = Ingestor(db, settings)
-    t = time.time() - 120
+    t = SESSION_NOW.timestamp() - 120
     start = threading.Barrier(len(phones))
     results, errors = [], []
 

@@ -1,5 +1,4 @@
 """Rate limits: failed sign-ins per IP+username, ingest requests per device (429, Retry-After)."""
-import time
 
 import pytest
 
@@ -9,6 +8,7 @@ from tests.security_world import (
     DEVICE_ID, DEVICE_TOKEN, build_security_world, drop_security_world,
 )
 from tests.workflow_world import PASSWORD
+from tests.clock import SESSION_NOW
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +117,6 @@ def test_ingest_is_limited_per_device(sw):
 
 def test_the_limiter_leaves_the_osmand_body_for_the_handler(sw):
     client = sw.client()
-    body = f"id={DEVICE_ID}&lat=39.155&lon=117.105&timestamp={int(time.time()) - 60}"
+    body = f"id={DEVICE_ID}&lat=39.155&lon=117.105&timestamp={int(SESSION_NOW.timestamp()) - 60}"
     response = client.post("/osmand", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200, response.get_data(as_text=True)

@@ -94,14 +94,16 @@ def shared_map_layers(ctx: AppContext, n: int, now: datetime, lang: str):
     return ctx.built.get(key, now, lambda: map_layers(ctx, n, now, lang), SLOT_S["map"])
 
 
-def positions(ctx: AppContext, now: datetime):
-    online, offline = wd.worker_dots(ctx, now)
+def positions(ctx: AppContext, now: datetime, past: bool = False):
+    online, offline = wd.worker_dots(ctx, now, past)
     return positions_patch(online, offline)
 
 
-def shared_positions(ctx: AppContext, now: datetime):
-    """The worker dots' patch, read and built once per slot for every screen."""
-    return ctx.built.get(("positions",), now, lambda: positions(ctx, now), SLOT_S["pos"])
+def shared_positions(ctx: AppContext, now: datetime, past: bool = False):
+    """The worker dots' patch, read and built once per slot for every live screen; a replay
+    (``past``) has its own answer per moment, never a live screen's."""
+    key = ("positions", now.isoformat()) if past else ("positions",)
+    return ctx.built.get(key, now, lambda: positions(ctx, now, past), SLOT_S["pos"])
 
 
 def headline(ctx: AppContext, now: datetime, lang: str) -> list:

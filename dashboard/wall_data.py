@@ -111,10 +111,10 @@ def _metric_values(ctx: AppContext, metric: str, now: datetime) -> list[float]:
     return [int(by_code.get(code, 0)) for code in grid_codes(ctx)]
 
 
-def worker_dots(ctx: AppContext, now: datetime) -> tuple[tuple, tuple]:
-    """((lons, lats) online, (lons, lats) offline but on duty today)."""
+def worker_dots(ctx: AppContext, now: datetime, past: bool = False) -> tuple[tuple, tuple]:
+    """((lons, lats) online, (lons, lats) offline but on duty today); ``past`` for a replay."""
     with ctx.db.connect() as conn:
-        df = qm.worker_positions(conn, now, ctx.settings.timezone)
+        df = qm.worker_positions(conn, now, ctx.settings.timezone, past=past)
     layers = {True: ([], []), False: ([], [])}
     for lon, lat, online in zip(df["lon"], df["lat"], df["online"]):
         layers[bool(online)][0].append(lon)

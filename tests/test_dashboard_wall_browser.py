@@ -8,11 +8,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from app import build_app
 from tests.auth_helpers import login_browser
-from tests.conftest import WORLD_AS_OF
+from tests.conftest import WORLD_PATROL_AT
 from tests.dash_helpers import start_app
 
 SHOTS = Path(__file__).parent / "artifacts"
-WALL = "/wall?at=" + quote(WORLD_AS_OF.isoformat())
+# A moment of the rounds: the wall is full (dots, tracks, today's sources) whatever the hour.
+WALL = "/wall?at=" + quote(WORLD_PATROL_AT.isoformat())
 
 # What "every panel with data" means, measured in the page.
 PANELS_JS = """

@@ -291,3 +291,16 @@ def test_a_phone_walking_at_midnight_stays_on_the_wall_into_the_new_day(world_co
     assert dots.set_index("user_id").loc[user, "online"]
     later = qm.worker_positions(world_conn, midnight + timedelta(minutes=10), TZ)
     assert user not in set(later["user_id"])     # gone once it is neither today's nor online
+
+
+def test_a_replay_shows_each_workers_dot_where_it_was_then(world_conn, fixes):
+    """?at= a moment of the rounds: every worker with a good fix that day up to then has a dot
+    at their last fix, online when it is under 5 minutes old (latest_positions has moved on)."""
+    dots = qm.worker_positions(world_conn, PATROL_AT, TZ, past=True)
+    day0 = pd.Timestamp(PATROL_AT).tz_convert(TZ).normalize()
+    seen = fixes[(fixes["device_time"] >= day0) & (fixes["device_time"] <= PATROL_AT)
+                 & ~fixes["flagged"]]
+    assert set(dots["user_id"]) == set(seen["user_id"]) and len(dots) > 0
+    last = seen.groupby("user_id")["device_time"].max()
+    online = last > PATROL_AT - timedelta(minutes=5)
+    assert dict(zip(dots["user_id"], dots["online"])) == online.to_dict()

@@ -7,11 +7,11 @@ import pytest
 from app import build_app
 from dashboard import ids
 from tests.auth_helpers import login_browser, login_client
-from tests.conftest import WORLD_AS_OF, load_small_world
+from tests.conftest import WORLD_PATROL_AT, load_small_world
 from tests.dash_helpers import start_app
 from tests.wall_helpers import call
 
-AT = "?at=" + quote(WORLD_AS_OF.isoformat())
+AT = "?at=" + quote(WORLD_PATROL_AT.isoformat())     # a moment of the rounds
 CHANNELS = ("map", "pos", "panels", "head")
 BANNER = {"wall-banner", "wall-banner-text"}
 # What each channel refreshes when the database answers (besides the banner and stamps).

@@ -90,7 +90,7 @@ def _positions(app: Dash, ctx: AppContext) -> None:
             raise PreventUpdate
         options, now = _options(ctx, search)
         try:
-            patch = wa.shared_positions(ctx, now)
+            patch = wa.shared_positions(ctx, now, past=options.at is not None)
         except DOWN:
             return [no_update, *_down(last_ok, options.lang)]
         return [patch, *_ok(ctx, options.lang)]

@@ -61,6 +61,23 @@ where (lp.device_time >= {_DAY0}
 order by lp.user_id, lp.device_time desc
 """)
 
+# A moment of the past (the wall's ?at= replay): latest_positions holds each phone's newest fix,
+# which may be later than that moment, so each device's last good fix up to it is read from
+# positions (one index probe per device on the primary key).
+POSITIONS_AT = text(f"""
+select distinct on (d.user_id) d.user_id, p.lon, p.lat,
+       p.device_time > cast(:now as timestamptz) - make_interval(mins => :online) as online
+from devices d
+cross join lateral (
+  select ST_X(geom) as lon, ST_Y(geom) as lat, device_time from positions
+  where device_id = d.id and not flagged
+    and device_time >= least({_DAY0}, cast(:now as timestamptz) - make_interval(mins => :online))
+    and device_time <= cast(:now as timestamptz) + make_interval(secs => :future)
+  order by device_time desc limit 1
+) p
+order by d.user_id, p.device_time desc
+""")
+
 # As data.positions.queries.recent_tracks, but a phone standing still (its line collapses
 # under simplification, which makes ST_Simplify return NULL) keeps its short track.
 TRACKS = text("""
@@ -143,11 +160,11 @@ def incident_heat(conn: Connection, now: datetime, days: int = 7,
 
 
 def worker_positions(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
-                     online_minutes: int = ONLINE_MINUTES) -> pd.DataFrame:
+                     online_minutes: int = ONLINE_MINUTES, past: bool = False) -> pd.DataFrame:
     """Each worker's newest position today, for the live dots (one row per worker).
 
-    A lean read of ``latest_positions`` for the 5-second tick (a few milliseconds; rounding
-    in SQL would cost several more, so the caller rounds); see
+    Live, a lean read of ``latest_positions`` for the 5-second tick (a few milliseconds;
+    rounding in SQL would cost several more, so the caller rounds); see
     :func:`data.positions.queries.worker_status` for the full status of every worker.
 
     Parameters
@@ -156,6 +173,9 @@ def worker_positions(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
     now : datetime
     tz : str
     online_minutes : int
+    past : bool
+        ``now`` is a moment of the past (a replay): read each phone's last fix up to it from
+        the positions themselves.
 
     Returns
     -------
@@ -163,7 +183,7 @@ def worker_positions(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
         user_id, lon, lat, online.
     """
     params = {"now": now, "tz": tz, "online": online_minutes, "future": FUTURE_S}
-    return frame(conn.execute(POSITIONS, params))
+    return frame(conn.execute(POSITIONS_AT if past else POSITIONS, params))
 
 
 def track_lines(conn: Connection, now: datetime, minutes: int = 15,

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from api.errors import error_response
 from api.open311.formats import error as open311_error
 
-from api.ratelimit import init_ingest_limit, init_login_limit
+from api.ratelimit import init_ingest_limit, init_limiter
 from data.settings import Settings
 
 # Set by dashboard.create_app: the hashes of Dash's inline scripts (renderer, clientside
@@ -156,11 +156,11 @@ def init_input_guard(server: Flask) -> None:
 
 
 def init_security(server: Flask, settings: Settings) -> None:
-    """Headers on every response, input guard, sign-in failure limits, per-device ingest
-    limits."""
+    """Headers on every response, input guard, the rate limiter (sign-in budgets are put on
+    their views once they exist: api.ratelimit.limit_sign_in), per-device ingest limits."""
     init_security_headers(server, settings)
     init_input_guard(server)
-    server.extensions["hq_login_limit"] = init_login_limit(server, settings)
+    init_limiter(server, settings)
     server.extensions["hq_ingest_limit"] = init_ingest_limit(server, settings)
 
 

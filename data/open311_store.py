@@ -38,11 +38,14 @@ def add_client(conn: Connection, name: str, key_hash: str, key_hint: str) -> int
 
 
 def ensure_client(conn: Connection, name: str, key_hash: str, key_hint: str) -> None:
-    """Register a client unless one of that name exists (the demo key, loaded repeatedly)."""
+    """Register a client, or give the existing one of that name this key (the demo key,
+    loaded repeatedly and re-keyed when the deployment's secret changed)."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-    conn.execute(pg_insert(Open311Client).values(name=name, key_hash=key_hash,
-                                                 key_hint=key_hint).on_conflict_do_nothing())
+    stmt = pg_insert(Open311Client).values(name=name, key_hash=key_hash, key_hint=key_hint)
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=[Open311Client.name],
+        set_={"key_hash": stmt.excluded.key_hash, "key_hint": stmt.excluded.key_hint}))
 
 
 def client_by_key_hash(conn: Connection, key_hash: str) -> dict | None:

@@ -169,14 +169,17 @@ def test_every_open311_route_is_in_the_openapi_document(o311, client):
             assert (path, method.lower()) in documented, (path, method)
 
 
-def test_the_demo_key_is_derived_from_the_demo_password(o311, client):
+def test_the_demo_key_comes_from_the_deployment_secret_not_the_demo_password(o311, client):
     from workflow.open311 import demo_api_key, ensure_demo_client
 
     settings = o311["app"].server.extensions["hq_settings"]
     with o311["engine"].begin() as conn:
-        key = ensure_demo_client(conn, settings.demo_password)
-        assert ensure_demo_client(conn, settings.demo_password) == key     # loads again
-    assert key == demo_api_key(settings.demo_password) != demo_api_key("another")
+        key = ensure_demo_client(conn, settings.demo_secret)
+        assert ensure_demo_client(conn, settings.demo_secret) == key     # loads again
+    assert key == demo_api_key(settings.demo_secret) != demo_api_key("another")
+    # Whoever knows only the public demo password cannot compute it (issue 18, item 4).
+    assert key != demo_api_key(settings.demo_password)
+    assert post(client, demo_api_key(settings.demo_password), description="x").status_code == 403
     check(post(client, key, description="demo"), "service_requests", 201, POST_RESPONSE)
 
 
@@ -205,7 +208,7 @@ def test_demo_accounts_prints_the_open311_key(o311):
     from workflow.open311 import demo_api_key
 
     settings = o311["app"].server.extensions["hq_settings"]
-    key = demo_api_key(settings.demo_password)
+    key = demo_api_key(settings.demo_secret)
     text = CliRunner().invoke(accounts_command, [], obj=settings, catch_exceptions=False)
     assert f"Open311 api_key (client demo, /open311/v2/): {key}" in text.output
     as_json = CliRunner().invoke(accounts_command, ["--json"], obj=settings)

@@ -33,7 +33,8 @@ def key_hash(api_key: str) -> str:
 
 
 def demo_api_key(secret: str) -> str:
-    """The demo client's key, derived from the demo password like the demo devices' tokens."""
+    """The demo client's key, derived from the deployment's demo secret (Settings.demo_secret)
+    like the demo devices' tokens."""
     return demo_token("open311-demo", secret)
 
 
@@ -201,7 +202,8 @@ def token_request(conn: Connection, token: str) -> dict:
 
 
 def ensure_demo_client(conn: Connection, secret: str) -> str:
-    """The demo's Open311 client with the key derived from the demo password; returns it."""
+    """The demo's Open311 client with the key derived from ``secret`` (Settings.demo_secret),
+    re-keyed when it was made from another secret; returns the key."""
     key = demo_api_key(secret)
     open311_store.ensure_client(conn, DEMO_CLIENT, key_hash(key), key[:6])
     return key

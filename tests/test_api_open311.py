@@ -39,7 +39,9 @@ def test_discovery_lists_the_v2_endpoint_and_its_formats(client, fmt):
 def test_services_are_the_level_two_categories_with_groups(client, fmt):
     data = check(client.get(f"{BASE}/services.{fmt}"), "services")
     by_code = {s["service_code"]: s for s in data}
-    assert len(data) == 24 and "01" not in by_code
+    # Level 2 only, and never the services about vulnerable residents (issue 18, item 2).
+    assert len(data) == 21 and "01" not in by_code
+    assert not {"0501", "0502", "0503"} & set(by_code) and "0504" in by_code
     lights = by_code["0106"]
     assert lights["service_name"] == "市政照明" and lights["group"] == "城市管理"
     assert lights["type"] == "realtime" and "48" in lights["description"]
@@ -52,7 +54,7 @@ def test_services_are_the_level_two_categories_with_groups(client, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_definitions_cover_every_datatype(client, fmt):
     seen = {}
-    for code in ("0101", "0102", "0202", "0402", "0403", "0501"):
+    for code in ("0101", "0102", "0202", "0402", "0403", "0505"):
         data = check(client.get(f"{BASE}/services/{code}.{fmt}"), "service_definition")
         assert data["service_code"] == code and data["attributes"]
         for attribute in data["attributes"]:

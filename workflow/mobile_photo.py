@@ -19,6 +19,26 @@ MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 ACTIVE = re.compile(rb"<\s*(script|svg|html|iframe|object|embed|body|\?php)|javascript:|"
                     rb"onerror\s*=|onload\s*=", re.IGNORECASE)
 GPS_IFD = 0x8825
+# Where a stored photo is served; an incident's photo_url may only ever be one of these.
+PHOTO_URL = "/m/photos/{}.jpg"
+OWN_PHOTO = re.compile(r"^/m/photos/([0-9a-f]{32})\.jpg$")
+
+
+def photo_id_of(url) -> str | None:
+    """The photo id in one of our own photo URLs, else None."""
+    match = OWN_PHOTO.match(url) if isinstance(url, str) else None
+    return match.group(1) if match else None
+
+
+def check_photo_url(url: str | None, field: str = "photo_url") -> str | None:
+    """``url`` when it names one of our stored photos' addresses (or is empty: None);
+    anything else (``javascript:``, another site, a path elsewhere) is refused (422)."""
+    if url is None or url == "":
+        return None
+    if photo_id_of(url) is None:
+        raise invalid("照片地址只能是本系统保存的照片（/m/photos/<id>.jpg） / photo_url must be a "
+                      "photo stored here (/m/photos/<id>.jpg)", field, "invalid_photo_url")
+    return url
 
 
 @dataclass(frozen=True)

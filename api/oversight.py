@@ -25,10 +25,13 @@ def _weight() -> float:
     if raw is None:
         return STREET_WEIGHT
     try:
-        return float(raw)
+        weight = float(raw)
     except ValueError:
-        raise ApiError(400, "invalid_type", "street_weight 须为数字 / street_weight must be a "
-                       "number", "street_weight") from None
+        weight = float("nan")
+    if not 0 <= weight <= 1:        # NaN fails this too
+        raise ApiError(400, "invalid_value", "street_weight 须为 0 至 1 之间的数 / street_weight "
+                       "must be a number from 0 to 1", "street_weight")
+    return weight
 
 
 def _period() -> tuple:

@@ -11,6 +11,7 @@ import pandas as pd
 from dashboard.context import AppContext
 from dashboard.figures.wall_map import METRICS, MapBase
 from dashboard.i18n import pick_lang, t
+from workflow.clock import in_calendar
 from data.positions.queries import track_arrays
 from data.queries import wall as q
 from data.queries import wall_map as qm
@@ -51,7 +52,7 @@ def wall_options(search: str | None, default_lang: str = "zh") -> WallOptions:
             at = datetime.fromisoformat(query["at"][0].replace(" ", "+"))
         except ValueError:
             at = None
-        if at is not None and at.tzinfo is None:
+        if at is not None and (at.tzinfo is None or not in_calendar(at)):
             at = None
     return WallOptions(pick_lang(search, default_lang), flag("tour"), flag("cameras"), at)
 

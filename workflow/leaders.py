@@ -36,7 +36,7 @@ def month_period(month: str) -> Period:
     """A calendar month "YYYY-MM" in Beijing time; the previous period is the month before.
 
     400 naming ``month`` for anything else, or a month outside 2000-01..2100-12."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", month) if isinstance(month, str) else None
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", month) if isinstance(month, str) else None
     year, mon = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
     if not (match and 1 <= mon <= 12 and FIRST_DAY.year <= year <= LAST_DAY.year):
         raise bad_request("月份格式应为 YYYY-MM（2000-01 至 2100-12） / month must be YYYY-MM "

@@ -41,7 +41,8 @@ class WallOptions:
 
 def wall_options(search: str | None, default_lang: str = "zh") -> WallOptions:
     """Read ``?lang=en&tour=1&cameras=1&at=2026-11-26T15:30+08:00`` (all optional)."""
-    query = parse_qs((search or "").lstrip("?"))
+    search = search if isinstance(search, str) else ""     # a forged call may send anything
+    query = parse_qs(search.lstrip("?"))
 
     def flag(name):
         return query.get(name, ["0"])[0].lower() in ("1", "true", "yes", "on")

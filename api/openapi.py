@@ -100,6 +100,10 @@ def oversight_schemas() -> dict:
         "Me": _obj(["id", "role"], id=INT, username=STR, role=STR, title=STR),
         "ItemList": _obj(["items"], items={"type": "array", "items": {"type": "object"}}),
         "Credentials": _obj(["username", "password"], username=STR, password=STR),
+        "PasswordChange": _obj(["current_password", "new_password"], current_password=STR,
+                               new_password={**STR, "minLength": 10, "maxLength": 200}),
+        "PasswordChanged": _obj(["revoked_sessions", "csrf_token"], revoked_sessions=INT,
+                                csrf_token=STR),
         "Login": _obj(["user", "csrf_token"], user={"$ref": "#/components/schemas/Me"},
                       csrf_token=STR),
     }

@@ -91,8 +91,14 @@ def test_post_files_an_incident_routed_to_its_grid(o311, client, fmt):
     world = o311["world"]
     assert (row.source, row.status, row.category_code) == ("app", "reported", "0106")
     assert (row.street_id, row.grid_id) == (world.ids["street"], world.ids["grid"])
-    assert row.description == fmt and row.address == "光荣道 12 号" and row.photo_url == "https://example.cn/p.jpg"
+    assert row.description == fmt and row.address == "光荣道 12 号"
     assert row.reporter_contact == "李 小明 13800000000" and row.reporter_id is None
+    # The client's photo link stays with its request: an incident's own photo_url only
+    # ever names a photo this server stored (issue 18).
+    with o311["engine"].connect() as conn:
+        media = conn.execute(select(Open311Request.media_url)
+                             .where(Open311Request.incident_id == row.id)).scalar_one()
+    assert row.photo_url is None and media == "https://example.cn/p.jpg"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

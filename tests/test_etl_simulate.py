@@ -97,8 +97,12 @@ def test_a_phone_left_at_home_never_sends():
 def live(server_settings):
     """A database of its own with 5 workers, and the real server on a free port."""
     url = create_test_database(server_settings, "simulate")
+    # The simulator stamps fixes with the machine's clock: the server reads the same
+    # (conftest.real_clock_settings), however long the session has run.
+    from data.clock import system_clock
+
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
-                                              background_jobs=False)
+                                              background_jobs=False, clock=system_clock)
     db = Database(settings)
     with db.begin() as conn:
         ids = f.hierarchy(conn)

@@ -19,7 +19,12 @@ SHOTS = Path(__file__).parent / "artifacts"
 
 @pytest.fixture(scope="module")
 def mobile_app(mobile_world):
-    return build_app(mobile_world["settings"])
+    # The browser stamps reports and fixes with the machine's clock, so the app reads the
+    # same (conftest.real_clock_settings): on the session's frozen clock, a report made
+    # more than 5 minutes into a long session would be "from the future".
+    from data.clock import system_clock
+
+    return build_app(mobile_world["settings"].with_overrides(clock=system_clock))
 
 
 def phone_size(driver, width: int = 360, height: int = 740) -> None:

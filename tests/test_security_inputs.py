@@ -63,11 +63,12 @@ def test_list_times_outside_the_calendar_are_400(sw, query, field):
     clean_4xx(sw.client("operator").get(f"/api/v1/incidents?{query}"), 400, field)
 
 
-@pytest.mark.parametrize("query,field", [
-    ("from=9999-12-31", "from"), ("to=0001-01-01", "to"), ("street_weight=nan", "street_weight"),
-    ("street_weight=inf", "street_weight"), ("street_weight=2", "street_weight")])
-def test_score_parameters_are_parsed_totally(sw, query, field):
-    clean_4xx(sw.client("leader").get(f"/api/v1/departments/scores?{query}"), 400, field)
+@pytest.mark.parametrize("query,status,field", [
+    ("from=9999-12-31", 400, "from"), ("to=0001-01-01", 400, "to"),
+    ("street_weight=x", 400, "street_weight"), ("street_weight=nan", 422, "street_weight"),
+    ("street_weight=inf", 422, "street_weight"), ("street_weight=2", 422, "street_weight")])
+def test_score_parameters_are_parsed_totally(sw, query, status, field):
+    clean_4xx(sw.client("leader").get(f"/api/v1/departments/scores?{query}"), status, field)
 
 
 # ---- item 11: text that is not UTF-8 ----

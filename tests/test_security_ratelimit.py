@@ -1,5 +1,5 @@
-"""Rate limits: failed sign-ins per IP+username, ingest requests per device (429, Retry-After)."""
-import time
+"""Rate limits: sign-in attempts per username and per address, ingest requests per device (429,
+Retry-After), counted before they are served."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -9,6 +9,7 @@ from tests.auth_helpers import TOKEN_FIELD
 from tests.security_world import (
     DEVICE_ID, DEVICE_TOKEN, build_security_world, drop_security_world,
 )
+from tests.clock import SESSION_NOW
 from tests.workflow_world import PASSWORD
 
 
@@ -170,7 +171,8 @@ def test_ingest_is_limited_per_device(sw):
 
 def test_the_limiter_leaves_the_osmand_body_for_the_handler(sw):
     client = sw.client()
-    body = f"id={DEVICE_ID}&lat=39.155&lon=117.105&timestamp={int(time.time()) - 60}"
+    # The app reads the session's frozen clock (tests/clock.py), not the machine's.
+    body = f"id={DEVICE_ID}&lat=39.155&lon=117.105&timestamp={int(SESSION_NOW.timestamp()) - 60}"
     response = client.post("/osmand", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200, response.get_data(as_text=True)
 

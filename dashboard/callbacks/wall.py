@@ -12,7 +12,7 @@ from dashboard import ids
 from dashboard import wall_assembly as wa
 from dashboard.context import AppContext
 from dashboard.i18n import t
-from dashboard.inputs import count, optional_text, record, whole
+from dashboard.inputs import count, optional_text, record
 from dashboard.wall_data import local, wall_now, wall_options
 from dashboard.wall_panels import banner, tour_caption
 
@@ -126,7 +126,9 @@ def _panels(app: Dash, ctx: AppContext) -> None:
                   Output(ids.WALL_TICKER, "children"), *HEALTH, *args, **kwargs)
     def tick_panels(n, focus, search, last_ok):
         options, now = _options(ctx, search)
-        street = whole(record(focus).get("street"))
+        street = record(focus).get("street")      # a street's code, as the tour sets it
+        street = street if isinstance(street, str) and street.isdigit() and len(street) <= 12 \
+            else None
         try:
             p = wa.panels(ctx, now, options.lang, street, count(n))
         except DOWN:

@@ -47,13 +47,16 @@ def _code(value) -> str | None:
 
 
 def _date(value) -> str | None:
+    """An ISO day, brought within FIRST_DAY..LAST_DAY (so "1995-01-01" or "9999-12-31" ask
+    for the longest range there is, which date_range then cuts, with a note); None if it is
+    not a day at all."""
     if not isinstance(value, str) or not value:
         return None
     try:
         day = date.fromisoformat(value[:10])
     except ValueError:
         return None
-    return day.isoformat() if FIRST_DAY <= day <= LAST_DAY else None
+    return min(max(day, FIRST_DAY), LAST_DAY).isoformat()
 
 
 def _list(value, allowed: tuple[str, ...]) -> list[str]:

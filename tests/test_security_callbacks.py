@@ -181,3 +181,12 @@ def test_the_analyst_table_never_reads_more_than_a_block(sw, clients):
             assert len(table["getRowsResponse"]["rowData"]) <= 200
             answered.append(request["endRow"])
     assert answered == [10**9]          # the huge block is cut to 200; malformed ones unread
+
+
+def test_a_long_custom_range_is_cut_and_says_so(sw, clients):
+    key = key_of(sw.app, "analyst-map.figure")
+    state = parse_search("?range=custom&from=1995-01-01&to=9999-12-31")
+    response = call(clients["analyst"], sw.app, key, {"analyst-state.data": state})
+    assert response.status_code == 200
+    summary = response.get_json()["response"]["analyst-summary"]["children"]
+    assert any("最长 3 年" in str(part) for part in summary)

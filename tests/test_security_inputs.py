@@ -202,3 +202,19 @@ def test_unknown_open311_paths_are_404_in_the_spec_format(sw, path):
 def test_pages_still_get_the_shell(sw):
     response = sw.client("admin").get("/no/such/page")
     assert response.status_code == 200 and "_dash-config" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("first,last,start", [
+    ("1995-01-01", "2026-12-01", "2023-12-02"), ("2026-01-01", "9999-12-31", "2097-12-31"),
+    ("0001-01-01", "2001-06-30", "2000-01-01")])
+def test_a_long_custom_analyst_range_is_cut_to_three_years(first, last, start):
+    """Issue 18, item 12: a 31-year custom range was accepted (and to=9999-12-31 failed with
+    a 500): days are brought into 2000-2100 and the period cut to its last 3 years."""
+    from datetime import date
+
+    from dashboard.analyst_state import date_range, parse_search, range_cut
+
+    state = parse_search(f"?range=custom&from={first}&to={last}")
+    begin, end = date_range(state, date(2026, 12, 3))
+    assert begin.isoformat() == start and (end - begin).days < 3 * 365 + 1
+    assert range_cut(state) == ((end - begin).days + 1 == 3 * 365 + 1)

@@ -42,7 +42,12 @@ class ActorCache:
             self._entries[user_id] = (now, actor)
         return actor
 
-    def forget(self, user_id: int) -> None:
-        """Drop one account (its sign-out, or a change made through this process)."""
+    def forget(self, user_id) -> None:
+        """Drop one entry (a sign-out, or a change made through this process)."""
         with self._lock:
             self._entries.pop(user_id, None)
+
+    def forget_all(self) -> None:
+        """Drop every entry (a password change revoked sessions this process remembers)."""
+        with self._lock:
+            self._entries.clear()

@@ -1,31 +1,25 @@
-"""Who is asking: Flask-Login sessions for people, bearer tokens for devices; page guard."""
+"""Who is asking: Flask-Login sessions for people (kept server-side), bearer tokens for devices."""
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import quote
 
-from flask import Flask, current_app, g, redirect, request, session
-from flask_login import LoginManager, UserMixin, current_user
+from flask import Flask, current_app, g, request, session
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.actor_cache import ActorCache
-from api.csrf import init_csrf
-from api.errors import ApiError, error_response
+from api.csrf import init_csrf, new_token
+from api.errors import ApiError
 from data.db import Database
 from data.settings import Settings
-from data.models.base import ROLES
 from workflow.accounts import actor_for_token, load_actor
+from workflow.pages import PAGE_ROLES  # noqa: F401 - api.reports and tests read it here
 from workflow.roles import Actor
+from workflow.sessions import close_session, live_user, open_session
 
 ACTOR_CACHE = "hq_actor"
-DESK_ROLES = tuple(r for r in ROLES if r not in ("wall", "grid_worker"))
-PAGE_ROLES = {
-    "/": ROLES, "/wall": ROLES,
-    "/analyst": DESK_ROLES,
-    "/leaders": ("district_leader", "supervisor", "analyst", "operator", "street_chief", "admin"),
-    "/cases": tuple(r for r in ROLES if r != "wall"),
-}
-CALLBACK_PATHS = ("/_dash-update-component",)
+# The session's random id (its sha256 is the web_sessions row) and its fixed end (epoch s).
+SESSION_ID, SESSION_END = "hq_sid", "hq_end"
 
 
 class SessionUser(UserMixin):
@@ -47,10 +41,41 @@ def _cached_actor() -> Actor | None:
     return Actor(**{**cached, "grid_ids": frozenset(cached["grid_ids"])})
 
 
+def _settings() -> Settings:
+    return current_app.extensions["hq_settings"]
+
+
+def _session_is_live(db: Database, sessions: ActorCache, user_id: int) -> bool:
+    """The cookie's session is one the server still honours: before its fixed end, and
+    (within HQ_ACCOUNT_RECHECK_S) not revoked by a sign-out or a password change."""
+    now = _settings().now()
+    end = session.get(SESSION_END)
+    if not isinstance(end, (int, float)) or now.timestamp() >= end:
+        return False
+
+    def read(session_id: str):
+        with db.connect() as conn:
+            return live_user(conn, session_id, now)
+
+    sid = session.get(SESSION_ID)
+    if not isinstance(sid, str):
+        return False
+    try:
+        owner = sessions.get(sid, read)
+    except SQLAlchemyError:
+        # During a database restart the signed cookie (with its fixed end) keeps people
+        # signed in; revocations apply again once the database answers.
+        return True
+    return owner == user_id
+
+
 def init_auth(server: Flask, db: Database, settings: Settings) -> LoginManager:
     """Sessions with safe cookie flags, the user loader, and CSRF on state changes."""
     server.config.update(
-        SESSION_COOKIE_NAME="hq_session", PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        SESSION_COOKIE_NAME="hq_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.session_lifetime_s),
+        # The cookie's expiry is set at sign-in and never pushed back by later requests.
+        SESSION_REFRESH_EACH_REQUEST=False,
         REMEMBER_COOKIE_SECURE=settings.production, REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax")
     manager = LoginManager()
@@ -58,7 +83,9 @@ def init_auth(server: Flask, db: Database, settings: Settings) -> LoginManager:
     manager.init_app(server)
 
     accounts = ActorCache(settings.account_recheck_s)
+    sessions = ActorCache(settings.account_recheck_s)
     server.extensions["hq_accounts"] = accounts
+    server.extensions["hq_web_sessions"] = sessions
 
     def read_account(user_id: int) -> Actor | None:
         with db.connect() as conn:
@@ -67,17 +94,66 @@ def init_auth(server: Flask, db: Database, settings: Settings) -> LoginManager:
     @manager.user_loader
     def load_user(user_id: str):
         try:
-            actor = accounts.get(int(user_id), read_account)
+            uid = int(user_id)
+        except ValueError:
+            return None
+        if not _session_is_live(db, sessions, uid):
+            return None
+        try:
+            actor = accounts.get(uid, read_account)
         except SQLAlchemyError:
             # During a database restart the session's copy keeps people signed in (the
             # data calls themselves will say the database is away).
             actor = _cached_actor()
-        except ValueError:
-            return None
         return SessionUser(actor) if actor else None
 
     init_csrf(server, settings)
     return manager
+
+
+def start_session(actor: Actor) -> str:
+    """Sign ``actor`` in on this browser: a new session (nothing planted before survives),
+    its server-side row with a fixed end, a new CSRF token; returns the token."""
+    settings, db = _settings(), current_app.extensions["hq_db"]
+    now = settings.now()
+    with db.begin() as conn:
+        session_id = open_session(conn, actor, now, settings.session_lifetime_s)
+    session.clear()
+    current_app.extensions["hq_accounts"].forget(actor.id)   # read afresh from now on
+    login_user(SessionUser(actor))
+    session.permanent = True
+    session[ACTOR_CACHE] = actor_to_session(actor)
+    session[SESSION_ID] = session_id
+    session[SESSION_END] = int(now.timestamp()) + settings.session_lifetime_s
+    return new_token()
+
+
+def end_session() -> None:
+    """Sign this browser out and revoke its session on the server (copies of the cookie die
+    with it)."""
+    sid = session.get(SESSION_ID)
+    if isinstance(sid, str):
+        with current_app.extensions["hq_db"].begin() as conn:
+            close_session(conn, sid, _settings().now())
+        current_app.extensions["hq_web_sessions"].forget(sid)
+    if current_user.is_authenticated:
+        current_app.extensions["hq_accounts"].forget(current_user.actor.id)
+    logout_user()
+    session.clear()
+
+
+def bearer_actor() -> Actor | None:
+    """The device a valid ``Authorization: Bearer`` header stands for (once per request);
+    None without such a header or for an unknown or revoked token."""
+    if "hq_bearer" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        actor = None
+        if scheme.lower() == "bearer" and token.strip():
+            with current_app.extensions["hq_db"].connect() as conn:
+                actor = actor_for_token(conn, token.strip())
+        g.hq_bearer = actor
+    return g.hq_bearer
 
 
 def current_actor() -> Actor:
@@ -89,8 +165,7 @@ def current_actor() -> Actor:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthorized", "不支持的认证方式 / use a Bearer token")
-        with current_app.extensions["hq_db"].connect() as conn:
-            actor = actor_for_token(conn, token.strip())
+        actor = bearer_actor()
         if actor is None:
             raise ApiError(401, "invalid_token", "令牌无效或已停用 / invalid or revoked token")
     elif current_user.is_authenticated:
@@ -104,24 +179,3 @@ def current_actor() -> Actor:
 def session_actor() -> Actor | None:
     """The signed-in person's Actor, or None (for pages, which never use bearer tokens)."""
     return current_user.actor if current_user.is_authenticated else None
-
-
-def protect_pages(server: Flask, settings: Settings, callbacks: bool = True) -> None:
-    """Send anonymous visitors of the dashboard pages to /login?next=...; refuse roles a
-    page is not for; with ``callbacks``, refuse anonymous Dash callback requests (401)."""
-
-    @server.before_request
-    def guard():
-        path = request.path.rstrip("/") or "/"
-        if path in CALLBACK_PATHS and callbacks and not current_user.is_authenticated:
-            return error_response(401, "unauthorized", "请先登录 / sign in first")
-        roles = PAGE_ROLES.get(path)
-        if roles is None or request.method != "GET":
-            return None
-        if not current_user.is_authenticated:
-            target = request.full_path.rstrip("?")
-            return redirect("/login?next=" + quote(target, safe="/"))
-        if current_user.actor.role not in roles:
-            return error_response(403, "forbidden", "您的角色无权访问此页面 / your role may not "
-                                  "open this page")
-        return None

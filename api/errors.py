@@ -1,7 +1,7 @@
 """JSON errors for the API: {"error": code, "message": ..., "field": ...}, never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -24,12 +24,56 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return response
 
 
+API_PREFIXES = ("/api/", "/m/api/", "/open311/")
+# Routes that match any path (Dash's page catch-all): not an answer for an API path.
+CATCH_ALL = ("/<path:path>",)
+
+
 def _is_api(path: str) -> bool:
-    return path.startswith(("/api/", "/osmand", "/open311/", "/healthz"))
+    return path.startswith(("/api/", "/m/api/", "/osmand", "/open311/", "/healthz"))
+
+
+def unknown_api_path():
+    """404 JSON for a path under an API prefix that no API route serves (a typo, a retired
+    endpoint): never the pages' 200 HTML shell, which a client would read as success."""
+    path = request.path if request.path.endswith("/") else request.path + "/"
+    if not path.startswith(API_PREFIXES):
+        return None
+    rule = request.url_rule
+    if rule is not None and rule.rule not in CATCH_ALL:
+        return None
+    allowed = _api_methods()
+    if request.path.startswith("/open311/"):
+        from api.open311.formats import error as open311_error
+
+        fmt = "xml" if request.path.endswith(".xml") else "json"
+        return open311_error(fmt, 404, "没有该资源 / resource not found")
+    if allowed:
+        response = error_response(405, "method_not_allowed", "该接口不支持此方法 / method not "
+                                  "allowed here")
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
+    return error_response(404, "not_found", "没有这个接口 / no such endpoint")
+
+
+def _api_methods() -> set[str]:
+    """The methods a real API route (not the catch-all) serves at this path."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    found = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            rule, _ = adapter.match(method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if rule.rule not in CATCH_ALL:
+            found.add(method)
+    return found
 
 
 def register_error_handlers(server: Flask) -> None:
-    """Answer API errors as JSON; database outages as 503 with Retry-After."""
+    """Answer API errors as JSON; database outages as 503 with Retry-After; unknown API
+    paths as 404 JSON."""
+    server.before_request(unknown_api_path)
 
     @server.errorhandler(ApiError)
     def api_error(err: ApiError):

@@ -13,6 +13,7 @@ from api.errors import ApiError
 from data.db import Database
 from workflow.incident_machine import ACTIONS, INCIDENT_STATUSES
 from workflow.incident_read import incident_view, list_incidents
+from workflow.mobile_report import require_stored_photo
 from workflow.incident_service import (
     NewIncident, comment_incident, create_incident, to_wgs84, transition_incident,
 )
@@ -64,6 +65,7 @@ def _db() -> Database:
 def create():
     actor, new = current_actor(), new_incident(json_body())
     with _db().begin() as conn:
+        require_stored_photo(conn, new.photo_url)
         view, created = create_incident(conn, actor, new, request_now(),
                                         request.headers.get("Idempotency-Key"))
     headers = {"Location": f"/api/v1/incidents/{view['id']}"}
@@ -105,12 +107,14 @@ def comment(incident_id: int):
 def _transition_view(action: str):
     def take(incident_id: int):
         actor, body = current_actor(), json_body()
+        photo_url = field(body, "photo_url", str)
         with _db().begin() as conn:
+            require_stored_photo(conn, photo_url)
             view = transition_incident(
                 conn, actor, incident_id, action, request_now(), note=text_field(body, "note"),
-                photo_url=field(body, "photo_url", str),
-                handled_by=field(body, "handled_by", str),
-                department_code=field(body, "department_code", str))
+                photo_url=photo_url, handled_by=field(body, "handled_by", str),
+                department_code=field(body, "department_code", str),
+                public=field(body, "public", bool, default=False))
         return respond(view)
     take.__name__ = f"incident_{action}"
     return take

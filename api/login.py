@@ -1,11 +1,12 @@
 """/login and /logout: a plain server-rendered form, Chinese first (?lang=en for English)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template_string, request, session
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, redirect, render_template_string, request
+from flask_login import current_user
 
-from api.auth import ACTOR_CACHE, SessionUser, actor_to_session
-from api.csrf import COOKIE, new_token, session_token, token_matches
+from api.auth import end_session, start_session
+from api.csrf import COOKIE, session_token, token_matches
+from api.page_guard import home_of
 from data.db import Database
 from data.settings import Settings
 from workflow.accounts import authenticate
@@ -22,9 +23,6 @@ TEXT = {
            "hint": "Demo: accounts from python app.py demo accounts; the password is "
                    "DEMO_PASSWORD."},
 }
-# Where each role lands after signing in when no page was asked for.
-# Grid workers work from the phone page, which keeps its own long-lived phone session.
-HOME = {"wall": "/wall", "analyst": "/analyst", "district_leader": "/leaders", "grid_worker": "/m"}
 
 PAGE = """<!doctype html><html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}"><head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -94,13 +92,9 @@ def login_blueprint(db: Database, settings: Settings) -> Blueprint:
             actor = authenticate(conn, username, request.form.get("password") or "")
         if actor is None:
             return _page("login", 401, t["failed"], username, settings)
-        target = safe_next(request.form.get("next")) or HOME.get(actor.role, "/cases")
-        session.clear()     # a new session at sign-in: nothing planted before survives
-        current_app.extensions["hq_accounts"].forget(actor.id)   # read afresh from now on
-        login_user(SessionUser(actor))
-        session.permanent = True
-        session[ACTOR_CACHE] = actor_to_session(actor)
-        new_token()
+        # Grid workers work from the phone page, which keeps its own phone session.
+        target = safe_next(request.form.get("next")) or home_of(actor.role)
+        start_session(actor)    # a new session: nothing planted before survives
         return redirect(target)
 
     @bp.get("/logout")
@@ -111,10 +105,7 @@ def login_blueprint(db: Database, settings: Settings) -> Blueprint:
 
     @bp.post("/logout")
     def logout_submit():
-        if current_user.is_authenticated:
-            current_app.extensions["hq_accounts"].forget(current_user.actor.id)
-        logout_user()
-        session.clear()
+        end_session()       # revoked on the server: a copied cookie stops working too
         response = redirect("/login")
         response.delete_cookie(COOKIE, path="/")
         return response

@@ -13,6 +13,8 @@ STR, INT, NUM, BOOL = ({"type": "string"}, {"type": "integer"}, {"type": "number
                        {"type": "boolean"})
 TIME = {"type": "string", "format": "date-time"}
 NULL_TIME = {"type": ["string", "null"], "format": "date-time"}
+# Only a photo this server stored (from the phone page), by its address.
+PHOTO = {"type": "string", "pattern": "^/m/photos/[0-9a-f]{32}\\.jpg$"}
 
 
 def _obj(required: list[str], **props) -> dict:
@@ -31,7 +33,7 @@ def incident_schemas() -> dict:
         "NewIncident": _obj(["category_code", "lon", "lat"],
                             category_code=STR, lon=NUM, lat=NUM,
                             crs={"enum": ["wgs84", "gcj02"]}, description={**STR, "maxLength": 4000},
-                            address=STR, source={"enum": list(SOURCES)}, photo_url=STR,
+                            address=STR, source={"enum": list(SOURCES)}, photo_url=PHOTO,
                             reporter_contact=STR, reported_at=TIME),
         "Incident": _obj(["id", "code", "status"], id=INT, code=STR,
                          status={"enum": list(INCIDENT_STATUSES)}, category_code=STR,
@@ -45,9 +47,11 @@ def incident_schemas() -> dict:
         "EventList": _obj(["items"], items={"type": "array", "items": _obj(
             ["at", "action"], at=TIME, action=STR, from_status=STR, to_status=STR, note=STR,
             actor_id={"type": ["integer", "null"]})}),
-        "Note": _obj([], note=STR, photo_url=STR),
+        "Note": _obj([], note=STR, photo_url=PHOTO, public={
+            **BOOL, "description": "the note is meant for the reporter and the public "
+                                   "(Open311 status_notes); internal otherwise"}),
         "Dispatch": _obj([], handled_by={"enum": ["department", "street", "community"]},
-                         department_code=STR, note=STR),
+                         department_code=STR, note=STR, public=BOOL),
     }
 
 
@@ -96,6 +100,10 @@ def oversight_schemas() -> dict:
         "Me": _obj(["id", "role"], id=INT, username=STR, role=STR, title=STR),
         "ItemList": _obj(["items"], items={"type": "array", "items": {"type": "object"}}),
         "Credentials": _obj(["username", "password"], username=STR, password=STR),
+        "PasswordChange": _obj(["current_password", "new_password"], current_password=STR,
+                               new_password={**STR, "minLength": 10, "maxLength": 200}),
+        "PasswordChanged": _obj(["revoked_sessions", "csrf_token"], revoked_sessions=INT,
+                                csrf_token=STR),
         "Login": _obj(["user", "csrf_token"], user={"$ref": "#/components/schemas/Me"},
                       csrf_token=STR),
     }

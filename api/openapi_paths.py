@@ -117,6 +117,9 @@ def oversight_paths() -> dict:
             params=[_q("from", format="date"), _q("to", format="date"),
                     _q("street_weight", "number", minimum=0, maximum=1)], tag=o)},
         "/api/v1/me": {"get": _op("当前用户 who am I", "Me", tag=o)},
+        "/api/v1/me/password": {"post": _op(
+            "修改密码 change my password: every session of the account (desk and phone) is "
+            "revoked; this browser gets a new one", "PasswordChanged", "PasswordChange", tag=o)},
         "/api/v1/departments": {"get": _op("职能部门 departments", "ItemList", tag=o)},
         "/api/v1/categories": {"get": _op("事件类别 categories", "ItemList", tag=o)},
         "/api/v1/login": {"post": {

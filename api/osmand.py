@@ -39,6 +39,9 @@ class Reading:
         return self.lat is not None and self.lon is not None and (self.lat, self.lon) != (0, 0)
 
 
+MAX_LOCATIONS = 1000
+
+
 def bad(field: str, message: str, code: str = "invalid_parameter") -> ApiError:
     return ApiError(400, code, message, field)
 
@@ -158,5 +161,10 @@ def decode_json(body: Any) -> tuple[str | None, list[Reading]]:
     key = body.get("device_id")
     location = body.get("location")
     if isinstance(location, list):
+        # The same cap as a batch (api/ingest.MAX_BATCH, SECURITY.md): a huge list is
+        # refused before any of it is decoded.
+        if len(location) > MAX_LOCATIONS:
+            raise ApiError(413, "too_many_fixes", f"at most {MAX_LOCATIONS} locations per "
+                           "request", "location")
         return key, [_json_reading(item, f"[{i}]") for i, item in enumerate(location)]
     return key, [_json_reading(location, "")]

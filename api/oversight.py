@@ -4,16 +4,17 @@ from __future__ import annotations
 from api.context import request_now
 from datetime import timedelta
 
-from flask import Blueprint, current_app, request, session
-from flask_login import login_user
+from flask import Blueprint, current_app, request
+from flask_login import current_user
 
-from api.auth import ACTOR_CACHE, SessionUser, actor_to_session, current_actor
-from api.csrf import new_token, session_token
+from api.auth import current_actor, start_session
+from api.csrf import session_token
 from api.errors import ApiError
 from api.payload import json_body, query_date, query_int, respond, text_field
 from data import directory
 from data.db import Database
 from workflow.accounts import authenticate
+from workflow.sessions import change_password as change_password_rule
 from workflow.clock import day_start, year_to_date
 from workflow.scoring import STREET_WEIGHT
 from workflow.supervision import scores, supervision_queue
@@ -24,7 +25,7 @@ def _weight() -> float:
     if raw is None:
         return STREET_WEIGHT
     try:
-        return float(raw)
+        return float(raw)       # its range (NaN included) is the rule's: 422 naming it
     except ValueError:
         raise ApiError(400, "invalid_type", "street_weight 须为数字 / street_weight must be a "
                        "number", "street_weight") from None
@@ -78,11 +79,22 @@ def api_login():
                              text_field(body, "password", True))
     if actor is None:
         raise ApiError(401, "invalid_credentials", "用户名或密码错误 / wrong username or password")
-    session.clear()
-    login_user(SessionUser(actor))
-    session.permanent = True
-    session[ACTOR_CACHE] = actor_to_session(actor)
-    return respond({"user": me_payload(actor), "csrf_token": new_token()})
+    token = start_session(actor)
+    return respond({"user": me_payload(actor), "csrf_token": token})
+
+
+def change_password():
+    """POST /api/v1/me/password: a signed-in person sets a new password; every session of
+    the account (desk and phone, every copy) is revoked and this browser gets a new one."""
+    if not current_user.is_authenticated or request.headers.get("Authorization"):
+        raise ApiError(401, "unauthorized", "请先登录 / sign in first")
+    actor, body = current_actor(), json_body()
+    with _db().begin() as conn:
+        revoked = change_password_rule(conn, actor, text_field(body, "current_password", True),
+                                       text_field(body, "new_password", True), request_now())
+    current_app.extensions["hq_web_sessions"].forget_all()
+    token = start_session(actor)
+    return respond({"revoked_sessions": revoked, "csrf_token": token})
 
 
 def csrf_token():
@@ -104,6 +116,7 @@ def categories():
 
 ROUTES = (("/supervision/queue", queue, "GET"), ("/departments/scores", department_scores, "GET"),
           ("/me", me, "GET"), ("/login", api_login, "POST"), ("/csrf-token", csrf_token, "GET"),
+          ("/me/password", change_password, "POST"),
           ("/departments", departments, "GET"), ("/categories", categories, "GET"))
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import jsonify, request
 
 from api.errors import ApiError
+from workflow.clock import in_calendar
 
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off")
@@ -48,13 +49,17 @@ def time_field(body: dict, name: str, required: bool = False) -> datetime | None
 
 
 def parse_time(raw: str, name: str) -> datetime:
+    """An ISO 8601 time with a zone, within 2000..2100; 400 naming ``name`` otherwise."""
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, AttributeError):
         raise ApiError(400, "invalid_time", f"{name} 须为 ISO 8601 时间 / {name} must be an "
                        "ISO 8601 time", name) from None
     if value.tzinfo is None:
         raise ApiError(400, "invalid_time", f"{name} 须带时区 / {name} needs a time zone", name)
+    if not in_calendar(value):
+        raise ApiError(400, "invalid_time", f"{name} 须在 2000 至 2100 年之间 / {name} must lie "
+                       "between 2000 and 2100", name)
     return value
 
 
@@ -105,10 +110,14 @@ def query_date(name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise ApiError(400, "invalid_date", f"{name} 须为 YYYY-MM-DD / {name} must be YYYY-MM-DD",
                        name) from None
+    if not in_calendar(day):
+        raise ApiError(400, "invalid_date", f"{name} 须在 2000-01-01 至 2100-12-31 之间 / {name} "
+                       "must lie between 2000-01-01 and 2100-12-31", name)
+    return day
 
 
 def jsonable(value):

@@ -1,4 +1,5 @@
-"""In-process sliding-window rate limits: sign-in failures per IP+username, ingest per device."""
+"""Rate limits: sign-in attempts per username and per address (Flask-Limiter), ingest requests
+per device (the same counters, or a bounded in-process window)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,10 +11,15 @@ from typing import Callable
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, jsonify, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItemPerSecond
 
 from data.settings import Settings
 
 LOGIN_PATHS = ("/login", "/api/v1/login", "/m/login")
+# The views behind them (blueprint.endpoint), which the sign-in limits decorate.
+LOGIN_ENDPOINTS = ("login.login_submit", "oversight_api.api_login", "mobile.login_post")
 FORM_LOGIN_PATHS = ("/login", "/m/login")
 INGEST_PATHS = ("/osmand", "/api/v1/positions", "/m/api/positions")
 # The phone page's own session cookie (api/mobile) names the device there.
@@ -23,14 +29,15 @@ PORT_INGEST_PATHS = ("/", "/osmand")
 MAX_KEYS = 50_000
 # Set in the WSGI environ by api/osmand_fast when it has already counted the request.
 INGEST_COUNTED = "hq.ingest_counted"
+USER_SCOPE, ADDRESS_SCOPE = "login-user", "login-address"
 
 
 class SlidingWindow:
     """At most ``limit`` events per ``window_s`` seconds per key; thread-safe, bounded memory.
 
-    Each worker process keeps its own counters (several gunicorn workers multiply the limit
-    by their number; SECURITY.md says so). The least recently used keys are dropped beyond
-    ``max_keys`` so a flood of made-up keys cannot exhaust memory.
+    The in-process window for ingest when counters stay in memory: the least recently used
+    keys are dropped beyond ``max_keys``, so a flood of made-up device ids cannot exhaust
+    memory (limits' own memory storage keeps an entry for every key it ever saw).
     """
 
     def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic,
@@ -79,6 +86,30 @@ class SlidingWindow:
             self._events.pop(key, None)
 
 
+class SharedWindow:
+    """The same interface over a Flask-Limiter/limits strategy (e.g. on Redis, shared by
+    every process and host): the moving window's hit counts and checks in one step."""
+
+    def __init__(self, limiter: Limiter, limit: int, window_s: int, scope: str) -> None:
+        self.item = RateLimitItemPerSecond(limit, window_s)
+        self.limiter, self.scope = limiter, scope
+
+    def take(self, key: str) -> int:
+        if self.limiter.limiter.hit(self.item, self.scope, key):
+            return 0
+        return self.retry_after(key) or 1
+
+    def retry_after(self, key: str) -> int:
+        reset, remaining = self.limiter.limiter.get_window_stats(self.item, self.scope, key)
+        return 0 if remaining > 0 else max(1, math.ceil(reset - time.time()))
+
+    def hit(self, key: str) -> None:
+        self.limiter.limiter.hit(self.item, self.scope, key)
+
+    def reset(self, key: str) -> None:
+        self.limiter.limiter.clear(self.item, self.scope, key)
+
+
 def too_many(retry_after: int, message: str) -> Response:
     """429 with Retry-After: JSON for programs, a short page for a browser's form post."""
     if request.path in FORM_LOGIN_PATHS and request.accept_mimetypes.accept_html:
@@ -93,13 +124,14 @@ def too_many(retry_after: int, message: str) -> Response:
     return response
 
 
-def _login_key() -> str:
+def sign_in_name() -> str:
+    """The username a sign-in request names (lower-cased, as accounts are), '' if none."""
     if request.is_json:
         body = request.get_json(silent=True)
         name = body.get("username") if isinstance(body, dict) else None
     else:
         name = request.form.get("username")
-    return f"{request.remote_addr}|{str(name or '').strip().lower()[:80]}"
+    return str(name or "").strip().lower()[:80] if isinstance(name, (str, int)) else ""
 
 
 def query_device_key(args) -> str | None:
@@ -113,12 +145,19 @@ def query_device_key(args) -> str | None:
 
 
 def device_key() -> str | None:
-    """The device a request speaks for: its bearer token (hashed) or its OsmAnd id."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()
-    if request.cookies.get(PHONE_COOKIE):
-        return "m:" + hashlib.sha256(request.cookies[PHONE_COOKIE].encode()).hexdigest()
+    """The device a request speaks for, by what authenticates it on that path: the bearer
+    token on /api/v1/positions, the phone's session cookie on /m/api/positions, the OsmAnd
+    id elsewhere. A header that does not authenticate the request (a bearer on /osmand or
+    on the phone page) does not open a budget of its own."""
+    path = request.path
+    if path == "/api/v1/positions":
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()
+        return None
+    if path.startswith("/m/"):
+        cookie = request.cookies.get(PHONE_COOKIE)
+        return "m:" + hashlib.sha256(cookie.encode()).hexdigest() if cookie else None
     found = query_device_key(request.args.to_dict(flat=False))
     if found is not None:
         return found
@@ -135,36 +174,67 @@ def device_key() -> str | None:
     return None if key is None else "d:" + str(key).strip()[:64]
 
 
-def init_login_limit(server: Flask, settings: Settings) -> SlidingWindow:
-    """Refuse sign-in (429) after too many failures from one IP for one username."""
-    failures = SlidingWindow(settings.login_max_failures, settings.login_window_s)
+def init_limiter(server: Flask, settings: Settings) -> Limiter:
+    """Flask-Limiter on the server, its counters where HQ_RATELIMIT_STORAGE_URI says
+    (memory:// by default; redis://... to share them between processes and hosts)."""
+    limiter = Limiter(get_remote_address, app=server, storage_uri=settings.ratelimit_storage_uri,
+                      strategy="moving-window", key_prefix="hq", headers_enabled=False)
+    server.extensions["hq_limiter"] = limiter
 
-    @server.before_request
-    def login_gate():
-        if request.method != "POST" or request.path not in LOGIN_PATHS:
-            return None
-        wait = failures.retry_after(_login_key())
-        if wait:
+    @server.errorhandler(429)
+    def refused(err):
+        limit = limiter.current_limit
+        wait = max(1, math.ceil(limit.window.reset_time - time.time())) if limit else 60
+        if isinstance(err, RateLimitExceeded) and limit and ADDRESS_SCOPE in limit.request_args:
+            return too_many(wait, f"该地址登录尝试过多，请 {wait} 秒后再试 / too many sign-in "
+                                  f"attempts from this address, try again in {wait} s")
+        if isinstance(err, RateLimitExceeded):
             return too_many(wait, f"登录失败次数过多，请 {wait} 秒后再试 / too many failed "
                                   f"sign-ins, try again in {wait} s")
-        return None
+        return too_many(wait, "请求过多 / too many requests")
+
+    return limiter
+
+
+def limit_sign_in(server: Flask, settings: Settings) -> None:
+    """Every sign-in attempt (the three sign-in endpoints share the budgets) is counted
+    before the password is checked, atomically: per username (HQ_LOGIN_MAX_FAILURES per
+    HQ_LOGIN_WINDOW_S, cleared by a success) and per address (HQ_LOGIN_ADDRESS_MAX)."""
+    limiter: Limiter = server.extensions["hq_limiter"]
+    window = settings.login_window_s
+    per_user = limiter.shared_limit(f"{settings.login_max_failures} per {window} seconds",
+                                    scope=USER_SCOPE, key_func=lambda: "u:" + sign_in_name(),
+                                    methods=["POST"])
+    per_address = limiter.shared_limit(f"{settings.login_address_max} per {window} seconds",
+                                       scope=ADDRESS_SCOPE, key_func=get_remote_address,
+                                       methods=["POST"])
+    for endpoint in LOGIN_ENDPOINTS:
+        server.view_functions[endpoint] = per_address(per_user(server.view_functions[endpoint]))
 
     @server.after_request
-    def login_count(response):
-        if request.method == "POST" and request.path in LOGIN_PATHS:
-            if response.status_code == 401:
-                failures.hit(_login_key())
-            elif response.status_code in (200, 302):
-                failures.reset(_login_key())
+    def success_clears(response):
+        # A person who got in is not a guesser: their username's budget starts afresh.
+        if request.method == "POST" and request.path in LOGIN_PATHS \
+                and response.status_code in (200, 302):
+            for used in limiter.current_limits:
+                if USER_SCOPE in used.request_args:
+                    limiter.limiter.clear(used.limit, *used.request_args)
         return response
 
-    return failures
+
+def ingest_window(settings: Settings, limiter: Limiter | None) -> SlidingWindow | SharedWindow:
+    """The per-device ingest budget: shared counters when the storage is (redis://...),
+    else the bounded in-process window."""
+    if limiter is not None and not settings.ratelimit_storage_uri.startswith("memory://"):
+        return SharedWindow(limiter, settings.ingest_max_requests, settings.ingest_window_s,
+                            "ingest")
+    return SlidingWindow(settings.ingest_max_requests, settings.ingest_window_s)
 
 
 def init_ingest_limit(app: Flask, settings: Settings,
-                      paths: tuple[str, ...] = INGEST_PATHS) -> SlidingWindow:
+                      paths: tuple[str, ...] = INGEST_PATHS) -> SlidingWindow | SharedWindow:
     """Refuse ingest requests (429) beyond the per-device budget; bursts fit in the window."""
-    window = SlidingWindow(settings.ingest_max_requests, settings.ingest_window_s)
+    window = ingest_window(settings, app.extensions.get("hq_limiter"))
 
     @app.before_request
     def ingest_gate():

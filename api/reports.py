@@ -23,11 +23,14 @@ KINDS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.s
 def _period(now):
     first, last = request.args.get("from"), request.args.get("to")
     if first and last:
-        try:
-            return range_period(date.fromisoformat(first), date.fromisoformat(last))
-        except ValueError:
-            raise ApiError(400, "invalid_date", "日期格式应为 YYYY-MM-DD / dates are YYYY-MM-DD",
-                           "from") from None
+        days = []
+        for name, raw in (("from", first), ("to", last)):
+            try:
+                days.append(date.fromisoformat(raw))
+            except ValueError:
+                raise ApiError(400, "invalid_date", f"{name} 的格式应为 YYYY-MM-DD / {name} must "
+                               "be YYYY-MM-DD", name) from None
+        return range_period(*days)
     return month_period(request.args.get("month") or current_month(now))
 
 

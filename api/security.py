@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, g, jsonify, request
 from sqlalchemy.exc import DataError
@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from api.errors import error_response
 from api.open311.formats import error as open311_error
 
-from api.ratelimit import init_ingest_limit, init_login_limit
+from api.ratelimit import init_ingest_limit, init_limiter
 from data.settings import Settings
 
 # Set by dashboard.create_app: the hashes of Dash's inline scripts (renderer, clientside
@@ -134,19 +134,63 @@ def _carries_nul() -> bool:
     return any(mark in body for mark in marks)
 
 
+UTF8_NAMES = ("utf-8", "utf8", "us-ascii", "ascii")
+TEXT_KINDS = ("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def encoding_problem() -> str | None:
+    """Which part of the request is not UTF-8 text ("query", "charset" or "body"), or None.
+
+    Werkzeug would otherwise drop an undecodable form silently (Open311 then filed an empty
+    description) or keep GBK bytes as literal %XX text; multipart text fields would hold
+    U+FFFD. Uploaded files are bytes and are not looked at."""
+    if not _utf8(unquote_to_bytes(request.query_string)):
+        return "query"
+    if request.method in ("GET", "HEAD") or not request.mimetype.startswith(TEXT_KINDS):
+        return None
+    charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
+    if charset not in UTF8_NAMES:
+        return "charset"
+    if request.mimetype == "multipart/form-data":
+        fields = request.form.items(multi=True)
+        return "body" if any("\ufffd" in k or "\ufffd" in v for k, v in fields) else None
+    body = request.get_data(cache=True)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        body = unquote_to_bytes(body)
+    return None if _utf8(body) else "body"
+
+
+def _refuse(code: str, message: str, field: str | None = None):
+    if request.path.startswith(OWN_VALIDATION):
+        fmt = "xml" if request.path.endswith(".xml") else "json"
+        return open311_error(fmt, 400, message)
+    return error_response(400, code, message, field)
+
+
 def init_input_guard(server: Flask) -> None:
     """Refuse NUL characters anywhere in a request (PostgreSQL text cannot hold them, so
-    they would surface as 500s), and answer values the database rejects (numbers out of
-    range, ...) as 400 instead of 500."""
+    they would surface as 500s) and text that is not UTF-8, and answer values the database
+    rejects (numbers out of range, ...) as 400 instead of 500."""
 
     @server.before_request
-    def refuse_nul():
+    def refuse_bad_text():
         if _carries_nul():
             if request.path.startswith(OWN_VALIDATION):
-                fmt = "xml" if request.path.endswith(".xml") else "json"
-                return open311_error(fmt, 400, "请求含有非法字符 / NUL character in the URL")
+                return _refuse("invalid_characters", "请求含有非法字符 / NUL character in the URL")
             return error_response(400, "invalid_characters", "请求含有非法字符 / the request "
                                   "contains a NUL character")
+        problem = encoding_problem()
+        if problem is not None:
+            return _refuse("invalid_encoding", f"请求须为 UTF-8 编码（{problem} 不是） / the request "
+                           f"must be UTF-8 encoded: its {problem} is not", problem)
         return None
 
     @server.errorhandler(DataError)
@@ -156,11 +200,11 @@ def init_input_guard(server: Flask) -> None:
 
 
 def init_security(server: Flask, settings: Settings) -> None:
-    """Headers on every response, input guard, sign-in failure limits, per-device ingest
-    limits."""
+    """Headers on every response, input guard, the rate limiter (sign-in budgets are put on
+    their views once they exist: api.ratelimit.limit_sign_in), per-device ingest limits."""
     init_security_headers(server, settings)
     init_input_guard(server)
-    server.extensions["hq_login_limit"] = init_login_limit(server, settings)
+    init_limiter(server, settings)
     server.extensions["hq_ingest_limit"] = init_ingest_limit(server, settings)
 
 

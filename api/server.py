@@ -5,7 +5,7 @@ from flask import Flask
 
 from api.errors import register_error_handlers
 from api.health import health_blueprint
-from api.auth import protect_pages
+from api.page_guard import protect_pages
 from api.workflow_api import register_workflow
 from api.ingest import ingest_blueprints
 from api.ingestor import Ingestor
@@ -13,6 +13,7 @@ from api.osmand_fast import install_fast_path
 from api.mobile import mobile_blueprint
 from api.open311 import open311_blueprint
 from api.reports import reports_blueprint
+from api.ratelimit import limit_sign_in
 from api.security import init_security
 from api.upkeep import start_partition_upkeep
 from data.db import Database
@@ -46,6 +47,8 @@ def create_server(settings: Settings, db: Database) -> Flask:
     server.register_blueprint(open311_blueprint(db, settings))
     server.register_blueprint(reports_blueprint())
     server.register_blueprint(mobile_blueprint(db, settings))
+    # Sign-in budgets on the three sign-in views, counted before any password is checked.
+    limit_sign_in(server, settings)
     # Every page and every callback needs a signed-in person with a role the page is for.
     protect_pages(server, settings)
     if settings.background_jobs:

@@ -9,6 +9,8 @@ from dashboard.i18n import t
 from dashboard.pages.analyst.parts import COLUMN_KEYS
 from workflow.safe_cells import safe_frame
 
+# An export holds at most this many rows (the newest); the page says so when it cut.
+EXPORT_MAX_ROWS = 50_000
 COLUMNS = ("code", "reported_at", "status", "category", "street", "community", "grid", "source",
            "department", "deadline", "closed_at", "address", "description")
 

@@ -43,7 +43,8 @@ def _hot_rows(ctx: AppContext, cache: AnalystCache, conn, f: AnalystFilter) -> l
 def _inside(frame, f: AnalystFilter):
     keep = frame["grid_id"].notna()
     for col, value in (("street_id", f.street_id), ("community_id", f.community_id),
-                       ("grid_id", f.grid_id)):
+                       ("grid_id", f.grid_id), ("street_id", f.scope_street_id),
+                       ("community_id", f.scope_community_id)):
         if value is not None:
             keep &= frame[col] == value
     return keep.tolist()

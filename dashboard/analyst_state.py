@@ -25,24 +25,64 @@ INTS = ("street", "community", "grid", "department")
 LISTS = {"sources": SOURCES, "statuses": INCIDENT_STATUSES, "layers": LAYERS}
 CHOICES = {"range": RANGES, "metric": METRICS, "bucket": BUCKETS, "by": SERIES_BY,
            "lang": ("zh", "en")}
+# Days a custom range may name, and how long it may be (longer ones are cut, with a note).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+MAX_RANGE_DAYS = 3 * 365 + 1
+MAX_ID = 2**31 - 1
 
 
-def _int(value: str | None) -> int | None:
+def _int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit() or len(value) > 10:
+            return None
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value <= MAX_ID else None
+
+
+def _code(value) -> str | None:
+    return value if isinstance(value, str) and value.isalnum() and len(value) <= 8 else None
+
+
+def _date(value) -> str | None:
+    """An ISO day, brought within FIRST_DAY..LAST_DAY (so "1995-01-01" or "9999-12-31" ask
+    for the longest range there is, which date_range then cuts, with a note); None if it is
+    not a day at all."""
+    if not isinstance(value, str) or not value:
+        return None
     try:
-        return int(value) if value not in (None, "") else None
+        day = date.fromisoformat(value[:10])
     except ValueError:
         return None
+    return min(max(day, FIRST_DAY), LAST_DAY).isoformat()
 
 
-def _code(value: str | None) -> str | None:
-    return value if value and value.isalnum() and len(value) <= 8 else None
+def _list(value, allowed: tuple[str, ...]) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else []
+    out = []
+    for item in items:
+        if isinstance(item, str) and item in allowed and item not in out:
+            out.append(item)
+    return out
 
 
-def _date(value: str | None) -> str | None:
-    try:
-        return date.fromisoformat(value).isoformat() if value else None
-    except ValueError:
-        return None
+def _typed(key: str, value, default):
+    """One state value read strictly (from the URL's text or the browser's store)."""
+    if key in INTS:
+        return _int(value)
+    if key in LISTS:
+        return _list(value, LISTS[key])
+    if key in CHOICES:
+        return value if isinstance(value, str) and value in CHOICES[key] else default
+    if key in ("subject", "category"):
+        return _code(value)
+    if key in ("from", "to"):
+        return _date(value)
+    if key == "overdue":
+        return value is True or value == "1"
+    return default
 
 
 def parse_search(search: str | None, lang: str = "zh") -> dict:
@@ -51,21 +91,21 @@ def parse_search(search: str | None, lang: str = "zh") -> dict:
     state = {**DEFAULTS, "lang": lang, "layers": list(DEFAULTS["layers"])}
     for key, name in PARAMS.items():
         value = raw.get(name)
-        if value is None:
-            continue
-        if key in INTS:
-            state[key] = _int(value)
-        elif key in LISTS:
-            state[key] = [v for v in value.split(",") if v in LISTS[key]]
-        elif key in CHOICES:
-            state[key] = value if value in CHOICES[key] else state[key]
-        elif key in ("subject", "category"):
-            state[key] = _code(value)
-        elif key in ("from", "to"):
-            state[key] = _date(value)
-        elif key == "overdue":
-            state[key] = value == "1"
+        if value is not None:
+            state[key] = _typed(key, value, state[key])
     return state
+
+
+def clean_state(state) -> dict | None:
+    """A state as the browser's store sent it, every key typed and within its choices
+    (a forged callback may send anything); None when it is not a state at all."""
+    if not isinstance(state, dict):
+        return None
+    out = {**DEFAULTS, "layers": list(DEFAULTS["layers"])}
+    for key in PARAMS:
+        if key in state:
+            out[key] = _typed(key, state[key], out[key])
+    return out
 
 
 def to_search(state: dict) -> str:
@@ -96,16 +136,28 @@ def date_range(state: dict, today: date) -> tuple[date, date]:
         return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
     if preset == "year":
         return date(today.year, 1, 1), today
-    if preset == "custom" and state.get("from") and state.get("to"):
-        start, end = date.fromisoformat(state["from"]), date.fromisoformat(state["to"])
-        return (start, end) if start <= end else (end, start)
+    if preset == "custom" and _date(state.get("from")) and _date(state.get("to")):
+        start, end = sorted((date.fromisoformat(state["from"]), date.fromisoformat(state["to"])))
+        return max(start, end - timedelta(days=MAX_RANGE_DAYS - 1)), end
     return today - timedelta(days=29), today
 
 
-def to_filter(state: dict, today: date, now: datetime) -> AnalystFilter:
-    """The AnalystFilter for a state on a given Beijing day."""
+def range_cut(state: dict) -> bool:
+    """True when the custom range asked for is longer than MAX_RANGE_DAYS (and was cut)."""
+    if state.get("range") != "custom" or not (_date(state.get("from")) and _date(state.get("to"))):
+        return False
+    start, end = sorted((date.fromisoformat(state["from"]), date.fromisoformat(state["to"])))
+    return (end - start).days + 1 > MAX_RANGE_DAYS
+
+
+def to_filter(state: dict, today: date, now: datetime, scope: dict | None = None) -> AnalystFilter:
+    """The AnalystFilter for a state on a given Beijing day, within the reader's ``scope``
+    (workflow.analyst_scope: street_id, community_id or department_id)."""
     start, end = date_range(state, today)
+    scope = scope or {}
     return AnalystFilter(
+        scope_street_id=scope.get("street_id"), scope_community_id=scope.get("community_id"),
+        scope_department_id=scope.get("department_id"),
         date_from=start, date_to=end, street_id=state.get("street"),
         community_id=state.get("community"), grid_id=state.get("grid"),
         category=state.get("category") or state.get("subject"),

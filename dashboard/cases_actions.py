@@ -10,7 +10,7 @@ from dashboard.cases_view import error_text
 from dashboard.context import AppContext
 from dashboard.i18n import t
 from workflow import whistle_steps as steps
-from workflow.clock import BEIJING
+from workflow.clock import BEIJING, in_calendar
 from workflow.errors import WorkflowError, invalid
 from workflow.incident_machine import ACTIONS as INCIDENT_ACTIONS
 from workflow.incident_service import comment_incident, transition_incident
@@ -38,9 +38,12 @@ class Form:
 def meeting_time(value: str | None) -> datetime:
     """A datetime-local value, read as Beijing time."""
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=BEIJING)
+        moment = datetime.fromisoformat(value).replace(tzinfo=BEIJING)
     except (TypeError, ValueError):
-        raise invalid("请填写会商时间 / give the meeting time", "meeting_at") from None
+        moment = None
+    if moment is None or not in_calendar(moment):
+        raise invalid("请填写会商时间 / give the meeting time", "meeting_at")
+    return moment
 
 
 def new_whistle(form: Form, now: datetime, incident_ids=()) -> NewWhistle:

@@ -12,6 +12,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lang_switch": ("English", "中文"),
     "not_found": ("页面不存在", "Page not found"),
     "not_found_hint": ("请从上方导航进入。", "Use the navigation above."),
+    "forbidden": ("无权访问此页面", "Not for your role"),
+    "forbidden_hint": ("您的角色无权查看此页面，请从上方导航进入您的工作页面。",
+                       "Your role may not see this page; use the navigation above."),
+    "error_generic": ("出现错误，已记录，请稍后重试。", "Something went wrong; it was logged. "
+                      "Please try again."),
     "wall_title": ("智慧红桥指挥中心", "Smart Hongqiao Command Centre"),
     "analyst_title": ("分析研判", "Analysis"),
     "analyst_intro": ("按街道、社区、网格、时间、类别、来源、状态筛选事件，发现热点并导出。",
@@ -103,7 +108,9 @@ def pick_lang(search: str | None, default: str = "zh") -> str:
     """The language asked for by a ``?lang=`` query string, else the default."""
     from urllib.parse import parse_qs
 
-    asked = parse_qs((search or "").lstrip("?")).get("lang", [default])[0]
+    if not isinstance(search, str):
+        return default      # a forged callback may send anything
+    asked = parse_qs(search.lstrip("?")).get("lang", [default])[0]
     return asked if asked in LANGS else default
 
 

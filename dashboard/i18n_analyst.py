@@ -73,5 +73,9 @@ ANALYST_TEXT: dict[str, tuple[str, str]] = {
     "an_metres": ("米", "m"),
     "an_signin": ("请先登录", "Please sign in"),
     "an_error": ("数据暂时无法读取", "The data cannot be read just now"),
+    "an_range_cut": ("自定义时段最长 3 年，已从 {start} 起统计", "A custom range covers at most 3 "
+                     "years: counted from {start}"),
+    "an_export_cut": ("仅导出最新的 {n} 条；请缩小筛选范围以导出全部", "Only the newest {n} rows were "
+                      "exported; narrow the filters to export them all"),
     "an_nothing": ("所选条件下没有事件", "No incidents match"),
 }

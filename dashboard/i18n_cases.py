@@ -109,5 +109,6 @@ CASES_TEXT: dict[str, tuple[str, str]] = {
     "role_supervisor": ("区委督查室", "Supervision office"), "role_grid_worker": ("网格员", "Grid worker"),
     "role_wall": ("大屏", "Wall"), "role_admin": ("管理员", "Admin"),
     "role_system": ("系统", "System"),
+    "ev_hidden": ("上报人（已隐去）", "Reporter (hidden)"),
     "title_party_secretary": ("书记", "party secretary"), "title_director": ("主任", "director"),
 }

@@ -112,3 +112,4 @@ ANALYST_TABLE_BOX = "analyst-table-box"
 ANALYST_TABLE = "analyst-table"
 ANALYST_EXPORT = {k: f"analyst-export-{k}" for k in ("csv", "xlsx")}
 ANALYST_DOWNLOAD = "analyst-download"
+ANALYST_EXPORT_NOTE = "analyst-export-note"

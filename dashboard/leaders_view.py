@@ -12,7 +12,7 @@ from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.pages.leaders import parts, sections
 from data import directory
-from workflow.errors import WorkflowError
+from workflow.errors import WorkflowError, bad_request
 from workflow.leaders import (
     Period, current_month, last_month_of, leaders_scope, month_period, range_period,
     recent_months,
@@ -30,7 +30,14 @@ REPORT_URL = "/api/v1/reports/monthly"
 def pick_period(month: str | None, first: str | None, last: str | None, now: datetime) -> Period:
     """A custom range when both ends are set, else the month (default: this month)."""
     if first and last:
-        return range_period(date.fromisoformat(first[:10]), date.fromisoformat(last[:10]))
+        days = []
+        for name, raw in (("from", first), ("to", last)):
+            try:
+                days.append(date.fromisoformat(raw[:10]))
+            except ValueError:
+                raise bad_request(f"{name} 的格式应为 YYYY-MM-DD / {name} must be YYYY-MM-DD",
+                                  name, "invalid_date") from None
+        return range_period(*days)
     return month_period(month or current_month(now))
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from dashboard.context import AppContext
 from dashboard.figures.wall_map import METRICS, MapBase
 from dashboard.i18n import pick_lang, t
+from workflow.clock import in_calendar
 from data.positions.queries import track_arrays
 from data.queries import wall as q
 from data.queries import wall_map as qm
@@ -40,7 +41,8 @@ class WallOptions:
 
 def wall_options(search: str | None, default_lang: str = "zh") -> WallOptions:
     """Read ``?lang=en&tour=1&cameras=1&at=2026-11-26T15:30+08:00`` (all optional)."""
-    query = parse_qs((search or "").lstrip("?"))
+    search = search if isinstance(search, str) else ""     # a forged call may send anything
+    query = parse_qs(search.lstrip("?"))
 
     def flag(name):
         return query.get(name, ["0"])[0].lower() in ("1", "true", "yes", "on")
@@ -51,7 +53,7 @@ def wall_options(search: str | None, default_lang: str = "zh") -> WallOptions:
             at = datetime.fromisoformat(query["at"][0].replace(" ", "+"))
         except ValueError:
             at = None
-        if at is not None and at.tzinfo is None:
+        if at is not None and (at.tzinfo is None or not in_calendar(at)):
             at = None
     return WallOptions(pick_lang(search, default_lang), flag("tour"), flag("cameras"), at)
 

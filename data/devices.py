@@ -38,15 +38,17 @@ def hash_token(token: str) -> str:
 def demo_token(device_id: str, secret: str) -> str:
     """The deterministic token of a demo device: HMAC-SHA256(secret, device_id) in hex.
 
-    The world loader and the simulator both derive it from the demo password, so the
-    simulator can authenticate without the database ever holding a plain token.
+    The world loader and the simulator both derive it from the deployment's demo secret
+    (Settings.demo_secret, itself from the random SECRET_KEY), so the simulator can
+    authenticate without the database ever holding a plain token, and nobody who only
+    knows the public demo password can compute it.
 
     Parameters
     ----------
     device_id : str
         The identifier the phone sends.
     secret : str
-        The demo password (settings.demo_password).
+        Settings.demo_secret.
 
     Returns
     -------
@@ -80,6 +82,34 @@ def create_device(conn: Connection, user_id: int, device_id: str, token: str | N
         device_id=device_id, user_id=user_id, token_hash=hash_token(token), label=label,
     ).returning(Device.id)).scalar_one()
     return pk, token
+
+
+def set_demo_tokens(conn: Connection, secret: str, pattern: str = r"^hq[0-9]{5}$") -> int:
+    """Give every device whose id matches ``pattern`` the token :func:`demo_token` derives
+    from ``secret``; returns how many (a demo world kept across a change of secret).
+
+    Parameters
+    ----------
+    conn : Connection
+    secret : str
+        Settings.demo_secret.
+    pattern : str
+        A PostgreSQL regular expression over device ids (the demo world's ``hq00001``...).
+
+    Returns
+    -------
+    int
+    """
+    ids = [r[0] for r in conn.execute(select(Device.device_id)
+                                      .where(Device.device_id.op("~")(pattern)))]
+    if not ids:
+        return 0
+    from sqlalchemy import bindparam, update
+
+    stmt = (update(Device).where(Device.device_id == bindparam("d"))
+            .values(token_hash=bindparam("h")).execution_options(synchronize_session=False))
+    conn.execute(stmt, [{"d": d, "h": hash_token(demo_token(d, secret))} for d in ids])
+    return len(ids)
 
 
 def _ref(row) -> DeviceRef | None:

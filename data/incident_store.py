@@ -74,12 +74,13 @@ def update_incident(conn: Connection, incident_id: int, values: dict) -> None:
 def add_incident_event(conn: Connection, incident_id: int, at: datetime, actor_id: int | None,
                        action: str, from_status: str | None, to_status: str,
                        department_id: int | None = None, note: str = "",
-                       photo_url: str | None = None) -> int:
-    """Append one event to an incident's log; returns its id."""
+                       photo_url: str | None = None, public: bool = False) -> int:
+    """Append one event to an incident's log; returns its id. ``public``: its note may be
+    shown to the reporter and the public (Open311)."""
     stmt = insert(IncidentEvent).values(
         incident_id=incident_id, at=at, actor_id=actor_id, action=action,
         from_status=from_status, to_status=to_status, department_id=department_id,
-        note=note, photo_url=photo_url).returning(IncidentEvent.id)
+        note=note, photo_url=photo_url, public=public).returning(IncidentEvent.id)
     return conn.execute(stmt).scalar_one()
 
 
@@ -113,7 +114,7 @@ def incident_detail(conn: Connection, incident_id: int) -> dict | None:
 
 
 EVENTS_SQL = text("""
-    select e.id, e.at, e.action, e.from_status, e.to_status, e.note, e.photo_url,
+    select e.id, e.at, e.action, e.from_status, e.to_status, e.note, e.public, e.photo_url,
            e.actor_id, u.display_name as actor_name, u.role as actor_role,
            e.department_id, d.code as department_code, d.name_zh as department_name
     from incident_events e

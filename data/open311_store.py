@@ -38,11 +38,14 @@ def add_client(conn: Connection, name: str, key_hash: str, key_hint: str) -> int
 
 
 def ensure_client(conn: Connection, name: str, key_hash: str, key_hint: str) -> None:
-    """Register a client unless one of that name exists (the demo key, loaded repeatedly)."""
+    """Register a client, or give the existing one of that name this key (the demo key,
+    loaded repeatedly and re-keyed when the deployment's secret changed)."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-    conn.execute(pg_insert(Open311Client).values(name=name, key_hash=key_hash,
-                                                 key_hint=key_hint).on_conflict_do_nothing())
+    stmt = pg_insert(Open311Client).values(name=name, key_hash=key_hash, key_hint=key_hint)
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=[Open311Client.name],
+        set_={"key_hash": stmt.excluded.key_hash, "key_hint": stmt.excluded.key_hint}))
 
 
 def client_by_key_hash(conn: Connection, key_hash: str) -> dict | None:
@@ -116,7 +119,7 @@ REQUESTS_SQL = """
            i.photo_url, i.handled_by, i.reported_at, i.updated_at, i.deadline,
            d.name_zh as department_name, s.name_zh as street_name,
            cm.name_zh as community_name, ST_X(i.geom) as lon, ST_Y(i.geom) as lat,
-           r.token, last.action as last_action, last.note as last_note
+           r.token, r.media_url, last.action as last_action, public_note.note as last_note
     from open311_requests r
     join incidents i on i.id = r.incident_id
     join categories c on c.code = i.category_code
@@ -128,6 +131,11 @@ REQUESTS_SQL = """
         where e.incident_id = i.id and e.action not in ('comment', 'escalate')
         order by e.at desc, e.id desc limit 1
     ) last on true
+    left join lateral (
+        select e.note from incident_events e
+        where e.incident_id = i.id and e.public and e.note <> ''
+        order by e.at desc, e.id desc limit 1
+    ) public_note on true
 """
 FILTERS = {
     "incident_ids": "i.id = any(:incident_ids)",
@@ -136,6 +144,7 @@ FILTERS = {
     "statuses": "i.status = any(:statuses)",
     "start": "i.reported_at >= :start",
     "end": "i.reported_at <= :end",
+    "hidden_services": "i.category_code <> all(:hidden_services)",
 }
 
 
@@ -146,8 +155,9 @@ def service_requests(conn: Connection, filters: dict, limit: int = MAX_ROWS) -> 
     ----------
     conn : Connection
     filters : dict
-        Any of incident_ids, codes, service_codes, statuses (lists) and start, end
-        (aware datetimes); absent or None keys do not filter.
+        Any of incident_ids, codes, service_codes, statuses, hidden_services (lists: the
+        last one excludes those categories) and start, end (aware datetimes); absent or
+        None keys do not filter.
     limit : int
         At most this many rows (the spec suggests 1,000).
 
@@ -155,7 +165,8 @@ def service_requests(conn: Connection, filters: dict, limit: int = MAX_ROWS) -> 
     -------
     list of dict
         Incident, category, department and place names, WGS84 lon/lat, the request's
-        token, and the last lifecycle event's action and note.
+        token and media_url, the last lifecycle event's action, and the newest note marked
+        public (``last_note``).
     """
     used = {k: v for k, v in filters.items() if k in FILTERS and v is not None}
     where = " and ".join(FILTERS[k] for k in used) or "true"

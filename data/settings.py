@@ -1,12 +1,15 @@
 """Settings: one frozen value built once from the environment and passed everywhere."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
-import secrets
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Mapping
 
 from data.clock import Clock, system_clock
+from data.local_secrets import local_secret, new_secret
 
 DEFAULT_PG_PORT = 54329
 DEFAULT_DEMO_PASSWORD = "hongqiao-demo"
@@ -37,7 +40,12 @@ class Settings:
 
     database_url: str = field(default_factory=local_database_url)
     database_from_env: bool = False
-    secret_key: str = "dev-secret-change-me"
+    # Never a constant: SECRET_KEY, else the checkout's own random file (data/local_secrets);
+    # a Settings built by hand gets a random one of its own.
+    secret_key: str = field(default_factory=new_secret, repr=False)
+    # The key of residents' identity-number hashes (HQ_ID_HASH_KEY); derived from
+    # secret_key when unset, so rotating one without the other needs it set.
+    id_hash_key: str = field(default="", repr=False)
     host: str = "127.0.0.1"
     port: int = 8050
     language: str = "zh"
@@ -55,6 +63,14 @@ class Settings:
     # and the origins (space-separated) allowed to frame /wall besides the app itself.
     login_max_failures: int = 5
     login_window_s: int = 300
+    # Sign-in attempts one address may make per login_window_s, whatever the usernames
+    # (successes count too: an office behind one NAT address needs room).
+    login_address_max: int = 60
+    # Where rate-limit counters live (Flask-Limiter/limits storage URI): memory:// keeps
+    # them per process; redis://host:6379 shares them between processes and hosts.
+    ratelimit_storage_uri: str = "memory://"
+    # A desk session ends this long after sign-in, however busy it is (never extended).
+    session_lifetime_s: int = 12 * 3600
     ingest_max_requests: int = 300
     ingest_window_s: int = 60
     wall_frame_origins: str = ""
@@ -79,14 +95,29 @@ class Settings:
             raise ValueError("HQ_BASEMAP=tianditu needs HQ_TIANDITU_KEY")
         if self.basemap == "xyz" and not self.xyz_url:
             raise ValueError("HQ_BASEMAP=xyz needs HQ_XYZ_URL")
-        if self.production and self.secret_key == Settings.secret_key:
-            raise ValueError("production mode needs SECRET_KEY")
+        if len(self.secret_key) < 16:
+            raise ValueError("SECRET_KEY must be at least 16 characters")
         if self.production and self.demo_password == DEFAULT_DEMO_PASSWORD:
             raise ValueError("production mode refuses the default DEMO_PASSWORD")
 
     def now(self):
         """The current moment by this deployment's clock (aware UTC)."""
         return self.clock()
+
+    def derived_key(self, purpose: str) -> str:
+        """A key for one purpose, derived from secret_key (HMAC-SHA256, hex)."""
+        return hmac.new(self.secret_key.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+    @property
+    def resident_hash_key(self) -> str:
+        """The key residents' identity numbers are hashed under (importers)."""
+        return self.id_hash_key or self.derived_key("residents-id-hash")
+
+    @property
+    def demo_secret(self) -> str:
+        """What demo devices' tokens and the demo Open311 key derive from: known only to
+        this deployment (not to whoever knows the public demo password)."""
+        return self.derived_key("demo-credentials")
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -107,10 +138,12 @@ class Settings:
         env = os.environ if env is None else env
         port = int(env.get("HQ_PG_PORT", DEFAULT_PG_PORT))
         url = env.get("DATABASE_URL", "").strip()
+        production = parse_bool(env.get("HQ_PRODUCTION"), False)
         return cls(
             database_url=url or local_database_url(port, env.get("HQ_PG_DB", "hongqiao")),
             database_from_env=bool(url),
-            secret_key=env.get("SECRET_KEY", "") or cls.secret_key,
+            secret_key=_secret_key(env, production),
+            id_hash_key=env.get("HQ_ID_HASH_KEY", "").strip(),
             host=env.get("HQ_HOST", "127.0.0.1"),
             port=int(env.get("HQ_PORT", "8050")),
             language=env.get("HQ_LANGUAGE", "zh"),
@@ -118,13 +151,16 @@ class Settings:
             tianditu_key=env.get("HQ_TIANDITU_KEY", ""),
             xyz_url=env.get("HQ_XYZ_URL", ""),
             timezone=env.get("HQ_TIMEZONE", "Asia/Shanghai"),
-            production=parse_bool(env.get("HQ_PRODUCTION"), False),
+            production=production,
             demo_password=env.get("DEMO_PASSWORD", "") or DEFAULT_DEMO_PASSWORD,
             closure_target=float(env.get("HQ_CLOSURE_TARGET", "0.99")),
             max_accuracy_m=float(env.get("HQ_MAX_ACCURACY_M", "100")),
             background_jobs=parse_bool(env.get("HQ_BACKGROUND_JOBS"), True),
             login_max_failures=int(env.get("HQ_LOGIN_MAX_FAILURES", "5")),
             login_window_s=int(env.get("HQ_LOGIN_WINDOW_S", "300")),
+            login_address_max=int(env.get("HQ_LOGIN_ADDRESS_MAX", "60")),
+            ratelimit_storage_uri=env.get("HQ_RATELIMIT_STORAGE_URI", "").strip() or "memory://",
+            session_lifetime_s=int(env.get("HQ_SESSION_LIFETIME_S", str(12 * 3600))),
             ingest_max_requests=int(env.get("HQ_INGEST_MAX_REQUESTS", "300")),
             ingest_window_s=int(env.get("HQ_INGEST_WINDOW_S", "60")),
             wall_frame_origins=env.get("HQ_WALL_FRAME_ORIGINS", "").strip(),
@@ -135,6 +171,15 @@ class Settings:
         )
 
 
-def new_secret() -> str:
-    """A random secret key for production set-up instructions."""
-    return secrets.token_urlsafe(32)
+def _secret_key(env: Mapping[str, str], production: bool) -> str:
+    """SECRET_KEY from the environment; in development the checkout's own random file
+    (HQ_SECRETS_FILE, default .pgdata/secrets.json); production refuses to run without it."""
+    given = env.get("SECRET_KEY", "").strip()
+    if given:
+        return given
+    if production:
+        raise ValueError("production mode needs SECRET_KEY")
+    path = env.get("HQ_SECRETS_FILE", "").strip()
+    return local_secret(Path(path) if path else None)
+
+

@@ -10,9 +10,11 @@ import click
 
 from data import local_server
 from data.db import Database
+from data.devices import set_demo_tokens
 from data.settings import Settings
 from data.world_store import world_is_loaded
 from etl.world.cli import parse_as_of, run_load
+from workflow.open311 import ensure_demo_client
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SEED = 20191115
@@ -29,11 +31,24 @@ def ensure_world(settings: Settings, scale: float | None = None) -> bool:
         db.dispose()
     if loaded:
         click.echo("world already loaded: keeping it (python app.py demo load --replace reloads)")
+        rekey_demo(settings)
         return False
     scale = scale if scale is not None else float(os.environ.get("HQ_DEMO_SCALE", "1"))
     click.echo(f"loading the synthetic Hongqiao world (scale {scale})")
     run_load(settings, DEMO_SEED, scale, parse_as_of(None, settings), replace=False)
     return True
+
+
+def rekey_demo(settings: Settings) -> None:
+    """The demo devices' tokens and the Open311 demo key, from this checkout's secret (a
+    world loaded before, or with another secret, would otherwise refuse the live feed)."""
+    db = Database(settings)
+    try:
+        with db.begin() as conn:
+            set_demo_tokens(conn, settings.demo_secret)
+            ensure_demo_client(conn, settings.demo_secret)
+    finally:
+        db.dispose()
 
 
 def start_feed(settings: Settings, url: str) -> subprocess.Popen:

@@ -84,7 +84,7 @@ def run_simulation(settings: Settings, options: SimOptions, stop: threading.Even
         while not stop.is_set():
             tick_start = time.monotonic()
             due = fleet.tick(time.time(), options.interval_s)
-            _report(fleet, sender, categories, options, settings.demo_password)
+            _report(fleet, sender, categories, options, settings.demo_secret)
             sender.send_fixes(due)
             ticks += 1
             if time.monotonic() - tick_start > options.interval_s:

@@ -42,6 +42,9 @@ def _server_settings() -> Settings:
     # Each test app would start a thread warming the wall against a database the test may
     # drop before it finishes; test_dashboard_wall_assembly.py checks the warming itself.
     env.setdefault("HQ_WARM_WALL", "false")
+    # The suite signs in thousands of times from the test client's one address; the
+    # per-address budget is tested with its own setting (test_security_ratelimit.py).
+    env.setdefault("HQ_LOGIN_ADDRESS_MAX", "1000000")
     if url:
         env["DATABASE_URL"] = url
     # Every app a test builds reads the session's one frozen now (tests/clock.py).
@@ -144,7 +147,7 @@ def load_small_world(url: str, settings: Settings, seed: int = WORLD_SEED,
     try:
         with engine.begin() as conn:
             return load_world(conn, seed, WORLD_SCALE, WORLD_AS_OF, settings.demo_password,
-                              replace=replace)
+                              replace=replace, device_secret=settings.demo_secret)
     finally:
         engine.dispose()
 

@@ -39,7 +39,9 @@ def test_discovery_lists_the_v2_endpoint_and_its_formats(client, fmt):
 def test_services_are_the_level_two_categories_with_groups(client, fmt):
     data = check(client.get(f"{BASE}/services.{fmt}"), "services")
     by_code = {s["service_code"]: s for s in data}
-    assert len(data) == 24 and "01" not in by_code
+    # Level 2 only, and never the services about vulnerable residents (issue 18, item 2).
+    assert len(data) == 21 and "01" not in by_code
+    assert not {"0501", "0502", "0503"} & set(by_code) and "0504" in by_code
     lights = by_code["0106"]
     assert lights["service_name"] == "市政照明" and lights["group"] == "城市管理"
     assert lights["type"] == "realtime" and "48" in lights["description"]
@@ -52,7 +54,7 @@ def test_services_are_the_level_two_categories_with_groups(client, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_definitions_cover_every_datatype(client, fmt):
     seen = {}
-    for code in ("0101", "0102", "0202", "0402", "0403", "0501"):
+    for code in ("0101", "0102", "0202", "0402", "0403", "0505"):
         data = check(client.get(f"{BASE}/services/{code}.{fmt}"), "service_definition")
         assert data["service_code"] == code and data["attributes"]
         for attribute in data["attributes"]:
@@ -89,8 +91,14 @@ def test_post_files_an_incident_routed_to_its_grid(o311, client, fmt):
     world = o311["world"]
     assert (row.source, row.status, row.category_code) == ("app", "reported", "0106")
     assert (row.street_id, row.grid_id) == (world.ids["street"], world.ids["grid"])
-    assert row.description == fmt and row.address == "光荣道 12 号" and row.photo_url == "https://example.cn/p.jpg"
+    assert row.description == fmt and row.address == "光荣道 12 号"
     assert row.reporter_contact == "李 小明 13800000000" and row.reporter_id is None
+    # The client's photo link stays with its request: an incident's own photo_url only
+    # ever names a photo this server stored (issue 18).
+    with o311["engine"].connect() as conn:
+        media = conn.execute(select(Open311Request.media_url)
+                             .where(Open311Request.incident_id == row.id)).scalar_one()
+    assert row.photo_url is None and media == "https://example.cn/p.jpg"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -169,14 +177,17 @@ def test_every_open311_route_is_in_the_openapi_document(o311, client):
             assert (path, method.lower()) in documented, (path, method)
 
 
-def test_the_demo_key_is_derived_from_the_demo_password(o311, client):
+def test_the_demo_key_comes_from_the_deployment_secret_not_the_demo_password(o311, client):
     from workflow.open311 import demo_api_key, ensure_demo_client
 
     settings = o311["app"].server.extensions["hq_settings"]
     with o311["engine"].begin() as conn:
-        key = ensure_demo_client(conn, settings.demo_password)
-        assert ensure_demo_client(conn, settings.demo_password) == key     # loads again
-    assert key == demo_api_key(settings.demo_password) != demo_api_key("another")
+        key = ensure_demo_client(conn, settings.demo_secret)
+        assert ensure_demo_client(conn, settings.demo_secret) == key     # loads again
+    assert key == demo_api_key(settings.demo_secret) != demo_api_key("another")
+    # Whoever knows only the public demo password cannot compute it (issue 18, item 4).
+    assert key != demo_api_key(settings.demo_password)
+    assert post(client, demo_api_key(settings.demo_password), description="x").status_code == 403
     check(post(client, key, description="demo"), "service_requests", 201, POST_RESPONSE)
 
 
@@ -205,7 +216,7 @@ def test_demo_accounts_prints_the_open311_key(o311):
     from workflow.open311 import demo_api_key
 
     settings = o311["app"].server.extensions["hq_settings"]
-    key = demo_api_key(settings.demo_password)
+    key = demo_api_key(settings.demo_secret)
     text = CliRunner().invoke(accounts_command, [], obj=settings, catch_exceptions=False)
     assert f"Open311 api_key (client demo, /open311/v2/): {key}" in text.output
     as_json = CliRunner().invoke(accounts_command, ["--json"], obj=settings)

@@ -165,7 +165,8 @@ def test_round_trip_through_the_workflow_api(o311, client):
     for who, action, body in ((officer, "start", {}),
                               (officer, "resolve", {"note": "已更换井盖"}),
                               (operator, "verify", {}),
-                              (operator, "close", {"note": "已修复并回访 / fixed, resident told"})):
+                              (operator, "close", {"note": "已修复并回访 / fixed, resident told",
+                                                   "public": True})):
         response = who.post(f"/api/v1/incidents/{incident_id}/{action}", json=body)
         assert response.status_code == 200, (action, response.get_json())
     for fmt in FORMATS:
@@ -196,7 +197,7 @@ def test_rejected_requests_are_closed_with_the_reason(o311, client):
     operator = o311["app"].server.test_client()
     login_client(operator, "operator", PASSWORD)
     assert operator.post(f"/api/v1/incidents/{incident_id}/reject",
-                         json={"note": "重复事件 / duplicate"}).status_code == 200
+                         json={"note": "重复事件 / duplicate", "public": True}).status_code == 200
     request = client.get(f"{BASE}/requests/{code}.json").get_json()[0]
     assert request["status"] == "closed" and "duplicate" in request["status_notes"]
 

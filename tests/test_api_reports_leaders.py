@@ -124,7 +124,7 @@ def test_anonymous_and_bad_requests(leaders_db, client_for):
     anonymous = build_app(leaders_db["settings"]).server.test_client()
     assert anonymous.get("/api/v1/reports/monthly.pdf").status_code == 401
     leader = client_for("leader")
-    assert leader.get("/api/v1/reports/monthly.xlsx?month=2026-13").status_code == 422
+    assert leader.get("/api/v1/reports/monthly.xlsx?month=2026-13").status_code == 400
     assert leader.get("/api/v1/reports/monthly.doc?month=2026-11").status_code == 404
     ranged = leader.get("/api/v1/reports/monthly.xlsx?from=2026-11-01&to=2026-11-15")
     assert ranged.status_code == 200

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, func, insert, select
 
 from app import build_app
 from data.models import Device, Incident, IncidentEvent, Whistle
+from data.photo_store import insert_photo
 from tests.auth_helpers import login_client
 from tests.conftest import create_test_database, drop_test_database
 from tests.workflow_world import IN_A, IN_B, OUTSIDE, PASSWORD, build_world
@@ -198,13 +199,19 @@ def test_the_incident_loop_over_http(api_world):
     status, body = post(operator, base + "/dispatch")
     assert status == 200 and body["department_code"] == "CGW-DL" and body["deadline"]
     assert post(officer, base + "/start", {"note": "已到场"})[0] == 200
-    assert post(officer, base + "/resolve", {"photo_url": "/photos/1.jpg"})[0] == 200
+    # A step's photo is one this server stored (a phone's), named by its address.
+    photo = "/m/photos/" + "ab" * 16 + ".jpg"
+    with api_world["engine"].begin() as conn:
+        insert_photo(conn, "ab" * 16, api_world["world"].users["officer_road"], incident,
+                     "verify", b"\xff\xd8jpeg", 1, 1)
+    assert post(officer, base + "/resolve", {"photo_url": "/photos/1.jpg"})[0] == 422
+    assert post(officer, base + "/resolve", {"photo_url": photo})[0] == 200
     assert post(worker, base + "/verify")[0] == 200
     status, body = post(operator, base + "/close")
     assert status == 200 and body["status"] == "closed"
     assert [e["action"] for e in body["events"]] == [
         "report", "accept", "dispatch", "start", "resolve", "verify", "close"]
-    assert body["events"][4]["photo_url"] == "/photos/1.jpg"
+    assert body["events"][4]["photo_url"] == photo
     events = worker.get(base + "/events").get_json()["items"]
     assert len(events) == 7 and events[0]["at"].endswith("+00:00")
     assert post(operator, "/api/v1/incidents/999999/accept")[0] == 404
@@ -282,6 +289,7 @@ def test_supervision_queue_and_scores(api_world):
     scores = leader.get("/api/v1/departments/scores?from=2020-01-01&to=2099-12-31").get_json()
     assert scores["street_weight"] == 0.5 and len(scores["items"]) == 51
     assert leader.get("/api/v1/departments/scores?street_weight=2").status_code == 422
+    assert leader.get("/api/v1/departments/scores?street_weight=nan").status_code == 422
     assert leader.get("/api/v1/departments/scores?from=26-1-1").status_code == 400
 
 

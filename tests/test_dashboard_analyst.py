@@ -94,8 +94,12 @@ def test_export_escapes_formulas_and_keeps_every_row():
 
 
 def _callback(client, output, inputs, state=()):
-    payload = {"output": output, "outputs": {"id": output.split(".")[0],
-                                             "property": output.split(".")[1]},
+    if output.startswith(".."):
+        parts = [o.split(".") for o in output[2:-2].split("...")]
+        outputs = [{"id": i, "property": p} for i, p in parts]
+    else:
+        outputs = {"id": output.split(".")[0], "property": output.split(".")[1]}
+    payload = {"output": output, "outputs": outputs,
                "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
                "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
                "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"]}
@@ -110,7 +114,7 @@ def test_page_export_and_table_over_http(analyst_app, world_settings, world_conn
     page = call_router(client, "/analyst", "?range=30d&subj=01")
     assert {"analyst-map", "analyst-url", "analyst-street"} <= ids_in(page)
     state = parse_search("?range=30d&subj=01")
-    out = _callback(client, "analyst-download.data",
+    out = _callback(client, "..analyst-download.data...analyst-export-note.children..",
                     [("analyst-export-csv", "n_clicks", 1),
                      ("analyst-export-xlsx", "n_clicks", 0)],
                     [("analyst-state", "data", state)])

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from sqlalchemy import create_engine, select
 
 from app import build_app
-from api.auth import protect_pages
+from api.page_guard import protect_pages
 from data.models import WhistleEvent, WhistleSummons
 from tests.auth_helpers import TOKEN_FIELD, login_browser, login_client
 from tests.conftest import create_test_database, drop_test_database

@@ -36,7 +36,8 @@ def test_database_url_from_env_is_used_as_is():
     ({"HQ_BASEMAP": "tianditu"}, "HQ_TIANDITU_KEY"),
     ({"HQ_BASEMAP": "xyz"}, "HQ_XYZ_URL"),
     ({"HQ_PRODUCTION": "1"}, "SECRET_KEY"),
-    ({"HQ_PRODUCTION": "1", "SECRET_KEY": "s3cret"}, "DEMO_PASSWORD"),
+    ({"HQ_PRODUCTION": "1", "SECRET_KEY": "s3cret-s3cret-s3cret"}, "DEMO_PASSWORD"),
+    ({"HQ_PRODUCTION": "1", "SECRET_KEY": "short"}, "at least 16"),
 ])
 def test_bad_settings_are_refused(env, message):
     with pytest.raises(ValueError, match=message):

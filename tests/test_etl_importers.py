@@ -229,7 +229,7 @@ def test_residents_keep_no_id_number_in_clear(fresh, tmp_path):
                          "or name_masked = any(:names)", ids=clear,
                   names=[r["name"] for r in rows]) == 0
     assert scalar(fresh, "select id_hash from residents where name_masked = '李*'") == id_hash(
-        clear[1], fresh.secret_key)
+        clear[1], fresh.resident_hash_key)
     assert scalar(fresh, "select population from grids where code = :c", c=A) == 2
 
 

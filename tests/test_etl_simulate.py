@@ -110,7 +110,7 @@ def live(server_settings):
         f.reference_data(conn)
         for k in range(5):
             f.patrol_worker(conn, ids["grid"], f"worker{k}", f"hq{k:05d}",
-                            demo_token(f"hq{k:05d}", settings.demo_password))
+                            demo_token(f"hq{k:05d}", settings.demo_secret))
     server = make_server("127.0.0.1", 0, create_server(settings, db), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -208,3 +208,77 @@ def test_is_it_fixed_with_a_photo_from_the_phone(dash_duo, mobile_app, mobile_wo
                                      MobilePhoto.purpose == "verify")).scalar_one()
     assert status == "verified" and photos == 1
     no_script_errors(dash_duo)
+
+
+def queue_and_fixes(driver) -> tuple[int, str | None]:
+    """What the phone keeps: reports in IndexedDB, and the unsent fixes in localStorage."""
+    count = driver.execute_async_script("""const done = arguments[0];
+        const req = indexedDB.open('hq_mobile', 1);
+        req.onupgradeneeded = () => req.result.createObjectStore('queue', {keyPath: 'id'});
+        req.onsuccess = () => { const tx = req.result.transaction('queue', 'readonly');
+          const all = tx.objectStore('queue').count(); all.onsuccess = () => done(all.result); };
+        req.onerror = () => done(-1);""")
+    return count, driver.execute_script("return localStorage.getItem('hq_m_fixes')")
+
+
+def queue_a_report_that_cannot_leave(driver) -> None:
+    """A report and a patrol fix kept on the phone: their endpoints are blocked, as when
+    the signal is gone, so they wait in the queue and the buffer."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {
+        "urls": ["*/m/api/reports", "*/m/api/positions"]})
+    press(driver, driver.find_element(By.ID, "m-map"))
+    WebDriverWait(driver, 5).until(lambda d: "图上选点" in d.find_element(By.ID, "m-loc").text)
+    press(driver, driver.find_element(By.CSS_SELECTOR, '#m-cats .cat[data-code="0102"]'))
+    press(driver, driver.find_element(By.ID, "m-send"))
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, "m-queue").get_attribute("data-count") == "1")
+
+
+def test_signing_out_leaves_no_report_or_fix_for_the_next_worker(
+        dash_duo, mobile_app, mobile_world):
+    """Issue 18, item 14: a shared phone. Worker A signs out with a report and fixes
+    unsent; worker B signs in next: nothing of A's is left to send."""
+    start_app(dash_duo, mobile_app)
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": dash_duo.server_url, "permissions": ["geolocation"]})
+    driver.execute_cdp_cmd("Emulation.setGeolocationOverride", {
+        "latitude": IN_A[1], "longitude": IN_A[0], "accuracy": 10})
+    sign_in(dash_duo, "worker_a")
+    queue_a_report_that_cannot_leave(driver)
+    press(driver, driver.find_element(By.ID, "tab-patrol"))
+    press(driver, driver.find_element(By.ID, "m-patrol"))       # fixes buffer, unsent
+    WebDriverWait(driver, 15).until(lambda d: '"lat"' in (queue_and_fixes(d)[1] or ""))
+    before = incidents(mobile_world)
+    driver.find_element(By.ID, "m-logout").click()
+    WebDriverWait(driver, 5).until(lambda d: "未发送" in d.switch_to.alert.text)
+    driver.switch_to.alert.accept()
+    WebDriverWait(driver, 15).until(lambda d: "/m/login" in d.current_url)
+    assert queue_and_fixes(driver) == (0, None)
+    assert driver.execute_script("return localStorage.getItem('hq_m_patrol')") is None
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    sign_in(dash_duo, "worker_b")
+    WebDriverWait(driver, 15).until(
+        lambda d: d.find_element(By.ID, "m-queue").get_attribute("data-count") == "0")
+    assert queue_and_fixes(driver)[0] == 0 and incidents(mobile_world) == before
+    no_script_errors(dash_duo)
+
+
+def test_a_report_left_by_an_expired_session_is_not_sent_as_the_next_worker(
+        dash_duo, mobile_app, mobile_world):
+    """Without a sign-out (the session ran out): the queued report is bound to its worker,
+    so worker B's page drops it instead of sending it as B's."""
+    start_app(dash_duo, mobile_app)
+    driver = dash_duo.driver
+    sign_in(dash_duo, "worker_a")
+    queue_a_report_that_cannot_leave(driver)
+    assert queue_and_fixes(driver)[0] == 1
+    before = incidents(mobile_world)
+    driver.delete_all_cookies()                # the phone session is gone, the data is not
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    sign_in(dash_duo, "worker_b")
+    driver.execute_script("window.dispatchEvent(new Event('online'))")
+    WebDriverWait(driver, 15).until(lambda d: queue_and_fixes(d)[0] == 0)
+    assert incidents(mobile_world) == before
+    no_script_errors(dash_duo)

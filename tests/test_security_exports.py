@@ -65,3 +65,91 @@ def test_the_analyst_export_writes_formulas_as_text():
     book = load_workbook(BytesIO(to_xlsx(frame, "zh")))
     cells = [c for row in book.active.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
+
+
+CONTROL_TEXT = "井盖\x01破损\x07\x1b[31m\x0b\x0c\x1f\x7f"
+
+
+def test_control_characters_are_dropped_so_xlsx_never_fails():
+    """Issue 18, item 9: U+0001-U+001F in a description made openpyxl raise (a 500 for the
+    whole period); tab, LF and CR stay."""
+    assert safe_cell(CONTROL_TEXT) == "井盖破损[31m"
+    assert safe_cell("a\tb\nc\rd") == "a\tb\nc\rd"
+    assert safe_cell("\x01=1+1") == "'=1+1"
+    from datetime import datetime, timezone
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from dashboard.analyst_export import to_xlsx
+    frame = pd.DataFrame([{
+        "code": "HQ1", "reported_at": datetime(2026, 11, 26, 2, tzinfo=timezone.utc),
+        "status": "reported", "category": "c", "street": "s", "community": "c", "grid": "g",
+        "source": "patrol", "department": None, "deadline": None, "closed_at": None,
+        "address": "光荣道\x02 1 号", "description": CONTROL_TEXT}])
+    book = load_workbook(BytesIO(to_xlsx(frame, "zh")))
+    values = [c.value for row in book.active.iter_rows() for c in row]
+    assert "井盖破损[31m" in values and "光荣道 1 号" in values
+
+
+HOSTILE = ('<img src="http://127.0.0.1:{port}/x.png" width="9" height="9"/><b>未闭合 '
+           '<font name="x">&amp;&#0; <link href="file:///etc/passwd">x</link>\x01=1+1')
+
+
+@pytest.fixture(scope="module")
+def leaders_report(server_settings):
+    """The real monthly report of the hand-made leaders' world, as the API builds it."""
+    from sqlalchemy import create_engine
+
+    from tests.conftest import create_test_database, drop_test_database
+    from tests.leaders_world import NOW, build_leaders_world
+    from workflow.leaders import month_period
+    from workflow.reports import monthly_report
+
+    url = create_test_database(server_settings, "report_markup")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            lw = build_leaders_world(conn)
+            yield monthly_report(conn, lw.world.actor("leader"), month_period("2026-11"), NOW,
+                                 0.99)
+    finally:
+        engine.dispose()
+        drop_test_database(server_settings, url)
+
+
+def test_the_pdf_prints_whistle_text_as_typed_and_fetches_nothing(leaders_report):
+    """Issue 18, item 8: user text reached ReportLab's paragraph markup unescaped: <img>
+    made the server fetch a URL (or read a file), an unbalanced <b> failed the PDF."""
+    import http.server
+    import threading
+
+    from workflow.reports_pdf import build_pdf, para, _styles
+
+    hits = []
+
+    class Count(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Count)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        text = HOSTILE.format(port=server.server_address[1])
+        items = next(t for t in leaders_report["tables"] if t.key == "w_items")
+        assert items.rows, "the leaders' world has whistles this month"
+        for row in items.rows:
+            row["matter"] = text
+        leaders_report["scope"] = text
+        pdf = build_pdf(leaders_report)
+    finally:
+        server.shutdown()
+    assert pdf.startswith(b"%PDF") and hits == []
+    shown = para(text, _styles()["body"]).getPlainText()
+    assert "<img src=" in shown and "<b>未闭合" in shown
+

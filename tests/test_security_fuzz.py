@@ -1,6 +1,9 @@
 """Property-based fuzzing (hypothesis) of every operation in /api/openapi.json, of every other
-API route in url_map, and of /login: no 500, no stack trace, JSON errors, and nothing written
-when a request is refused. SQL injection strings go into every query parameter."""
+API route in url_map, of every Dash callback in app.callback_map, and of the forms (/login,
+/m/login, the phone's report, Open311): no 500, no stack trace, JSON errors, no failure
+inside a callback, and nothing written when a request is refused. SQL injection strings go
+into every query parameter."""
+import io
 import json
 from urllib.parse import quote, urlencode
 
@@ -53,7 +56,8 @@ def check(sw, response, before, what):
             # GeoReport v2's own error format, [{code, description}] as JSON or XML, or
             # ours when the input guard answered first.
             assert "description" in text or '"error"' in text, (what, text[:200])
-        elif response.status_code != 405 and not what[1].startswith("/login"):
+        elif response.status_code != 405 and not what[1].startswith(("/login", "/m/login")):
+            # (the sign-in forms answer with their page, the error on it)
             assert response.is_json, (what, response.status_code, text[:200])
             assert "error" in response.get_json(), what
         assert sw.counts() == before, (what, response.status_code)
@@ -204,3 +208,98 @@ def test_nul_characters_are_refused_at_the_door(sw, admin):
     # "%00" is only a NUL in a URL-encoded form; in JSON text it is three characters.
     fine = admin.post("/api/v1/incidents", json={**body, "description": "湿度 100%00"})
     assert fine.status_code == 201
+
+
+# ---- Dash callbacks and forms (issue 18): any value a forger can send ----
+
+callback_values = st.one_of(json_values, st.dictionaries(
+    st.sampled_from(["startRow", "endRow", "sortModel", "points", "rowId", "colId", "street",
+                     "range", "from", "to", "lang", "layers", "customdata", "curveNumber"]),
+    json_values, max_size=6))
+
+
+@pytest.mark.parametrize("username", ["admin", "community_a"])
+def test_every_callback_survives_fuzzing(sw, username):
+    """Every server callback with random values in every input and state: never a 5xx,
+    never a stack trace, and never a failure inside a callback (dashboard.callback_failed
+    counts them): each callback checks what it is sent."""
+    from tests.callback_helpers import body_for, registry
+
+    client = sw.client(username)
+    specs = {k: s for k, s in registry(sw.app).items() if s.server_side}
+    keys = sorted(specs)
+
+    @settings(max_examples=EXAMPLES * 6, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def run(data):
+        key = data.draw(st.sampled_from(keys))
+        spec = specs[key]
+        values = {f"{i}.{p}": data.draw(callback_values) for i, p in spec.inputs + spec.state}
+        body = body_for(key, spec, values)
+        errors = sw.app.server.extensions.get("hq_callback_errors", 0)
+        before = sw.counts()
+        response = client.post("/_dash-update-component", json=body)
+        text = response.get_data(as_text=True)
+        assert response.status_code < 500, (key[:60], values, text[:300])
+        assert not any(mark in text for mark in TRACE_MARKS), (key[:60], text[:300])
+        assert sw.app.server.extensions.get("hq_callback_errors", 0) == errors, (key[:80], values)
+        assert sw.counts() == before or key.startswith("..cases-message")
+
+    run()
+
+
+form_texts = st.one_of(texts, st.binary(max_size=40).map(lambda b: b.decode("latin-1")))
+
+
+@settings(max_examples=EXAMPLES * 2, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(form=st.dictionaries(st.sampled_from(["username", "password", "csrf_token"]),
+                            form_texts, max_size=3), raw=st.binary(max_size=60))
+def test_the_phone_sign_in_survives_fuzzing(sw, form, raw):
+    client = sw.client()
+    client.get("/m/login")
+    before = sw.counts()
+    for response in (client.post("/m/login", data=form),
+                     client.post("/m/login", data=raw,
+                                 content_type="application/x-www-form-urlencoded")):
+        check(sw, response, before, ("post", "/m/login"))
+        assert response.status_code in (400, 401, 403, 429)
+
+
+@settings(max_examples=EXAMPLES * 2, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(form=st.dictionaries(st.sampled_from(
+    ["category_code", "description", "lon", "lat", "crs", "reported_at", "fixed", "note"]),
+    form_texts, max_size=6), photo=st.one_of(st.none(), st.binary(max_size=200)))
+def test_the_phone_forms_survive_fuzzing(sw, form, photo):
+    from tests.mobile_helpers import phone_client
+
+    phone = phone_client(sw.app.server, "worker_a")
+    data = dict(form)
+    if photo is not None:
+        data["photo"] = (io.BytesIO(photo), "p.jpg", "image/jpeg")
+    before = sw.counts()
+    response = phone.post("/m/api/reports", data=data, content_type="multipart/form-data")
+    text = response.get_data(as_text=True)
+    assert response.status_code < 500, (form, text[:300])
+    assert not any(mark in text for mark in TRACE_MARKS)
+    if response.status_code >= 400:
+        assert response.is_json and sw.counts() == before
+
+
+@settings(max_examples=EXAMPLES * 2, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(form=st.dictionaries(st.sampled_from(
+    ["service_code", "lat", "long", "address_string", "description", "media_url", "email",
+     "first_name", "attribute[facility]", "jurisdiction_id"]), form_texts, max_size=7),
+    raw=st.binary(max_size=60), fmt=st.sampled_from(["json", "xml"]))
+def test_the_open311_form_survives_fuzzing(sw, form, raw, fmt):
+    from tests.open311_helpers import BASE
+
+    client = sw.client()
+    before = sw.counts()
+    for response in (client.post(f"{BASE}/requests.{fmt}", data={"api_key": "x", **form}),
+                     client.post(f"{BASE}/requests.{fmt}", data=raw,
+                                 content_type="application/x-www-form-urlencoded")):
+        check(sw, response, before, ("post", f"{BASE}/requests.{fmt}"))

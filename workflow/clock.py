@@ -1,13 +1,24 @@
 """Time helpers: the real clock for callers, Beijing calendar days for codes and periods."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from data.clock import system_clock
 
 # Codes and periods follow the district's calendar, whatever the server's zone is.
 BEIJING = ZoneInfo("Asia/Shanghai")
+# The days any period, filter or report may name: wide enough for any real question,
+# narrow enough that a day's arithmetic (+1 day, the period before) never overflows.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+# The longest custom period a report or the analyst view reads (about three years).
+MAX_PERIOD = timedelta(days=3 * 365 + 1)
+
+
+def in_calendar(day: date | datetime) -> bool:
+    """True when ``day`` lies within FIRST_DAY..LAST_DAY."""
+    value = day.date() if isinstance(day, datetime) else day
+    return FIRST_DAY <= value <= LAST_DAY
 
 
 def utcnow() -> datetime:

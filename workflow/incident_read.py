@@ -44,7 +44,8 @@ def incident_view(conn: Connection, actor: Actor, incident_id: int, now: datetim
     target = incident_target(row, parties)
     require(actor, "incident.read", target)
     view = dict(row)
-    if not sees_personal_data(actor) and row["reporter_id"] != actor.id:
+    masked = not sees_personal_data(actor) and row["reporter_id"] != actor.id
+    if masked:
         for name in PERSONAL_FIELDS:
             view[name] = None
     view["urgency"] = urgency(row["status"], row["dispatched_at"], row["deadline"], now)
@@ -57,7 +58,17 @@ def incident_view(conn: Connection, actor: Actor, incident_id: int, now: datetim
                            and row["status"] not in ("closed", "rejected"))
     if events:
         view["events"] = incident_store.incident_events(conn, incident_id)
+        if masked:
+            view["events"] = [mask_reporter(e, row["reporter_id"]) for e in view["events"]]
     return view
+
+
+def mask_reporter(event: dict, reporter_id: int | None) -> dict:
+    """An event as someone not allowed the reporter's identity sees it: the reporter's own
+    steps (the report, a verification) carry no name or account id, only the role."""
+    if reporter_id is None or event.get("actor_id") != reporter_id:
+        return event
+    return {**event, "actor_name": None, "actor_id": None}
 
 
 def page_bounds(page: int, per_page: int) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from workflow.errors import invalid, not_found
 from workflow.idempotency import check_key, check_replay
 from workflow.incident_machine import HANDLERS, transition_values
 from workflow.incident_read import incident_target, incident_view
+from workflow.mobile_photo import check_photo_url
 from workflow.roles import Actor, Target, require
 
 MAX_DESCRIPTION = 4000
@@ -64,6 +65,7 @@ def _check_new(conn: Connection, actor: Actor, new: NewIncident, now: datetime) 
         raise invalid(f"来源应为 {', '.join(SOURCES)} 之一 / unknown source", "source")
     if len(new.description) > MAX_DESCRIPTION:
         raise invalid("描述最多 4000 字 / description longer than 4000 characters", "description")
+    check_photo_url(new.photo_url)
     at = new.reported_at or now
     if at > now + CLOCK_SKEW or at < now - OFFLINE_AGE:
         raise invalid("上报时间须在过去 7 天内 / reported_at must be within the last 7 days",
@@ -127,15 +129,19 @@ def _dispatch_values(conn, row: dict, handled_by: str | None, department_code: s
 def transition_incident(conn: Connection, actor: Actor, incident_id: int, action: str,
                         now: datetime, note: str = "", photo_url: str | None = None,
                         handled_by: str | None = None,
-                        department_code: str | None = None) -> dict:
+                        department_code: str | None = None, public: bool = False) -> dict:
     """Take one lifecycle step (accept, dispatch, start, resolve, verify, close, reject,
-    reopen): permission first (403), then the lifecycle (409), then write row and event."""
+    reopen): permission first (403), then the lifecycle (409), then write row and event.
+
+    ``public`` marks the step's note as meant for the reporter and the public (Open311's
+    status_notes); notes are internal otherwise."""
     row = incident_store.lock_incident(conn, incident_id)
     if row is None:
         raise not_found("事件", "incident", "id")
     parties = incident_store.incident_whistle_parties(conn, incident_id)
     require(actor, f"incident.{action}", incident_target(row, parties))
     _check_note(action, note)
+    check_photo_url(photo_url)
     # A device clock a little ahead must not make a step precede the report.
     at = max(now, row["reported_at"])
     values = transition_values(action, row["status"], at, row["reopen_count"])
@@ -145,7 +151,7 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
     incident_store.add_incident_event(
         conn, incident_id, at, actor.id, action, row["status"], values["status"],
         department_id=values.get("department_id", row["department_id"]), note=note,
-        photo_url=photo_url)
+        photo_url=photo_url, public=bool(public and note.strip()))
     return incident_view(conn, actor, incident_id, now)
 
 

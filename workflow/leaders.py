@@ -1,6 +1,7 @@
 """The leaders' figures: periods in Beijing time, who sees what, completion and timeliness."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -8,9 +9,9 @@ from sqlalchemy import Connection
 
 from data.queries import leaders as queries
 from data.queries.supervision import overdue_incidents
-from workflow.clock import BEIJING, day_start
+from workflow.clock import BEIJING, FIRST_DAY, LAST_DAY, MAX_PERIOD, day_start, in_calendar
 from workflow.deadlines import hours_overdue
-from workflow.errors import forbidden, invalid
+from workflow.errors import bad_request, forbidden, invalid
 from workflow.roles import Actor
 from workflow.scoring import on_time_rate
 
@@ -32,21 +33,33 @@ class Period:
 
 
 def month_period(month: str) -> Period:
-    """A calendar month "YYYY-MM" in Beijing time; the previous period is the month before."""
-    try:
-        year, mon = (int(x) for x in month.split("-"))
-        first = date(year, mon, 1)
-    except (ValueError, AttributeError):
-        raise invalid("月份格式应为 YYYY-MM / month must be YYYY-MM", "month") from None
+    """A calendar month "YYYY-MM" in Beijing time; the previous period is the month before.
+
+    400 naming ``month`` for anything else, or a month outside 2000-01..2100-12."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", month) if isinstance(month, str) else None
+    year, mon = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    if not (match and 1 <= mon <= 12 and FIRST_DAY.year <= year <= LAST_DAY.year):
+        raise bad_request("月份格式应为 YYYY-MM（2000-01 至 2100-12） / month must be YYYY-MM "
+                          "between 2000-01 and 2100-12", "month", "invalid_date")
+    first = date(year, mon, 1)
     nxt = date(year + mon // 12, mon % 12 + 1, 1)
     before = date(year - (mon == 1), 12 if mon == 1 else mon - 1, 1)
     return Period(day_start(first), day_start(nxt), day_start(before), f"{year}年{mon}月", month)
 
 
 def range_period(first: date, last: date) -> Period:
-    """Whole Beijing days ``first`` to ``last`` inclusive; the previous period as long, before."""
+    """Whole Beijing days ``first`` to ``last`` inclusive; the previous period as long, before.
+
+    400 naming the field for a day outside 2000..2100 or a range longer than MAX_PERIOD."""
+    for name, day in (("from", first), ("to", last)):
+        if not in_calendar(day):
+            raise bad_request(f"{name} 须在 2000-01-01 至 2100-12-31 之间 / {name} must lie "
+                              "between 2000-01-01 and 2100-12-31", name, "invalid_date")
     if last < first:
         raise invalid("结束日期早于开始日期 / the range ends before it starts", "to")
+    if last - first >= MAX_PERIOD:
+        raise bad_request("时间段最长 3 年，请缩短 / a period may cover at most 3 years: "
+                          "shorten it", "from", "range_too_long")
     start, end = day_start(first), day_start(last + timedelta(days=1))
     return Period(start, end, start - (end - start), f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}")
 

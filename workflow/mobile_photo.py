@@ -19,6 +19,26 @@ MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 ACTIVE = re.compile(rb"<\s*(script|svg|html|iframe|object|embed|body|\?php)|javascript:|"
                     rb"onerror\s*=|onload\s*=", re.IGNORECASE)
 GPS_IFD = 0x8825
+# Where a stored photo is served; an incident's photo_url may only ever be one of these.
+PHOTO_URL = "/m/photos/{}.jpg"
+OWN_PHOTO = re.compile(r"^/m/photos/([0-9a-f]{32})\.jpg$")
+
+
+def photo_id_of(url) -> str | None:
+    """The photo id in one of our own photo URLs, else None."""
+    match = OWN_PHOTO.match(url) if isinstance(url, str) else None
+    return match.group(1) if match else None
+
+
+def check_photo_url(url: str | None, field: str = "photo_url") -> str | None:
+    """``url`` when it names one of our stored photos' addresses (or is empty: None);
+    anything else (``javascript:``, another site, a path elsewhere) is refused (422)."""
+    if url is None or url == "":
+        return None
+    if photo_id_of(url) is None:
+        raise invalid("照片地址只能是本系统保存的照片（/m/photos/<id>.jpg） / photo_url must be a "
+                      "photo stored here (/m/photos/<id>.jpg)", field, "invalid_photo_url")
+    return url
 
 
 @dataclass(frozen=True)
@@ -67,21 +87,26 @@ def _open(data: bytes):
     if not data.startswith(MAGIC):
         raise _refuse("not_an_image", "文件不是照片（仅支持 JPEG、PNG、WebP）",
                       "the file is not a photo (JPEG, PNG or WebP only)")
+    too_many = _refuse("photo_too_large", "照片像素过多", "the photo has too many pixels", 413)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # open() reads only the header: the size is known before any pixel is decoded,
+            # so a 50-89 megapixel image costs nothing before it is refused.
             image = Image.open(io.BytesIO(data))
+            if image.format not in FORMATS:
+                raise _refuse("not_an_image", "文件不是照片（仅支持 JPEG、PNG、WebP）",
+                              "the file is not a photo (JPEG, PNG or WebP only)")
+            if image.width * image.height > MAX_PIXELS:
+                raise too_many
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse("photo_too_large", "照片像素过多", "the photo has too many pixels", 413)
+        raise too_many from None
+    except WorkflowError:
+        raise
     except Exception:  # noqa: BLE001 - Pillow raises many kinds for broken files
         raise _refuse("not_an_image", "无法读取照片，文件已损坏或不是图片",
-                      "the photo cannot be read: broken or not an image")
-    if image.format not in FORMATS:
-        raise _refuse("not_an_image", "文件不是照片（仅支持 JPEG、PNG、WebP）",
-                      "the file is not a photo (JPEG, PNG or WebP only)")
-    if image.width * image.height > MAX_PIXELS:
-        raise _refuse("photo_too_large", "照片像素过多", "the photo has too many pixels", 413)
+                      "the photo cannot be read: broken or not an image") from None
     return image
 
 
@@ -107,7 +132,9 @@ def process_photo(data: bytes) -> Photo:
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGBA").convert("RGB") if "A" in image.mode else image.convert("RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    # Only the pixels go on: a new image carries none of the original's metadata (EXIF, the
+    # JPEG comment Pillow would otherwise write back, XMP, ICC profile, PNG text chunks).
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())
     out = io.BytesIO()
-    # No exif= argument: the saved JPEG carries no metadata at all.
-    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    return Photo(out.getvalue(), image.width, image.height, lon, lat)
+    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return Photo(out.getvalue(), clean.width, clean.height, lon, lat)

@@ -12,10 +12,8 @@ from data.devices import DeviceRef, create_device
 from workflow.errors import forbidden, invalid, not_found
 from workflow.incident_read import incident_target
 from workflow.incident_service import NewIncident, create_incident, transition_incident
-from workflow.mobile_photo import Photo, process_photo
+from workflow.mobile_photo import PHOTO_URL, Photo, check_photo_url, photo_id_of, process_photo
 from workflow.roles import Actor, can
-
-PHOTO_URL = "/m/photos/{}.jpg"
 
 
 def _photo(data: bytes | None) -> tuple[Photo | None, str | None]:
@@ -77,6 +75,14 @@ def photo_for(conn: Connection, actor: Actor, photo_id: str) -> bytes:
     if not can(actor, "incident.read", incident_target(row, parties)):
         raise not_found("照片", "photo")     # no hint that it exists
     return found["content"]
+
+
+def require_stored_photo(conn: Connection, url: str | None) -> None:
+    """422 unless ``url`` is empty or names a photo this server stored (API callers may
+    attach a phone's photo to an incident or a step, nothing else)."""
+    photo_id = photo_id_of(check_photo_url(url))
+    if photo_id is not None and photo_store.photo(conn, photo_id) is None:
+        raise invalid("照片不存在 / no such photo", "photo_url", "invalid_photo_url")
 
 
 def patrol_device(conn: Connection, actor: Actor) -> DeviceRef:

@@ -16,7 +16,7 @@ from workflow.errors import bad_request, forbidden, not_found
 from workflow.idempotency import check_key
 from workflow.incident_machine import FINAL_STATUSES, OPEN_STATUSES
 from workflow.incident_service import MAX_DESCRIPTION, NewIncident, create_incident
-from workflow.open311_services import attributes_by_service, check_attributes, service
+from workflow.open311_services import NOT_PUBLIC, attributes_by_service, check_attributes, service
 from workflow.open311_status import to_open311
 from workflow.roles import Actor
 
@@ -33,7 +33,8 @@ def key_hash(api_key: str) -> str:
 
 
 def demo_api_key(secret: str) -> str:
-    """The demo client's key, derived from the demo password like the demo devices' tokens."""
+    """The demo client's key, derived from the deployment's demo secret (Settings.demo_secret)
+    like the demo devices' tokens."""
     return demo_token("open311-demo", secret)
 
 
@@ -88,6 +89,10 @@ def request_hash(post: Open311Post) -> str:
 def _check_post(conn: Connection, post: Open311Post) -> dict:
     if not post.service_code:
         raise bad_request("缺少 service_code / service_code was not provided", "service_code")
+    if post.service_code in NOT_PUBLIC:
+        raise bad_request("此类事项不通过 Open311 受理，请拨打为民服务热线或联系所在社区 / this "
+                          "service is not offered through Open311: call the citizen service "
+                          "hotline or the community", "service_code")
     if service(conn, post.service_code) is None:
         raise bad_request(f"未知的 service_code {post.service_code[:20]} / service_code not "
                           "found", "service_code")
@@ -132,15 +137,16 @@ def submit_request(conn: Connection, client: dict, post: Open311Post, now: datet
             raise bad_request("该 Idempotency-Key 已用于另一请求 / this Idempotency-Key was used "
                               "for a different request", "Idempotency-Key")
         return get_request_by_id(conn, found["incident_id"]), False
+    # The client's photo link stays with the request: an incident's photo_url only ever
+    # names a photo this server stored.
     new = NewIncident(category_code=post.service_code, lon=post.lon, lat=post.lat,
                       description=post.description, address=post.address_string[:200] or None,
-                      source="app", photo_url=post.media_url,
-                      reporter_contact=_contact_line(post.contact))
+                      source="app", reporter_contact=_contact_line(post.contact))
     view, _ = create_incident(conn, client_actor(client), new, now)
     open311_store.insert_request(conn, {
         "incident_id": view["id"], "client_id": client["id"], "token": secrets.token_hex(16),
         "idempotency_key": key, "request_hash": digest, "attributes": attributes,
-        "contact": post.contact, "created_at": now})
+        "contact": post.contact, "media_url": post.media_url, "created_at": now})
     return get_request_by_id(conn, view["id"]), True
 
 
@@ -167,18 +173,22 @@ def list_requests(conn: Connection, ids: list[str], service_codes: list[str],
                   now: datetime) -> list[dict]:
     """GET requests: by service_request_id (which overrides every other filter), else by
     service code, open/closed and the date window."""
+    hidden = sorted(NOT_PUBLIC)
     if ids:
-        return [to_open311(r) for r in open311_store.service_requests(conn, {"codes": ids})]
+        return [to_open311(r) for r in open311_store.service_requests(
+            conn, {"codes": ids, "hidden_services": hidden})]
     start, end = date_range(start, end, now)
     ours = [s for name in statuses for s in OPEN311_STATUSES[name]] or None
     rows = open311_store.service_requests(conn, {
-        "service_codes": service_codes or None, "statuses": ours, "start": start, "end": end})
+        "service_codes": service_codes or None, "statuses": ours, "start": start, "end": end,
+        "hidden_services": hidden})
     return [to_open311(r) for r in rows]
 
 
 def get_request(conn: Connection, code: str) -> dict:
     """One request by its service_request_id (the incident code); 404 when not ours."""
-    rows = open311_store.service_requests(conn, {"codes": [code]}, limit=1)
+    rows = open311_store.service_requests(
+        conn, {"codes": [code], "hidden_services": sorted(NOT_PUBLIC)}, limit=1)
     if not rows:
         raise not_found("服务请求", "service_request_id")
     return to_open311(rows[0])
@@ -201,7 +211,8 @@ def token_request(conn: Connection, token: str) -> dict:
 
 
 def ensure_demo_client(conn: Connection, secret: str) -> str:
-    """The demo's Open311 client with the key derived from the demo password; returns it."""
+    """The demo's Open311 client with the key derived from ``secret`` (Settings.demo_secret),
+    re-keyed when it was made from another secret; returns the key."""
     key = demo_api_key(secret)
     open311_store.ensure_client(conn, DEMO_CLIENT, key_hash(key), key[:6])
     return key

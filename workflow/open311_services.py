@@ -10,6 +10,10 @@ from data import directory
 from data.open311_store import attribute_rows
 from workflow.errors import bad_request
 
+# Matters about vulnerable residents (elderly living alone, disabled, hardship) are never
+# offered publicly: a request would be listed to anyone with its place and text. Residents
+# reach them through the hotline or their community.
+NOT_PUBLIC = frozenset({"0501", "0502", "0503"})
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 MAX_LENGTH = {"string": 200, "text": 2000}
 KEYWORDS = {
@@ -18,7 +22,6 @@ KEYWORDS = {
     "0105": "摊贩,占道,street vendor", "0106": "路灯,street light",
     "0107": "积水,下水道,flooding,drain", "0202": "噪声,扰民,noise",
     "0402": "燃气,煤气,gas", "0403": "危房,裂缝,dangerous building",
-    "0501": "独居老人,elderly",
 }
 
 
@@ -58,7 +61,7 @@ def services(conn: Connection, attributes: dict[str, list[Attribute]]) -> list[d
     subjects = {r["code"]: r for r in rows if r["level"] == 1}
     out = []
     for row in rows:
-        if row["level"] != 2:
+        if row["level"] != 2 or row["code"] in NOT_PUBLIC:
             continue
         group = subjects.get(row["parent_code"])
         out.append({
@@ -72,8 +75,11 @@ def services(conn: Connection, attributes: dict[str, list[Attribute]]) -> list[d
 
 
 def service(conn: Connection, code: str) -> dict | None:
-    """The category behind a service code when it is a service (level 2), else None."""
-    row = directory.category(conn, code) if isinstance(code, str) and len(code) <= 8 else None
+    """The category behind a service code when it is a public service (level 2, not one
+    of NOT_PUBLIC), else None."""
+    if not isinstance(code, str) or len(code) > 8 or code in NOT_PUBLIC:
+        return None
+    row = directory.category(conn, code)
     return row if row and row["level"] == 2 else None
 
 

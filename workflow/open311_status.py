@@ -26,8 +26,8 @@ def open311_status(status: str) -> str:
 
 
 def status_notes(status: str, last_note: str | None) -> str:
-    """The richer state in words, with the note of its last lifecycle step (e.g. why it was
-    rejected, what was done before closing)."""
+    """The richer state in words, with the newest note staff marked public (e.g. why it was
+    rejected, what was done before closing); internal notes never appear here."""
     text = f"{STATUS_ZH.get(status, status)} / {STATUS_EN.get(status, status)}"
     note = (last_note or "").strip()
     return f"{text}: {note}"[:1000] if note else text
@@ -65,5 +65,5 @@ def to_open311(row: dict) -> dict:
         "expected_datetime": iso(row["deadline"]),
         "address": row["address"] or "", "address_id": "", "zipcode": "",
         "lat": round(float(row["lat"]), 6), "long": round(float(row["lon"]), 6),
-        "media_url": row["photo_url"] or "",
+        "media_url": row.get("media_url") or "",
     }

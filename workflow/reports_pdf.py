@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Line, String
@@ -21,6 +22,16 @@ from workflow.reports_xlsx import HEADLINE_ROWS, TOTAL_LABEL
 FONT = "STSong-Light"     # a CID font every PDF reader has: Chinese without shipping fonts
 MAX_ROWS = 60
 BLUE, PALE, RED = colors.HexColor("#1b6fb3"), colors.HexColor("#9cc3e6"), colors.HexColor("#ff4d4f")
+
+
+def para(value, style) -> Paragraph:
+    """A Paragraph of plain text. ReportLab reads a Paragraph's text as markup (``<img
+    src=...>`` fetches a URL or reads a file, an unbalanced ``<b>`` fails the whole PDF),
+    so every text is escaped: whatever a person typed prints as typed. Control characters
+    (which the PDF's XML parser refuses) become spaces."""
+    text = "" if value is None else str(value)
+    text = "".join(" " if ord(c) < 32 and c not in "\n" else c for c in text)
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _styles() -> dict:
@@ -81,12 +92,12 @@ def grid(table: Table, styles: dict) -> list:
     total = [{**table.total, "name_zh": TOTAL_LABEL}] if table.total else []
     rows = table.rows[:MAX_ROWS] + total
     kinds = [COLUMNS[c][2] for c in table.columns]
-    data = [[Paragraph(COLUMNS[c][0], styles["cell"]) for c in table.columns]]
-    data += [[Paragraph(text(r.get(c), k), styles["cell"]) for c, k in zip(table.columns, kinds)]
+    data = [[para(COLUMNS[c][0], styles["cell"]) for c in table.columns]]
+    data += [[para(text(r.get(c), k), styles["cell"]) for c, k in zip(table.columns, kinds)]
              for r in rows]
-    out = [Paragraph(table.title, styles["h2"])]
+    out = [para(table.title, styles["h2"])]
     if not table.rows:
-        return out + [Paragraph("本期无数据", styles["body"])]
+        return out + [para("本期无数据", styles["body"])]
     shown = Grid(data, repeatRows=1, hAlign="LEFT")
     style = [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
              ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c9d3df")),
@@ -96,8 +107,8 @@ def grid(table: Table, styles: dict) -> list:
     shown.setStyle(TableStyle(style))
     out.append(shown)
     if len(table.rows) > MAX_ROWS:
-        out.append(Paragraph(f"仅列前 {MAX_ROWS} 行，共 {len(table.rows)} 行，完整清单见 XLSX 月报。",
-                             styles["body"]))
+        out.append(para(f"仅列前 {MAX_ROWS} 行，共 {len(table.rows)} 行，完整清单见 XLSX 月报。",
+                        styles["body"]))
     return out
 
 
@@ -106,11 +117,11 @@ def build_pdf(report: dict) -> bytes:
     styles = _styles()
     tables = {t.key: t for t in report["tables"]}
     head = report["headline"]
-    story = [Paragraph(report["title"], styles["title"]),
-             Paragraph(f"统计时段：{report['period']}　数据截至：{when(report['asof'])}　"
-                       f"范围：{report['scope']}", styles["body"]), Spacer(1, 4 * mm)]
-    figures = [[Paragraph(label, styles["cell"]) for _, label, _ in HEADLINE_ROWS],
-               [Paragraph(text(head[key], kind), styles["cell"]) for key, _, kind in HEADLINE_ROWS]]
+    story = [para(report["title"], styles["title"]),
+             para(f"统计时段：{report['period']}　数据截至：{when(report['asof'])}　"
+                  f"范围：{report['scope']}", styles["body"]), Spacer(1, 4 * mm)]
+    figures = [[para(label, styles["cell"]) for _, label, _ in HEADLINE_ROWS],
+               [para(text(head[key], kind), styles["cell"]) for key, _, kind in HEADLINE_ROWS]]
     story += [Grid(figures, hAlign="LEFT", style=TableStyle(
         [("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c9d3df")),
          ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7"))])), Spacer(1, 4 * mm)]

@@ -25,11 +25,11 @@ TOTAL_LABEL = "全区合计"
 def overview(book: Workbook, report: dict) -> None:
     sheet = book.active
     sheet.title = "概览"
-    sheet.append([report["title"]])
+    sheet.append(safe_row([report["title"]]))
     sheet["A1"].font = Font(size=16, bold=True)
     for label, value in (("统计时段", report["period"]), ("数据截至", when(report["asof"])),
                          ("范围", report["scope"])):
-        sheet.append([label, value])
+        sheet.append(safe_row([label, value]))
     sheet.append([])
     for key, label, kind in HEADLINE_ROWS:
         sheet.append([label, cell(report["headline"][key], kind)])

@@ -137,7 +137,9 @@ def actions_allowed(actor: Actor, actions: tuple[str, ...], target: Target) -> l
 def list_filter(actor: Actor, action: str) -> dict | None:
     """The scope of a list as filter values for data/ (None: the role may not list at all).
 
-    Keys: street_id, community_id, department_id, own (user id, grid ids).
+    Keys: street_id, community_id, department_id, own (user id, grid ids). An account
+    missing the column its scope needs (a street chief without a street) lists nothing,
+    rather than everything.
     """
     scope = PERMISSIONS[action].get(actor.role)
     if scope is None:
@@ -145,11 +147,11 @@ def list_filter(actor: Actor, action: str) -> dict | None:
     if scope == "area":
         return {} if actor.street_id is None else {"street_id": actor.street_id}
     if scope in ("street", "chief"):
-        return {"street_id": actor.street_id}
+        return None if actor.street_id is None else {"street_id": actor.street_id}
     if scope == "community":
-        return {"community_id": actor.community_id}
+        return None if actor.community_id is None else {"community_id": actor.community_id}
     if scope == "department":
-        return {"department_id": actor.department_id}
+        return None if actor.department_id is None else {"department_id": actor.department_id}
     if scope == "own":
         return {"own": (actor.id, tuple(sorted(actor.grid_ids)))}
     if scope == "leader":

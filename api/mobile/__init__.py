@@ -77,7 +77,8 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
     def login_post():
         username = (request.form.get("username") or "").strip()
         sent, expected = request.form.get("csrf_token", ""), request.cookies.get(LOGIN_COOKIE, "")
-        if not expected or not hmac.compare_digest(sent, expected):
+        # As bytes: compare_digest refuses non-ASCII text (a forged token is a 400, not a 500).
+        if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             return _login_form(bundle, 400, TEXT[lang()]["expired"], username)
         try:
             with db.begin() as conn:
@@ -99,6 +100,9 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
                 revoke(conn, found[0], found[1], request_now())
         response = redirect("/m/login")
         clear_session_cookie(response)
+        # The page clears its queue and fixes itself; browsers that honour this header
+        # also drop every cache and stored item of the site (HTTPS or localhost).
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
         return response
 
     register_views(bp, db, settings)

@@ -49,7 +49,7 @@ def check_csrf(settings: Settings) -> None:
     if not token or phone() is None:
         return      # not a phone session: nothing ambient to forge with this cookie
     sent = request.headers.get(CSRF_HEADER, "")
-    if not hmac.compare_digest(sent, csrf_for(settings.secret_key, token)):
+    if not hmac.compare_digest(sent.encode(), csrf_for(settings.secret_key, token).encode()):
         raise ApiError(403, "csrf_failed", "缺少或错误的 CSRF 令牌，请刷新页面 / missing or wrong "
                        "CSRF token, reload the page", CSRF_HEADER)
 

@@ -6,7 +6,9 @@ from datetime import timedelta
 from dash import Dash, Input, Output, ctx as trigger, no_update
 
 from dashboard import ids
-from dashboard.analyst_state import cascade, climb, drill, parse_search, to_search
+from dashboard.analyst_state import (
+    cascade, clean_state, climb, drill, parse_search, to_search,
+)
 from dashboard.analyst_view import AnalystCache, options
 from dashboard.callbacks import analyst_content
 from dashboard.context import AppContext
@@ -28,20 +30,26 @@ def today_and_now(settings):
 
 
 def state_from_controls(values: list, dates: tuple, lang: str) -> dict:
+    """The state the controls show (values from the browser, so each is checked)."""
     state = dict(zip([k for k, _ in CONTROLS], values))
     state["overdue"] = bool(state["overdue"])
-    state["sources"], state["statuses"] = state["sources"] or [], state["statuses"] or []
-    state["layers"] = state["layers"] or []
-    state["from"], state["to"] = (d[:10] if d else None for d in dates)
+    state["from"], state["to"] = dates
     state["lang"] = lang
-    return state
+    return clean_state(state)
+
+
+def _first_point(click) -> dict:
+    points = click.get("points") if isinstance(click, dict) else None
+    point = points[0] if isinstance(points, list) and points else None
+    return point if isinstance(point, dict) else {}
 
 
 def chart_click(state: dict, chart: str, click: dict | None, places: dict, parents: dict) -> dict:
     """A click on a bar filters the rest (cross-filtering)."""
-    if not click or not click.get("points"):
+    raw = _first_point(click).get("customdata")
+    if not isinstance(raw, (str, int)) or isinstance(raw, bool):
         return state
-    key = str(click["points"][0].get("customdata"))
+    key = str(raw)
     s = dict(state)
     if chart == "subject":
         changed = "category" if key in parents and parents[key] else "subject"
@@ -49,23 +57,23 @@ def chart_click(state: dict, chart: str, click: dict | None, places: dict, paren
         return cascade(s, changed, places, parents)
     if chart == "source":
         s["sources"] = [key]
-    elif chart == "department" and key != "0":
+    elif chart == "department" and key != "0" and key.isdigit():
         s["department"] = int(key)
-    elif chart == "place":
+    elif chart == "place" and key.isdigit():
         level = "street" if s["street"] is None else "community" if s["community"] is None else "grid"
         s[level] = int(key)
         return cascade(s, level, places, parents)
-    return s
+    return clean_state(s)
 
 
 def register(app: Dash, ctx: AppContext) -> None:
     """Hook the analyst page's callbacks onto the app."""
     cache = AnalystCache(ctx)
-    _register_state(app, cache)
+    _register_state(app, ctx, cache)
     analyst_content.register(app, ctx, cache)
 
 
-def _register_state(app: Dash, cache: AnalystCache) -> None:
+def _register_state(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
     control_outputs = [Output(F[k], p) for k, p in CONTROLS]
     inputs = ([Input(ids.ANALYST_URL, "search")] + [Input(F[k], p) for k, p in CONTROLS]
               + [Input(F["dates"], "start_date"), Input(F["dates"], "end_date"),
@@ -82,6 +90,7 @@ def _register_state(app: Dash, cache: AnalystCache) -> None:
         n = len(CONTROLS)
         values, (start, end, map_click) = list(args[:n]), args[n:n + 3]
         chart_clicks = dict(zip(CHARTS, args[n + 7:]))
+        search = search if isinstance(search, str) else ""
         lang = parse_search(search)["lang"]
         places, parents = cache.places(), cache.parents()
         trig = trigger.triggered_id
@@ -100,12 +109,14 @@ def _register_state(app: Dash, cache: AnalystCache) -> None:
                 state = chart_click(state, chart, chart_clicks[chart], places, parents)
             elif trig == ids.ANALYST_MAP:
                 # A grid (or the hot-spot mark on it) drills down; incidents open their detail.
-                point = (map_click or {}).get("points", [{}])[0]
-                code = {CHORO: point.get("location"),
-                        HOTSPOTS: point.get("customdata")}.get(point.get("curveNumber"))
-                if not code:
+                point = _first_point(map_click)
+                curve = point.get("curveNumber")
+                code = {CHORO: point.get("location"), HOTSPOTS: point.get("customdata")}.get(
+                    curve) if isinstance(curve, int) else None
+                if not isinstance(code, str) or not code:
                     return [no_update] * (8 + n)
                 state = drill(state, code, places)
+            state = clean_state(state) or parse_search("", lang)
             if state["range"] == "custom" and not (state["from"] and state["to"]):
                 today = today_and_now(ctx.settings)[0]
                 state["from"] = (today - timedelta(days=29)).isoformat()

@@ -10,6 +10,7 @@ from dashboard.cases_actions import Form, run_action
 from dashboard.cases_view import detail, error_text, list_items, session_actor
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
+from dashboard.inputs import count, optional_text, record, text, texts, whole
 from dashboard.pages.cases import case_list
 from dashboard.pages.cases.forms import FORM_ACTIONS, PRIMARY
 from data import directory
@@ -49,16 +50,19 @@ def _register_list(app: Dash, ctx: AppContext) -> None:
                   State(ids.CASES_LIST, "value"), State(ids.URL, "search"))
     def refresh_list(kind, incident_statuses, whistle_statuses, overdue, department, street,
                      _refresh, selected, search):
+        kind = kind if kind in ("incidents", "whistles", "queue") else None
+        incident_statuses, whistle_statuses = texts(incident_statuses), texts(whistle_statuses)
+        department, street, selected = whole(department), whole(street), item_value(selected)
         lang, actor = pick_lang(search, ctx.settings.language), session_actor()
         # The selection survives a refresh (the person sees the result of their action)
         # but not a change of the kind of work.
         selected = None if trigger.triggered_id == ids.CASES_KIND else selected
         # A link from elsewhere (/cases?incident=12 or ?whistle=3) opens that item first.
-        linked = _deep_link(search) if trigger.triggered_id is None and not selected else None
+        linked = _deep_link(text(search)) if trigger.triggered_id is None and not selected else None
         if actor is None or kind is None:
             return case_list([], None), ""
         statuses = whistle_statuses if kind == "whistles" else incident_statuses
-        filters = {"statuses": statuses or [], "overdue": bool(overdue),
+        filters = {"statuses": statuses or [], "overdue": bool(texts(overdue)) or overdue is True,
                    "department_id": department, "street_id": street}
         try:
             options, count = list_items(ctx, actor, kind, filters, lang, ctx.settings.now())
@@ -71,6 +75,14 @@ def _register_list(app: Dash, ctx: AppContext) -> None:
                 options = [{"label": f"{t(kind_key, lang)} #{linked[2:]}", "value": linked},
                            *options]
         return case_list(options, selected), count if options else t("cases_empty", lang)
+
+
+def item_value(value) -> str | None:
+    """A list value as the list makes them ("i:12" or "w:3"), else None."""
+    if not isinstance(value, str):
+        return None
+    kind, _, raw = value.partition(":")
+    return value if kind in ("i", "w") and raw.isdigit() and len(raw) <= 12 else None
 
 
 def _deep_link(search: str | None) -> str | None:
@@ -103,6 +115,7 @@ def _register_detail(app: Dash, ctx: AppContext) -> None:
     # The list is rebuilt after every action, which re-fires this with the same selection.
     @app.callback(*_detail_outputs(), Input(ids.CASES_LIST, "value"), State(ids.URL, "search"))
     def show_detail(value, search):
+        value = item_value(value)
         lang, actor = pick_lang(search, ctx.settings.language), session_actor()
         hidden = ["cases-btn hidden"] * len(ids.CASES_ACT)
         if actor is None or not value:
@@ -143,7 +156,8 @@ def _register_forms(app: Dash, ctx: AppContext) -> None:
                   Input(ids.CASES_PENDING, "data"), State(ids.URL, "search"))
     def show_form(pending, search):
         lang = pick_lang(search, ctx.settings.language)
-        action = (pending or {}).get("action")
+        action = record(pending).get("action")
+        action = action if action in CONFIRM_KEY else None
         panel = FORM_ACTIONS.get(action)
         panels = [_hidden("cases-form", panel == p) for p in FORM_PANELS]
         label = t(CONFIRM_KEY[action], lang) if action else t("cases_confirm", lang)
@@ -152,12 +166,17 @@ def _register_forms(app: Dash, ctx: AppContext) -> None:
 
 
 def _form(state: list, pending: dict | None) -> Form:
+    """The forms' fields as typed values (each from the browser, so each is checked)."""
     (note, handler, dispatch_dept, depts, matter, meeting, place, days, rate_dept,
      timeliness, quality, attitude) = state
-    return Form(note=note or "", handled_by=handler, dispatch_department=dispatch_dept,
-                departments=tuple(depts or ()), matter=matter or "", meeting=meeting,
-                place=place or "", days=days, rate_department=rate_dept,
-                ratings=(timeliness, quality, attitude), key=(pending or {}).get("key"))
+    ratings = tuple(r if isinstance(r, (int, float)) and not isinstance(r, bool) else None
+                    for r in (timeliness, quality, attitude))
+    key = record(pending).get("key")
+    return Form(note=text(note), handled_by=optional_text(handler),
+                dispatch_department=optional_text(dispatch_dept), departments=tuple(texts(depts)),
+                matter=text(matter), meeting=optional_text(meeting), place=text(place),
+                days=whole(days), rate_department=optional_text(rate_dept), ratings=ratings,
+                key=key if isinstance(key, str) else None)
 
 
 FORM_STATE = [State(ids.CASES_NOTE, "value"), State(ids.CASES_DISPATCH_HANDLER, "value"),
@@ -180,12 +199,14 @@ def _register_actions(app: Dash, ctx: AppContext) -> None:
                   prevent_initial_call=True)
     def act(*args):
         value, pending, refresh, search = args[len(DIRECT) + 1:len(DIRECT) + 5]
+        value, pending, refresh = item_value(value), record(pending), count(refresh)
         state = list(args[len(DIRECT) + 5:])
         lang, actor = pick_lang(search, ctx.settings.language), session_actor()
         clicked = trigger.triggered_id
         action = next((n for n in DIRECT if ids.CASES_ACT[n] == clicked), None)
         if clicked == ids.CASES_CONFIRM:
-            action = (pending or {}).get("action")
+            action = pending.get("action")
+            action = action if action in FORMS else None
         if actor is None or action is None or not trigger.triggered[0].get("value"):
             return no_update, no_update, no_update, no_update, no_update
         ok, message = run_action(ctx, actor, action, value, _form(state, pending), lang, ctx.settings.now())

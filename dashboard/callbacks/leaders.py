@@ -6,6 +6,7 @@ from dash import Dash, Input, Output, State, ctx as trigger, no_update
 from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang
+from dashboard.inputs import optional_text, record, text, whole
 from dashboard.leaders_view import (
     drill_view, error_view, headline_view, pick_period, report_links, tab_view,
 )
@@ -26,6 +27,7 @@ def register(app: Dash, ctx: AppContext) -> None:
     @app.callback(Output(ids.LEADERS_HEADLINE, "children"), Output(ids.LEADERS_XLSX, "href"),
                   Output(ids.LEADERS_PDF, "href"), *PERIOD, State(ids.URL, "search"))
     def show_headline(month, first, last, search):
+        month, first, last = period_inputs(month, first, last)
         lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
         xlsx, pdf = report_links(month, first, last, now)
         try:
@@ -38,6 +40,8 @@ def register(app: Dash, ctx: AppContext) -> None:
                   *PERIOD, Input(ids.LEADERS_TABS, "value"), Input(ids.LEADERS_DIMENSION, "value"),
                   Input(ids.LEADERS_STREET, "value"), State(ids.URL, "search"))
     def show_tab(month, first, last, tab, dimension, street, search):
+        month, first, last = period_inputs(month, first, last)
+        tab, dimension, street = text(tab), text(dimension), whole(street)
         lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
         bar = "leaders-dim-bar" + ("" if tab == "completion" else " hidden")
         street_class = "leaders-street" + ("" if dimension == "community" else " hidden")
@@ -71,15 +75,22 @@ def register(app: Dash, ctx: AppContext) -> None:
         key = DRILLS.get(trigger.triggered_id)
         if key is None:
             return []
-        value = whistle if key == "whistle" else department
-        if not value or not value.get("rowId"):
+        value = record(whistle if key == "whistle" else department)
+        row_id = whole(value.get("rowId"))
+        if row_id is None:
             return no_update
+        month, first, last = period_inputs(month, first, last)
         lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
         try:
             period = pick_period(month, first, last, now)
-            return drill_view(ctx, key, value["rowId"], period, lang, now)
+            return drill_view(ctx, key, str(row_id), period, lang, now)
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             return error_view(err, lang)
+
+
+def period_inputs(month, first, last) -> tuple[str | None, str | None, str | None]:
+    """The period controls' values, each a string or None (a forged call sends anything)."""
+    return optional_text(month), optional_text(first), optional_text(last)
 
 
 def _clickable(shown: tuple | None, count: bool = False) -> tuple:

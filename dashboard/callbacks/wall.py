@@ -12,6 +12,7 @@ from dashboard import ids
 from dashboard import wall_assembly as wa
 from dashboard.context import AppContext
 from dashboard.i18n import t
+from dashboard.inputs import count, optional_text, record
 from dashboard.wall_data import local, wall_now, wall_options
 from dashboard.wall_panels import banner, tour_caption
 
@@ -47,7 +48,7 @@ def _ok(ctx: AppContext, lang: str) -> list:
 
 
 def _down(last_ok: str | None, lang: str) -> list:
-    return [*banner(False, last_ok, lang), no_update, no_update]
+    return [*banner(False, optional_text(last_ok), lang), no_update, no_update]
 
 
 def _channel(channel: str, inputs=(), states=()) -> tuple[list, dict]:
@@ -103,6 +104,7 @@ def _map(app: Dash, ctx: AppContext) -> None:
                   Output(ids.WALL_LEGEND, "children"), Output(ids.WALL_READY, "data"), *HEALTH,
                   *args, **kwargs)
     def tick_map(n, ready, search, last_ok):
+        n, ready = count(n), ready is True
         options, now = _options(ctx, search)
         try:
             # The polygons travel once; a wall that opened while the database was away (or
@@ -124,9 +126,11 @@ def _panels(app: Dash, ctx: AppContext) -> None:
                   Output(ids.WALL_TICKER, "children"), *HEALTH, *args, **kwargs)
     def tick_panels(n, focus, search, last_ok):
         options, now = _options(ctx, search)
-        street = (focus or {}).get("street")
+        street = record(focus).get("street")      # a street's code, as the tour sets it
+        street = street if isinstance(street, str) and street.isdigit() and len(street) <= 12 \
+            else None
         try:
-            p = wa.panels(ctx, now, options.lang, street, n or 0)
+            p = wa.panels(ctx, now, options.lang, street, count(n))
         except DOWN:
             return [no_update] * 5 + _down(last_ok, options.lang)
         return [p["whistles"], p["category"], p["closure"], p["sources"],
@@ -159,7 +163,7 @@ def _tour(app: Dash, ctx: AppContext) -> None:
         if not (ready and options.tour):
             raise PreventUpdate
         try:
-            patch, focus = wa.tour_stop(ctx, n or 0, options.lang)
+            patch, focus = wa.tour_stop(ctx, count(n), options.lang)
         except DOWN:
             raise PreventUpdate
         scope = f" · {focus['name']}" if focus["street"] else ""

@@ -13,6 +13,7 @@ from data.models.rollups import (
 from data.models.mobile import MobilePhoto, MobileSession
 from data.models.open311 import Open311Client, Open311Request
 from data.models.audit import AccessAudit
+from data.models.sessions import WebSession
 
 __all__ = [
     "Base", "Building", "Camera", "Category", "Community", "Department", "Device", "District",
@@ -24,3 +25,4 @@ __all__ += ["Open311Client", "Open311Request"]
 __all__ += ["IncidentRollup", "IncidentRollupDayKind", "IncidentRollupGridMonth",
             "IncidentRollupMonth", "IncidentRollupStreetMonth"]
 __all__ += ["AccessAudit"]
+__all__ += ["WebSession"]

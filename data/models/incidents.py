@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, CheckConstraint, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text,
+    BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -97,4 +97,6 @@ class IncidentEvent(Base):
     to_status: Mapped[str] = mapped_column(String(12))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Only a note its author marked for the public reaches Open311's status_notes.
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     photo_url: Mapped[str | None] = mapped_column(String(300))

@@ -46,4 +46,7 @@ class Open311Request(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     attributes: Mapped[dict] = mapped_column(JSONB, default=dict, server_default="{}")
     contact: Mapped[dict] = mapped_column(JSONB, default=dict, server_default="{}")
+    # The client's own photo link (http(s), elsewhere): kept here, never as the incident's
+    # photo_url, which holds only photos this server stored.
+    media_url: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

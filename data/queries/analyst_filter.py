@@ -16,6 +16,10 @@ class AnalystFilter:
 
     ``category`` is a subject (level 1, e.g. "01") or a category ("0102"); ``department_id``
     is the assigned department; ``overdue`` (judged at ``now``) needs the incidents table.
+    The ``scope_*`` fields are the reader's own scope (workflow.analyst_scope), applied on
+    top of whatever was chosen: a street, a community, or a department (the incidents
+    dispatched to it or whistled to it, as the JSON API lists them; read from the
+    incidents, since the rollups do not know whistles).
     """
 
     date_from: date
@@ -29,6 +33,14 @@ class AnalystFilter:
     department_id: int | None = None
     overdue: bool = False
     now: datetime | None = field(default=None, compare=False)
+    scope_street_id: int | None = None
+    scope_community_id: int | None = None
+    scope_department_id: int | None = None
+
+    @property
+    def needs_incidents(self) -> bool:
+        """True when the rollups cannot answer (overdue, or a department's scope)."""
+        return self.overdue or self.scope_department_id is not None
 
     def shifted(self, days: int) -> "AnalystFilter":
         """The same filter moved ``days`` back (the previous period of the same length)."""
@@ -51,8 +63,14 @@ COMMON_WHERE = {
     "sources": "{a}.source = any(:{p}sources)",
     "statuses": "{a}.status = any(:{p}statuses)",
     "department_id": "{a}.department_id = :{p}department_id",
+    "scope_street_id": "{a}.street_id = :{p}scope_street_id",
+    "scope_community_id": "{a}.community_id = :{p}scope_community_id",
 }
 RAW_WHERE = {**COMMON_WHERE,
+             "scope_department_id": """({a}.department_id = :{p}scope_department_id or exists (
+                 select 1 from whistle_incidents wi join whistle_summons ws
+                   on ws.whistle_id = wi.whistle_id
+                 where wi.incident_id = {a}.id and ws.department_id = :{p}scope_department_id))""",
              "ts_from": "{a}.reported_at >= :{p}ts_from",
              "ts_to": "{a}.reported_at < :{p}ts_to",
              "overdue": "({a}.status = any(:{p}working) and {a}.deadline < :{p}now)"}
@@ -67,7 +85,8 @@ def filter_params(f: AnalystFilter) -> dict:
     """Bound parameters for the fragments that apply (absent keys select nothing)."""
     params: dict = {"ts_from": beijing_start(f.date_from),
                     "ts_to": beijing_start(f.date_to + timedelta(days=1)), "tz": TZ}
-    for key in ("street_id", "community_id", "grid_id", "category", "department_id"):
+    for key in ("street_id", "community_id", "grid_id", "category", "department_id",
+                "scope_street_id", "scope_community_id", "scope_department_id"):
         if getattr(f, key) is not None:
             params[key] = getattr(f, key)
     if f.sources:
@@ -137,7 +156,8 @@ DAY_TABLES = (
 )
 FILTER_COLUMNS = {"street_id": "street", "community_id": "community", "grid_id": "grid",
                   "category": "category", "sources": "source", "statuses": "status",
-                  "department_id": "department"}
+                  "department_id": "department", "scope_street_id": "street",
+                  "scope_community_id": "community"}
 
 
 def narrowest(tables: tuple, params: dict, group: str | None) -> tuple[str, str]:
@@ -163,7 +183,7 @@ def row_source(f: AnalystFilter, grain: str = "any", group: str | None = None,
     ``prefix`` goes before every parameter name (two row sources in one statement).
     """
     params, p = filter_params(f), prefix
-    if f.overdue:
+    if f.needs_incidents:
         return ("select " + RAW_COLUMNS.format(p=p) + " from incidents i"
                 + where(RAW_WHERE, params, "i", prefix=p), prefixed(params, p))
     common = COMMON_WHERE

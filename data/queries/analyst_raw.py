@@ -81,7 +81,10 @@ def _mostly_time_bound(conn: Connection, f: AnalystFilter, split_at: int) -> boo
     n = incident_count(conn, f)
     if n <= split_at:
         return False
-    return 2 * n >= incident_count(conn, AnalystFilter(f.date_from, f.date_to, now=f.now))
+    period = AnalystFilter(f.date_from, f.date_to, now=f.now, scope_street_id=f.scope_street_id,
+                           scope_community_id=f.scope_community_id,
+                           scope_department_id=f.scope_department_id)
+    return 2 * n >= incident_count(conn, period)
 
 
 def _close_times_by_category(conn: Connection, cond: str, params: dict,
@@ -193,10 +196,14 @@ def incident_count(conn: Connection, f: AnalystFilter) -> int:
                             params).scalar_one())
 
 
-def export_frame(conn: Connection, f: AnalystFilter) -> pd.DataFrame:
-    """The whole selection with readable columns, newest first, for CSV/XLSX export."""
+def export_frame(conn: Connection, f: AnalystFilter, limit: int | None = None) -> pd.DataFrame:
+    """The selection with readable columns, newest first, for CSV/XLSX export (at most
+    ``limit`` rows when given)."""
     cond, params = raw_source(f)
     sql = TABLE_COLUMNS + TABLE_FROM + cond + " order by i.reported_at desc, i.id desc"
+    if limit is not None:
+        sql += " limit :limit"
+        params = {**params, "limit": int(limit)}
     return _frame(conn, sql, params)
 
 

@@ -124,7 +124,7 @@ def _point_options(settings, crs, gcj02, layer, mapping, lon, lat, encoding, **n
     timezone = named.pop("timezone", None) or settings.timezone
     return PointOptions(mapping=_mapping(mapping, **named), lon=lon, lat=lat,
                         choice=_choice(crs, gcj02), layer=layer, encoding=encoding,
-                        timezone=timezone, secret=settings.secret_key)
+                        timezone=timezone, secret=settings.resident_hash_key)
 
 
 @import_command.command("residents")

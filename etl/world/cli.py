@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 
 from data.db import Database
+from data.devices import demo_token
 from data.queries.accounts import demo_accounts, demo_devices
 from data.settings import Settings
 from etl.world.load import WorldExists, load_world
@@ -34,7 +35,8 @@ def run_load(settings: Settings, seed: int, scale: float, as_of: datetime, repla
     try:
         with db.begin() as conn:
             counts = load_world(conn, seed, scale, as_of, settings.demo_password, replace,
-                                report=lambda name, s: echo(f"  ✓ {name:<16} {s:6.1f} s"))
+                                report=lambda name, s: echo(f"  ✓ {name:<16} {s:6.1f} s"),
+                                device_secret=settings.demo_secret)
     finally:
         db.dispose()
     echo(f"loaded in {time.perf_counter() - started:.1f} s: "
@@ -70,7 +72,9 @@ def accounts_command(settings: Settings, as_json: bool) -> None:
     with db.connect() as conn:
         accounts, devices = demo_accounts(conn), demo_devices(conn)
     db.dispose()
-    open311_key = demo_api_key(settings.demo_password)
+    open311_key = demo_api_key(settings.demo_secret)
+    # Tokens for /api/v1/positions: derived from this checkout's secret, shown only here.
+    devices = [{**d, "token": demo_token(d["device_id"], settings.demo_secret)} for d in devices]
     if as_json:
         click.echo(json.dumps({"password_setting": "DEMO_PASSWORD", "accounts": accounts,
                                "devices": devices, "open311_api_key": open311_key},
@@ -82,5 +86,6 @@ def accounts_command(settings: Settings, as_json: bool) -> None:
                    + (f"  grid {a['grid_code']}" if a["grid_code"] else ""))
     click.echo(f"\n{len(devices)} devices:")
     for d in devices:
-        click.echo(f"{d['device_id']:<10} {d['worker']:<10} grid {d['grid_code']}")
+        click.echo(f"{d['device_id']:<10} {d['worker']:<10} grid {d['grid_code']}  "
+                   f"token {d['token']}")
     click.echo(f"\nOpen311 api_key (client demo, /open311/v2/): {open311_key}")

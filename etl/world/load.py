@@ -22,7 +22,8 @@ class WorldExists(RuntimeError):
 
 
 def load_world(conn: Connection, seed: int, scale: float, as_of: datetime, demo_password: str,
-               replace: bool = False, report: Callable[[str, float], None] | None = None) -> dict:
+               replace: bool = False, report: Callable[[str, float], None] | None = None,
+               device_secret: str | None = None) -> dict:
     """Generate and write the world inside the caller's transaction.
 
     Parameters
@@ -33,11 +34,14 @@ def load_world(conn: Connection, seed: int, scale: float, as_of: datetime, demo_
     as_of : datetime
         Timezone-aware end of the history ("today" for the live screens).
     demo_password : str
-        The shared password of the demo accounts and the devices' token secret.
+        The shared password of the demo accounts.
     replace : bool
         Clear an existing world first instead of refusing.
     report : callable, optional
         Called with (stage name, seconds) after each stage.
+    device_secret : str, optional
+        What the demo devices' tokens and the demo Open311 key derive from
+        (Settings.demo_secret); without it they are random and nobody knows them.
 
     Returns
     -------
@@ -55,7 +59,7 @@ def load_world(conn: Connection, seed: int, scale: float, as_of: datetime, demo_
     report = report or (lambda name, seconds: None)
     stages = (("geography", lambda: stage_geography(conn, st)),
               ("residents", lambda: stage_residents(conn, st)),
-              ("people", lambda: stage_people(conn, st, demo_password)),
+              ("people", lambda: stage_people(conn, st, demo_password, device_secret)),
               ("cameras", lambda: stage_cameras(conn, st)))
     prepare_partitions(conn, st)
     # The rollups are rebuilt first, while their secondary indexes are still dropped too.
@@ -72,7 +76,8 @@ def load_world(conn: Connection, seed: int, scale: float, as_of: datetime, demo_
         start = time.perf_counter()
     report("indexes and keys", time.perf_counter() - start)
     _timed("finish", lambda: finish_load(conn), report)
-    ensure_demo_client(conn, demo_password)     # the demo's Open311 api key (docs/open311.md)
+    if device_secret:
+        ensure_demo_client(conn, device_secret)     # the demo's Open311 api key (docs/open311.md)
     return st.counts
 
 

@@ -1,6 +1,7 @@
 """The world's stages, each generating its tables and writing them with COPY."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -90,7 +91,8 @@ def stage_residents(conn: Connection, st: WorldState) -> None:
     st.counts.update(buildings=len(buildings), residents=len(people))
 
 
-def stage_people(conn: Connection, st: WorldState, demo_password: str) -> None:
+def stage_people(conn: Connection, st: WorldState, demo_password: str,
+                 device_secret: str | None = None) -> None:
     rng = st.rng(3)
     depts = ppl.departments()
     st.writer.copy("departments", depts[["id", "code", "parent_id", "kind", "name_zh",
@@ -120,7 +122,8 @@ def stage_people(conn: Connection, st: WorldState, demo_password: str) -> None:
     st.writer.copy("devices", pd.DataFrame({
         "id": np.arange(1, len(workers) + 1), "device_id": device_ids,
         "user_id": workers["id"].to_numpy(), "label": workers["username"].to_numpy(),
-        "token_hash": [hash_token(demo_token(d, demo_password)) for d in device_ids],
+        "token_hash": [hash_token(demo_token(d, device_secret) if device_secret
+                                  else secrets.token_urlsafe(32)) for d in device_ids],
         "active": True}))
     workers = workers.assign(device_id=np.arange(1, len(workers) + 1))
     st.users, st.departments, st.categories = users.assign(device_pk=workers["device_id"]), depts, cats

@@ -99,6 +99,9 @@
     });
   }
   function qPut(item) { return qTx('readwrite', function (s) { if (!s) { Q.mem[item.id] = item; return null; } return s.put(item); }); }
+  function qClear() { Q.mem = {}; return qTx('readwrite', function (s) { return s ? s.clear() : null; }); }
+  // A queued report belongs to the worker who made it: it is sent only in their session.
+  function mine(item) { return Boolean(S.me) && item.user === S.me.user.id; }
   function qDel(id) { return qTx('readwrite', function (s) { if (!s) { delete Q.mem[id]; return null; } return s.delete(id); }); }
   function qAll() {
     return qTx('readonly', function (s) {
@@ -108,6 +111,7 @@
   }
   function showQueue() {
     return qAll().then(function (items) {
+      items = items.filter(mine);
       var q = $('m-queue');
       q.textContent = t('waiting', {n: items.length});
       q.className = items.length ? 'queue' : 'queue hidden';
@@ -133,11 +137,14 @@
     toast(t('failed') + message(body), true);
   }
   function flush() {
-    if (Q.busy) return Promise.resolve();
+    if (Q.busy || !S.me) return Promise.resolve();
     Q.busy = true;
     return qAll().then(function next(items) {
       if (!items.length) { Q.busy = false; Q.delay = 2000; return showQueue(); }
       var item = items[0];
+      // Another worker's report (their session ended without signing out on this phone)
+      // is never sent as this worker's: it is dropped.
+      if (!mine(item)) return qDel(item.id).then(function () { return qAll().then(next); });
       return call('POST', '/m/api/reports', formOf(item), {'Idempotency-Key': item.id}).then(function (r) {
         if (r.ok) {
           toast(t('sent', {code: r.body.code}));
@@ -159,7 +166,7 @@
     var photo = !S.photo ? Promise.resolve(null) :
       (keepExif && S.photo.size < 8000000 ? Promise.resolve(S.photo) : shrink(S.photo));
     photo.then(function (blob) {
-      var item = {id: uuid(), created: Date.now(), photo: blob, fields: {
+      var item = {id: uuid(), created: Date.now(), user: S.me ? S.me.user.id : null, photo: blob, fields: {
         category_code: S.cat, description: $('m-desc').value.trim(),
         reported_at: new Date().toISOString(),
         lon: S.where ? S.where[0].toFixed(6) : null, lat: S.where ? S.where[1].toFixed(6) : null}};
@@ -177,6 +184,7 @@
   }
 
   M.report = {locate: locate, showWhere: showWhere, tapMap: tapMap, drawCategories: drawCategories,
-    pickPhoto: pickPhoto, shrink: shrink, qOpen: qOpen, showQueue: showQueue, flush: flush,
+    pickPhoto: pickPhoto, shrink: shrink, qOpen: qOpen, qClear: qClear, qAll: qAll,
+    showQueue: showQueue, flush: flush,
     send: send, resetDelay: function () { Q.delay = 2000; }};
 }());

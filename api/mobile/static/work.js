@@ -62,7 +62,26 @@
 
   /* ---- patrol: positions in the batch format, today's route as a polyline ---- */
   var P = {watch: null, buf: [], sent: 0, timer: null};
-  function patrolOn() { return localStorage.getItem('hq_m_patrol') === '1'; }
+  // The patrol flag and the unsent fixes are kept with the worker's id: another worker
+  // signing in on this phone neither continues the patrol nor sends them.
+  function me() { return S.me ? String(S.me.user.id) : ''; }
+  function patrolOn() { return Boolean(me()) && localStorage.getItem('hq_m_patrol') === me(); }
+  function saveFixes() { localStorage.setItem('hq_m_fixes', JSON.stringify({user: me(), fixes: P.buf})); }
+  function readFixes() {
+    var kept = null;
+    try { kept = JSON.parse(localStorage.getItem('hq_m_fixes') || 'null'); } catch (e) { kept = null; }
+    return kept && kept.user === me() && Array.isArray(kept.fixes) ? kept.fixes : [];
+  }
+  function forgetPhone() {
+    // Sign-out leaves nothing behind for the next worker: no queued report, no fix, no
+    // patrol, no cached page or answer.
+    if (P.watch !== null && navigator.geolocation) navigator.geolocation.clearWatch(P.watch);
+    P.watch = null; clearInterval(P.timer); P.buf = [];
+    ['hq_m_fixes', 'hq_m_patrol'].forEach(function (k) { localStorage.removeItem(k); });
+    var caches_ = window.caches ? caches.keys().then(function (ks) {
+      return Promise.all(ks.map(function (k) { return caches.delete(k); })); }) : Promise.resolve();
+    return Promise.all([caches_, R.qClear()]);
+  }
   function drawRoute(points) {
     var svg = $('m-route'); M.drawGrids(svg, S.proj);
     if (points.length > 1) {
@@ -76,11 +95,12 @@
   }
   function sendFixes() {
     if (!P.buf.length) return Promise.resolve();
+    if (!me()) return Promise.resolve();
     var batch = P.buf.slice(0, 500);
     return call('POST', '/m/api/positions', {crs: 'wgs84', fixes: batch}).then(function (r) {
       if (r.ok || (r.status >= 400 && r.status < 500 && r.status !== 401 && r.status !== 429)) {
         P.buf = P.buf.slice(batch.length); P.sent += r.ok ? r.body.stored : 0;
-        localStorage.setItem('hq_m_fixes', JSON.stringify(P.buf));
+        saveFixes();
       }
       showPatrol(); if (r.ok) loadRoute();
     }, function () {});
@@ -97,7 +117,7 @@
       P.buf.push({time: new Date(pos.timestamp).toISOString(), lat: c.latitude, lon: c.longitude,
         accuracy: c.accuracy, speed: c.speed, bearing: c.heading, altitude: c.altitude});
       if (P.buf.length > 5000) P.buf = P.buf.slice(-5000);
-      localStorage.setItem('hq_m_fixes', JSON.stringify(P.buf));
+      saveFixes();
     }, function () {}, {enableHighAccuracy: true, maximumAge: 5000});
     P.timer = setInterval(sendFixes, 15000);
   }
@@ -107,7 +127,7 @@
       if (P.watch !== null) navigator.geolocation.clearWatch(P.watch);
       P.watch = null; clearInterval(P.timer); sendFixes();
     } else {
-      localStorage.setItem('hq_m_patrol', '1'); startWatch();
+      localStorage.setItem('hq_m_patrol', me()); startWatch();
       setTimeout(sendFixes, 3000);
     }
     showPatrol();
@@ -159,20 +179,29 @@
     $('m-send').addEventListener('click', R.send);
     $('m-patrol').addEventListener('click', togglePatrol);
     $('m-logout').addEventListener('click', function () {
-      var forget = window.caches ? caches.keys().then(function (ks) { return Promise.all(ks.map(function (k) { return caches.delete(k); })); }) : Promise.resolve();
-      forget.then(function () { return call('POST', '/m/logout', {}); }).then(function () { location.href = '/m/login'; });
+      R.qAll().then(function (items) {
+        var n = items.length + (P.buf.length ? 1 : 0);
+        if (n && !window.confirm(t('dropQueued', {n: items.length, f: P.buf.length}))) return;
+        var go = function () { location.href = '/m/login'; };
+        forgetPhone().then(function () { return call('POST', '/m/logout', {}); }).then(go, go);
+      });
     });
     Array.prototype.forEach.call(document.querySelectorAll('.tabs button'), function (b) {
       b.addEventListener('click', function () { tab(b.getAttribute('data-view')); });
     });
     window.addEventListener('online', function () { net(); R.resetDelay(); R.flush(); sendFixes(); });
     window.addEventListener('offline', net);
-    try { P.buf = JSON.parse(localStorage.getItem('hq_m_fixes') || '[]'); } catch (e) { P.buf = []; }
     showPatrol();
-    if (patrolOn()) startWatch();
     S.whereKind = 'wait';
     if ('serviceWorker' in navigator) navigator.serviceWorker.register('/m/sw.js', {scope: '/m'}).catch(function () {});
-    Promise.all([loadMe(), R.qOpen()]).then(function () { R.locate(); return R.showQueue(); }).then(R.flush);
+    Promise.all([loadMe(), R.qOpen()]).then(function () {
+      // Only now is the worker known: their own unsent fixes and patrol, nobody else's.
+      P.buf = readFixes();
+      if (!P.buf.length) localStorage.removeItem('hq_m_fixes');
+      showPatrol();
+      if (patrolOn()) startWatch();
+      R.locate(); return R.showQueue();
+    }).then(R.flush);
   }
   document.addEventListener('DOMContentLoaded', start);
 }());

@@ -119,6 +119,7 @@ def table(lang: str) -> html.Section:
                         className="an-button"),
             html.Button(t("an_export_xlsx", lang), id=ids.ANALYST_EXPORT["xlsx"], n_clicks=0,
                         className="an-button"),
+            html.Span(id=ids.ANALYST_EXPORT_NOTE, className="an-note", role="status"),
         ]),
         html.Div(incident_table(lang), id=ids.ANALYST_TABLE_BOX),
         dcc.Download(id=ids.ANALYST_DOWNLOAD),

@@ -118,7 +118,8 @@ def timeline(events: list[dict], lang: str) -> list:
         items.append(html.Li(className=f"ev ev-{e['action']}", children=[
             html.Span(when(e["at"]), className="ev-time"),
             html.Span(t(f"ev_{e['action']}", lang), className="ev-action"),
-            html.Span(f"{who or t('role_system', lang)} · {role}", className="ev-who"),
+            html.Span(f"{who or t('ev_hidden' if e.get('actor_role') else 'role_system', lang)}"
+                      f" · {role}", className="ev-who"),
             html.Div(e["note"], className="ev-note") if e.get("note") else None,
         ]))
     return [html.H3(t("cases_timeline", lang)), html.Ol(items, className="ev-list")]

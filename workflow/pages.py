@@ -1,0 +1,50 @@
+"""Who may open which page: the page guard, the Dash callback guard and the router ask here."""
+from __future__ import annotations
+
+from data.models.base import ROLES
+from workflow.leaders import LEADER_ROLES
+from workflow.roles import Actor, list_filter
+
+DESK_ROLES = tuple(r for r in ROLES if r not in ("wall", "grid_worker"))
+# The wall shows the whole district (every street's incidents, whistles, workers): the
+# display account, and people whose own read scope is the whole district.
+WALL_ROLES = ("wall", "district_leader", "supervisor", "analyst", "operator", "admin")
+PAGE_ROLES: dict[str, tuple[str, ...]] = {
+    "/wall": WALL_ROLES,
+    "/analyst": DESK_ROLES,
+    "/leaders": LEADER_ROLES,
+    "/cases": tuple(r for r in ROLES if r != "wall"),
+}
+# "/" shows the wall; anyone else who asks for it is sent to their own page.
+ALIASES = {"/": "/wall"}
+# The app shell's own callbacks (the router): any signed-in person; the router then asks
+# may_open for the page it is about to draw.
+SHELL = "shell"
+
+
+def page_key(path: str | None) -> str:
+    """A request path as a page key ("/wall/" and "/" both mean "/wall")."""
+    path = (path or "/").rstrip("/") or "/"
+    return ALIASES.get(path, path)
+
+
+def is_page(path: str | None) -> bool:
+    return page_key(path) in PAGE_ROLES
+
+
+def may_open(actor: Actor | None, path: str | None) -> bool:
+    """True when ``actor`` may see the page at ``path`` (and run its callbacks).
+
+    Pages not in PAGE_ROLES (the "not found" page) are open to any signed-in person.
+    """
+    if actor is None:
+        return False
+    page = page_key(path)
+    if page == SHELL or page not in PAGE_ROLES:
+        return True
+    if actor.role not in PAGE_ROLES[page]:
+        return False
+    if page == "/wall" and actor.role != "wall":
+        # A street operator's incidents are their street's: not the district's wall.
+        return list_filter(actor, "incident.read") == {}
+    return True

@@ -233,3 +233,26 @@ def list_devices(conn: Connection, user_id: int | None = None, active: bool | No
     params = {"user_id": user_id, "active": active, "street_id": street_id,
               "community_id": community_id}
     return [dict(r) for r in conn.execute(DEVICES, params).mappings()]
+
+
+PLACE = text("""
+select g.street_id, g.community_id, g.code as grid_code
+from worker_grids wg join grids g on g.id = wg.grid_id
+where wg.user_id = :user_id order by wg.is_primary desc, wg.id limit 1
+""")
+
+
+def worker_place(conn: Connection, user_id: int) -> dict:
+    """The street, community and code of a worker's primary grid (empty when none).
+
+    Parameters
+    ----------
+    conn : Connection
+    user_id : int
+
+    Returns
+    -------
+    dict
+    """
+    row = conn.execute(PLACE, {"user_id": user_id}).mappings().first()
+    return dict(row) if row else {}

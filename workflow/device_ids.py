@@ -16,8 +16,8 @@ import numpy as np
 
 RANDOM_BYTES = 16
 MIN_LENGTH = 22
-# An identifier that is a fixed prefix and a counter can be listed by anyone.
-_COUNTER = re.compile(r"[A-Za-z_.:-]*\d{1,12}[A-Za-z_.:-]*")
+# An identifier that is a short fixed prefix and a counter can be listed by anyone.
+_COUNTER = re.compile(r"[^0-9]{0,15}[0-9]+")
 
 
 def new_identifier() -> str:
@@ -28,7 +28,11 @@ def new_identifier() -> str:
     str
         22 characters of ``[A-Za-z0-9_-]``.
     """
-    return encode(secrets.token_bytes(RANDOM_BYTES))
+    while True:
+        identifier = encode(secrets.token_bytes(RANDOM_BYTES))
+        # About one draw in a hundred thousand looks like a counter or repeats itself.
+        if is_strong(identifier):
+            return identifier
 
 
 def seeded_identifiers(rng: np.random.Generator, n: int) -> list[str]:
@@ -43,7 +47,12 @@ def seeded_identifiers(rng: np.random.Generator, n: int) -> list[str]:
     -------
     list of str
     """
-    return [encode(rng.bytes(RANDOM_BYTES)) for _ in range(n)]
+    out = []
+    while len(out) < n:
+        identifier = encode(rng.bytes(RANDOM_BYTES))
+        if is_strong(identifier):
+            out.append(identifier)
+    return out
 
 
 def encode(raw: bytes) -> str:
@@ -53,8 +62,8 @@ def encode(raw: bytes) -> str:
 def is_strong(identifier: str) -> bool:
     """True when an identifier is long and varied enough to be a secret.
 
-    At least 22 characters, not a prefix and a counter, and at least 10 different
-    characters (a random 22-character base64url string has about 19).
+    At least 22 characters, not a short prefix followed by a counter, and at least 10
+    different characters (a random 22-character base64url string has about 19).
 
     Parameters
     ----------

@@ -24,6 +24,8 @@ PAGE_ROLES = {
     "/analyst": DESK_ROLES,
     "/leaders": ("district_leader", "supervisor", "analyst", "operator", "street_chief", "admin"),
     "/cases": tuple(r for r in ROLES if r != "wall"),
+    "/devices": ("district_leader", "supervisor", "analyst", "operator", "street_chief",
+                 "community_chief", "admin"),
 }
 CALLBACK_PATHS = ("/_dash-update-component",)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api.errors import register_error_handlers
+from api.devices import devices_blueprint
 from api.health import health_blueprint
 from api.auth import protect_pages
 from api.workflow_api import register_workflow
@@ -46,6 +47,7 @@ def create_server(settings: Settings, db: Database) -> Flask:
     server.register_blueprint(open311_blueprint(db, settings))
     server.register_blueprint(reports_blueprint())
     server.register_blueprint(mobile_blueprint(db, settings))
+    server.register_blueprint(devices_blueprint())
     # Every page and every callback needs a signed-in person with a role the page is for.
     protect_pages(server, settings)
     if settings.background_jobs:

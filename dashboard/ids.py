@@ -112,3 +112,9 @@ ANALYST_TABLE_BOX = "analyst-table-box"
 ANALYST_TABLE = "analyst-table"
 ANALYST_EXPORT = {k: f"analyst-export-{k}" for k in ("csv", "xlsx")}
 ANALYST_DOWNLOAD = "analyst-download"
+
+# Phone health (/devices): the tiles and the table, refreshed by their own interval.
+DEVICES_ROOT = "devices-root"
+DEVICES_TICK = "devices-tick"
+DEVICES_SUMMARY = "devices-summary"
+DEVICES_TABLE = "devices-table"

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from api.server import create_server
+from data.clock import system_clock
 from data.db import Database
 from data.devices import demo_token
 from data.queries.patrol import Patroller
@@ -97,8 +98,9 @@ def test_a_phone_left_at_home_never_sends():
 def live(server_settings):
     """A database of its own with 5 workers, and the real server on a free port."""
     url = create_test_database(server_settings, "simulate")
+    # The simulated phones stamp fixes with the machine's clock, so the server reads it too.
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
-                                              background_jobs=False)
+                                              background_jobs=False, clock=system_clock)
     db = Database(settings)
     with db.begin() as conn:
         ids = f.hierarchy(conn)

@@ -1,6 +1,7 @@
 """Group commit for ingest: fixes of requests that arrive together share one statement and commit."""
 from __future__ import annotations
 
+import math
 import queue
 import threading
 from dataclasses import dataclass, field
@@ -84,6 +85,20 @@ def plan(jobs: list[Job], start: dict) -> dict[Job, list[Fix]]:
                 last[job.device_pk] = (f.lon, f.lat, f.time.timestamp(), job.accuracy[kept[-1]])
         out[job] = fixes
     return out
+
+
+def _same(truth: dict, guess: dict) -> bool:
+    """Whether two maps of device positions agree (to a millimetre and a millisecond; the
+    database's copy of a float has been through text, and NaN is NaN)."""
+    if truth.keys() != guess.keys():
+        return False
+    for d, a in truth.items():
+        b = guess[d]
+        if abs(a[0] - b[0]) > 1e-8 or abs(a[1] - b[1]) > 1e-8 or abs(a[2] - b[2]) > 1e-3:
+            return False
+        if not (a[3] == b[3] or (math.isnan(a[3]) and math.isnan(b[3]))):
+            return False
+    return True
 
 
 def _key(f: Fix) -> tuple[int, int]:
@@ -207,7 +222,7 @@ class GroupWriter:
                                  self.settings.timezone, self.settings.district_code)
             truth = {d: p for d, p in result.previous.items()
                      if d in {job.device_pk for job in jobs}}
-            if not final and truth != guess and plan(jobs, truth) != planned:
+            if not final and not _same(truth, guess) and plan(jobs, truth) != planned:
                 raise _Replan(truth)
             clocks = [(job.device_pk, *job.clock) for job in jobs if job.clock is not None]
             if clocks:
@@ -221,8 +236,10 @@ class GroupWriter:
             if d not in self.last or self.last[d][2] < p[2]:
                 self.last[d] = p
         for job, fixes in planned.items():
-            for f, acc in zip(fixes, job.accuracy):
-                t = f.time.timestamp()
-                if f.reason is None and (job.device_pk not in self.last
-                                         or self.last[job.device_pk][2] < t):
-                    self.last[job.device_pk] = (f.lon, f.lat, t, acc)
+            # Fixes are sorted by time: the newest trusted one is the last without a reason.
+            k = next((k for k in range(len(fixes) - 1, -1, -1) if fixes[k].reason is None), None)
+            if k is None:
+                continue
+            f, t = fixes[k], fixes[k].time.timestamp()
+            if job.device_pk not in self.last or self.last[job.device_pk][2] < t:
+                self.last[job.device_pk] = (f.lon, f.lat, t, job.accuracy[k])

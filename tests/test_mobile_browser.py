@@ -9,6 +9,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import func, select
 
 from app import build_app
+from data.clock import system_clock
 from data.models import Incident, MobilePhoto
 from tests.dash_helpers import start_app
 from tests.mobile_helpers import jpeg, mobile_world  # noqa: F401 - fixture
@@ -19,7 +20,9 @@ SHOTS = Path(__file__).parent / "artifacts"
 
 @pytest.fixture(scope="module")
 def mobile_app(mobile_world):
-    return build_app(mobile_world["settings"])
+    # The browser stamps reports and fixes with the machine's clock, so the app reads it too
+    # (tests/clock.py): the session's frozen now may be many minutes old by the time these run.
+    return build_app(mobile_world["settings"].with_overrides(clock=system_clock))
 
 
 def phone_size(driver, width: int = 360, height: int = 740) -> None:

@@ -10,9 +10,11 @@ from app import build_app
 from tests.auth_helpers import login_browser
 from tests.conftest import WORLD_AS_OF
 from tests.dash_helpers import start_app
+from tests.wall_helpers import dots_moment
 
 SHOTS = Path(__file__).parent / "artifacts"
-WALL = "/wall?at=" + quote(WORLD_AS_OF.isoformat())
+# Before today's first round there is no dot "today": look just after yesterday's last.
+WALL = "/wall?at=" + quote(dots_moment(WORLD_AS_OF).isoformat())
 
 # What "every panel with data" means, measured in the page.
 PANELS_JS = """

@@ -9,9 +9,10 @@ from dashboard import ids
 from tests.auth_helpers import login_browser, login_client
 from tests.conftest import WORLD_AS_OF, load_small_world
 from tests.dash_helpers import start_app
-from tests.wall_helpers import call
+from tests.wall_helpers import call, dots_moment
 
-AT = "?at=" + quote(WORLD_AS_OF.isoformat())
+# Before today's first round there is no dot "today": look just after yesterday's last.
+AT = "?at=" + quote(dots_moment(WORLD_AS_OF).isoformat())
 CHANNELS = ("map", "pos", "panels", "head")
 BANNER = {"wall-banner", "wall-banner-text"}
 # What each channel refreshes when the database answers (besides the banner and stamps).

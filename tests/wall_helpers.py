@@ -49,3 +49,20 @@ def call(client, app, trigger: str, values: dict):
     raw = response.get_data()
     parsed = json.loads(raw)["response"] if response.status_code == 200 else None
     return response.status_code, len(raw), len(gzip.compress(raw, 6)), parsed
+
+
+def dots_moment(as_of):
+    """A moment at or before ``as_of`` when the world's wall has workers' dots to draw.
+
+    The wall's dots are each phone's latest fix of the day; before today's first round
+    (about 08:30 Beijing, each worker starting within 15 minutes of it) the world's latest
+    fixes are yesterday's, which the wall shows just after yesterday's last round.
+    """
+    from datetime import datetime, time, timedelta
+
+    from workflow.clock import BEIJING
+
+    local = as_of.astimezone(BEIJING)
+    if local.time() >= time(8, 46):
+        return as_of
+    return datetime.combine(local.date() - timedelta(days=1), time(17, 1), tzinfo=BEIJING)

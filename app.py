@@ -147,6 +147,9 @@ def _register() -> None:
     from workflow.mobile_cli import mobile_cli
 
     cli.add_command(mobile_cli)
+    from workflow.devices_cli import devices_cli
+
+    cli.add_command(devices_cli)
 
 
 _register()

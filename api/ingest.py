@@ -99,7 +99,7 @@ def _batch_reading(item, i: int) -> Reading:
     return Reading(time=parse_timestamp(stamp, f"fixes[{i}].time"), lat=opt("lat"),
                    lon=opt("lon"), speed_mps=opt("speed"), bearing=opt("bearing"),
                    altitude=opt("altitude"), accuracy_m=opt("accuracy"), battery=opt("battery"),
-                   valid=item.get("valid", True) is not False)
+                   valid=item.get("valid", True) is not False, mock=item.get("mock") is True)
 
 
 def decode_batch(body) -> list[Reading]:
@@ -132,11 +132,17 @@ def positions_blueprint(ingestor: Ingestor) -> Blueprint:
         if body is None:
             raise bad("body", "the body must be JSON (Content-Type: application/json)",
                       "invalid_json")
-        result = ingestor.ingest(device, decode_batch(body))
-        return jsonify(received=result.received, stored=result.stored,
-                       duplicates=result.duplicates, flagged=result.flagged)
+        return jsonify(batch_answer(ingestor.ingest(device, decode_batch(body))))
 
     return bp
+
+
+def batch_answer(result) -> dict:
+    """The answer to a batch: counts, and each fix's fate (accepted, set aside with its
+    reason, duplicate). ``flagged`` repeats ``set_aside`` for clients of the first version."""
+    return {"received": result.received, "stored": result.stored,
+            "duplicates": result.duplicates, "set_aside": result.set_aside,
+            "flagged": result.set_aside, "fixes": list(result.fixes)}
 
 
 def ingest_blueprints(ingestor: Ingestor) -> list[Blueprint]:

@@ -32,6 +32,7 @@ class Reading:
     accuracy_m: float | None = None
     battery: float | None = None
     valid: bool = True
+    mock: bool = False
 
     @property
     def has_location(self) -> bool:
@@ -93,8 +94,8 @@ def request_params(query: Mapping[str, list[str]], body: bytes) -> dict[str, lis
 def decode_params(params: Mapping[str, list[str]]) -> tuple[str | None, Reading]:
     """Decode the query/body form: the device id and one reading.
 
-    Repeated parameters: the last value counts. Unknown parameters (cell, wifi, ignition,
-    fuel, driverUniqueId, ...) are accepted and ignored.
+    Repeated parameters: the last value counts. Unknown parameters (cell, wifi, charge,
+    ignition, fuel, driverUniqueId, ...) are accepted and ignored.
     """
     p = {key: values[-1] for key, values in params.items() if values}
     key = p.get("id") or p.get("deviceid")
@@ -122,6 +123,9 @@ def decode_params(params: Mapping[str, list[str]]) -> tuple[str | None, Reading]
         extra["battery"] = _unknown_if_negative(number(p["batt"], "batt"))
     if "valid" in p:
         extra["valid"] = p["valid"].strip().lower() in ("true", "1")
+    if "mock" in p:
+        # Traccar Client for Android adds mock=true for a mock location provider.
+        extra["mock"] = p["mock"].strip().lower() in ("true", "1")
     return key, Reading(**extra)
 
 
@@ -147,7 +151,7 @@ def _json_reading(location: Any, index: str) -> Reading:
         altitude=opt("altitude"), accuracy_m=_unknown_if_negative(opt("accuracy")),
         # The background-geolocation plug-in reports the level as a fraction of one.
         battery=None if level is None else level * 100.0,
-        valid=not bool(location.get("mock", False)),
+        mock=location.get("mock", False) is True,
     )
 
 

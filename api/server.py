@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api.errors import register_error_handlers
+from api.devices import devices_blueprint
 from api.health import health_blueprint
 from api.page_guard import protect_pages
 from api.workflow_api import register_workflow
@@ -49,6 +50,7 @@ def create_server(settings: Settings, db: Database) -> Flask:
     server.register_blueprint(mobile_blueprint(db, settings))
     # Sign-in budgets on the three sign-in views, counted before any password is checked.
     limit_sign_in(server, settings)
+    server.register_blueprint(devices_blueprint())
     # Every page and every callback needs a signed-in person with a role the page is for.
     protect_pages(server, settings)
     if settings.background_jobs:

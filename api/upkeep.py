@@ -1,4 +1,5 @@
-"""Background upkeep of the server: day partitions of positions, ensured at start and hourly."""
+"""Background upkeep of the server: day partitions of positions, ensured at start and hourly;
+fixes set aside more than 90 days ago forgotten."""
 from __future__ import annotations
 
 import logging
@@ -7,7 +8,7 @@ import threading
 from sqlalchemy.exc import DBAPIError
 
 from data.db import Database
-from data.positions import ensure_current_partitions
+from data.positions import ensure_current_partitions, prune_set_aside
 from data.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,8 @@ INTERVAL_S = 3600.0
 def _ensure(db: Database, settings: Settings) -> bool:
     try:
         ensure_current_partitions(db, settings.timezone, now=settings.now())
+        with db.begin() as conn:
+            prune_set_aside(conn, settings.now())
         return True
     except DBAPIError as err:
         # The server must still start (and say 503) when the database is down or unmigrated;

@@ -123,3 +123,6 @@ from dashboard.i18n_leaders import LEADERS_TEXT  # noqa: E402
 
 CATALOGUE.update(ANALYST_TEXT)
 CATALOGUE.update(LEADERS_TEXT)
+from dashboard.i18n_devices import DEVICES_TEXT  # noqa: E402
+
+CATALOGUE.update(DEVICES_TEXT)

@@ -113,3 +113,9 @@ ANALYST_TABLE = "analyst-table"
 ANALYST_EXPORT = {k: f"analyst-export-{k}" for k in ("csv", "xlsx")}
 ANALYST_DOWNLOAD = "analyst-download"
 ANALYST_EXPORT_NOTE = "analyst-export-note"
+
+# Phone health (/devices): the tiles and the table, refreshed by their own interval.
+DEVICES_ROOT = "devices-root"
+DEVICES_TICK = "devices-tick"
+DEVICES_SUMMARY = "devices-summary"
+DEVICES_TABLE = "devices-table"

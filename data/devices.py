@@ -1,12 +1,14 @@
-"""Phones that stream positions: creating them with a token (stored hashed) and finding them."""
+"""Phones that stream positions: creating them with a token (stored hashed), finding them,
+revoking and replacing them, and the clock offset measured for each."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from typing import NamedTuple
+from datetime import datetime
+from typing import NamedTuple, Sequence
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, text, update
 
 from data.models import Device
 
@@ -18,6 +20,7 @@ class DeviceRef(NamedTuple):
     device_id: str
     user_id: int
     active: bool
+    clock_offset_s: float | None = None
 
 
 def hash_token(token: str) -> str:
@@ -113,10 +116,11 @@ def set_demo_tokens(conn: Connection, secret: str, pattern: str = r"^hq[0-9]{5}$
 
 
 def _ref(row) -> DeviceRef | None:
-    return None if row is None else DeviceRef(row.id, row.device_id, row.user_id, row.active)
+    return None if row is None else DeviceRef(row.id, row.device_id, row.user_id, row.active,
+                                              row.clock_offset_s)
 
 
-_COLUMNS = (Device.id, Device.device_id, Device.user_id, Device.active)
+_COLUMNS = (Device.id, Device.device_id, Device.user_id, Device.active, Device.clock_offset_s)
 
 
 def find_device(conn: Connection, device_id: str) -> DeviceRef | None:
@@ -149,3 +153,136 @@ def find_device_by_token(conn: Connection, token: str) -> DeviceRef | None:
     """
     found = conn.execute(select(*_COLUMNS).where(Device.token_hash == hash_token(token))).first()
     return _ref(found)
+
+
+STORE_CLOCK = text("""
+update devices d set clock_offset_s = c.offset_s, clock_checked_at = c.checked_at
+from unnest(cast(:ids as int[]), cast(:offsets as float8[]), cast(:at as timestamptz[]))
+  as c(id, offset_s, checked_at)
+where d.id = c.id
+""")
+
+
+def store_clock_offsets(conn: Connection, offsets: Sequence[tuple[int, float, datetime]]) -> None:
+    """Record the clock offset measured for devices (phone minus server, seconds).
+
+    Parameters
+    ----------
+    conn : Connection
+    offsets : sequence of (device row id, offset in seconds, measured at)
+    """
+    conn.execute(STORE_CLOCK, {"ids": [o[0] for o in offsets],
+                               "offsets": [float(o[1]) for o in offsets],
+                               "at": [o[2] for o in offsets]})
+
+
+def device_row(conn: Connection, device_pk: int) -> dict | None:
+    """One device with its lifecycle columns, or None.
+
+    Parameters
+    ----------
+    conn : Connection
+    device_pk : int
+
+    Returns
+    -------
+    dict or None
+        id, device_id, user_id, active, label, created_at, revoked_at, replaced_by,
+        clock_offset_s, clock_checked_at.
+    """
+    row = conn.execute(select(Device.id, Device.device_id, Device.user_id, Device.active,
+                              Device.label, Device.created_at, Device.revoked_at,
+                              Device.replaced_by, Device.clock_offset_s, Device.clock_checked_at)
+                       .where(Device.id == device_pk)).mappings().first()
+    return None if row is None else dict(row)
+
+
+def find_device_row(conn: Connection, device_id: str) -> dict | None:
+    """A device by the identifier its phone sends (active or not), or None."""
+    pk = conn.execute(select(Device.id).where(Device.device_id == device_id)).scalar()
+    return None if pk is None else device_row(conn, pk)
+
+
+def revoke_device(conn: Connection, device_pk: int, at: datetime,
+                  replaced_by: int | None = None) -> bool:
+    """Stop a device: its identifier and token are refused from now on; history stays.
+
+    Parameters
+    ----------
+    conn : Connection
+    device_pk : int
+    at : datetime
+    replaced_by : int, optional
+        The device that takes its place.
+
+    Returns
+    -------
+    bool
+        False when it was already revoked (nothing changed).
+    """
+    done = conn.execute(update(Device).where(Device.id == device_pk, Device.active.is_(True))
+                        .values(active=False, revoked_at=at, replaced_by=replaced_by)
+                        .returning(Device.id)).first()
+    return done is not None
+
+
+DEVICES = text("""
+select d.id, d.device_id, d.user_id, u.username, u.display_name, d.label, d.active,
+       d.created_at, d.revoked_at, d.replaced_by, d.clock_offset_s, d.clock_checked_at,
+       g.street_id, g.community_id, g.code as grid_code
+from devices d
+join users u on u.id = d.user_id
+left join lateral (
+  select g.street_id, g.community_id, g.code from worker_grids wg join grids g on g.id = wg.grid_id
+  where wg.user_id = u.id order by wg.is_primary desc, wg.id limit 1) g on true
+where (cast(:user_id as int) is null or d.user_id = :user_id)
+  and (cast(:active as boolean) is null or d.active = :active)
+  and (cast(:street_id as int) is null or g.street_id = :street_id)
+  and (cast(:community_id as int) is null or g.community_id = :community_id)
+order by u.username, d.id
+""")
+
+
+def list_devices(conn: Connection, user_id: int | None = None, active: bool | None = None,
+                 street_id: int | None = None, community_id: int | None = None) -> list[dict]:
+    """Devices with their worker and the street and community of the worker's grid.
+
+    Parameters
+    ----------
+    conn : Connection
+    user_id : int, optional
+    active : bool, optional
+        Only active (True) or only revoked (False) devices.
+    street_id, community_id : int, optional
+        Only devices whose worker's primary grid lies there.
+
+    Returns
+    -------
+    list of dict
+    """
+    params = {"user_id": user_id, "active": active, "street_id": street_id,
+              "community_id": community_id}
+    return [dict(r) for r in conn.execute(DEVICES, params).mappings()]
+
+
+PLACE = text("""
+select g.street_id, g.community_id, g.code as grid_code
+from worker_grids wg join grids g on g.id = wg.grid_id
+where wg.user_id = :user_id order by wg.is_primary desc, wg.id limit 1
+""")
+
+
+def worker_place(conn: Connection, user_id: int) -> dict:
+    """The street, community and code of a worker's primary grid (empty when none).
+
+    Parameters
+    ----------
+    conn : Connection
+    user_id : int
+
+    Returns
+    -------
+    dict
+    """
+    row = conn.execute(PLACE, {"user_id": user_id}).mappings().first()
+    return dict(row) if row else {}

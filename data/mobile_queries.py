@@ -155,7 +155,9 @@ def device_of_user(conn: Connection, user_id: int) -> DeviceRef | None:
     -------
     DeviceRef or None
     """
-    row = conn.execute(select(Device.id, Device.device_id, Device.user_id, Device.active)
+    row = conn.execute(select(Device.id, Device.device_id, Device.user_id, Device.active,
+                              Device.clock_offset_s)
                        .where(Device.user_id == user_id, Device.active.is_(True))
                        .order_by(Device.id).limit(1)).first()
-    return None if row is None else DeviceRef(row.id, row.device_id, row.user_id, row.active)
+    return None if row is None else DeviceRef(row.id, row.device_id, row.user_id, row.active,
+                                              row.clock_offset_s)

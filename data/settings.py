@@ -6,6 +6,7 @@ import hmac
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from datetime import time
 from typing import Mapping
 
 from data.clock import Clock, system_clock
@@ -82,6 +83,11 @@ class Settings:
     account_recheck_s: float = 5.0
     # Build the wall's answers when a process starts, so the first screens do not wait.
     warm_wall: bool = True
+    # The address phones send fixes to, put in their set-up link and QR code (empty: the
+    # app's own /osmand at HQ_HOST:HQ_PORT; a real deployment gives its public one).
+    osmand_url: str = ""
+    # The shift hours in local time: a phone silent in them for 10 minutes has a gap.
+    shifts: str = "08:30-11:30,14:00-17:00"
     # Where "now" comes from for every part of the app: the machine's clock, or a frozen one
     # that tests and replays pass in (never read from the environment).
     clock: Clock = field(default=system_clock, compare=False, repr=False)
@@ -99,6 +105,27 @@ class Settings:
             raise ValueError("SECRET_KEY must be at least 16 characters")
         if self.production and self.demo_password == DEFAULT_DEMO_PASSWORD:
             raise ValueError("production mode refuses the default DEMO_PASSWORD")
+        self.shift_windows      # HQ_SHIFTS is read now, so a typo stops the start
+
+    @property
+    def shift_windows(self) -> list[tuple[time, time]]:
+        """The shift hours (local start and end times) from ``shifts``."""
+        windows = []
+        for part in self.shifts.split(","):
+            start, sep, end = part.strip().partition("-")
+            try:
+                window = (time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
+            except ValueError:
+                window = None
+            if not sep or window is None or window[0] >= window[1]:
+                raise ValueError(f"HQ_SHIFTS must be like 08:30-11:30,14:00-17:00, not {part!r}")
+            windows.append(window)
+        return windows
+
+    @property
+    def phone_server_url(self) -> str:
+        """Where Traccar Client sends fixes (its "server URL")."""
+        return self.osmand_url or f"http://{self.host}:{self.port}/osmand"
 
     def now(self):
         """The current moment by this deployment's clock (aware UTC)."""
@@ -168,6 +195,8 @@ class Settings:
             db_max_overflow=int(env.get("HQ_DB_MAX_OVERFLOW", "10")),
             account_recheck_s=float(env.get("HQ_ACCOUNT_RECHECK_S", "5")),
             warm_wall=parse_bool(env.get("HQ_WARM_WALL"), True),
+            osmand_url=env.get("HQ_OSMAND_URL", "").strip(),
+            shifts=env.get("HQ_SHIFTS", "").strip() or cls.shifts,
         )
 
 

@@ -1,4 +1,8 @@
-"""HTTP side of the simulator: OsmAnd requests and incident reports over keep-alive sessions."""
+"""HTTP side of the simulator: OsmAnd requests and incident reports over keep-alive sessions.
+
+A phone sends as Traccar Client does: the oldest buffered fix, and the next only once the
+server answered 200; any other answer, or none, and it tries the same fix again later.
+"""
 from __future__ import annotations
 
 import threading
@@ -10,6 +14,11 @@ from datetime import datetime, timezone
 import requests
 
 TIMEOUT_S = 10.0
+# Traccar Client waits this long after a failed send before trying the same fix again.
+RETRY_S = 30.0
+# A phone draining a long buffer sends this many fixes per tick at most, so that one phone
+# back from a week away does not hold a sending thread for minutes (a real one would).
+MAX_SENDS_PER_TICK = 60
 INCIDENTS_PATH = "/api/v1/incidents"
 DESCRIPTIONS = (
     "巡查发现：{cat}问题，已拍照上报。",
@@ -36,10 +45,13 @@ class Sender:
         Concurrent connections.
     osmand_path : str
         ``/osmand`` on the main port, ``/`` on a separate OsmAnd port.
+    retry_s : float
+        Seconds a phone waits before sending a refused or unanswered fix again.
     """
 
-    def __init__(self, base_url: str, threads: int = 32, osmand_path: str = "/osmand"):
-        self.base = base_url.rstrip("/")
+    def __init__(self, base_url: str, threads: int = 32, osmand_path: str = "/osmand",
+                 retry_s: float = RETRY_S):
+        self.base, self.retry_s = base_url.rstrip("/"), retry_s
         self.osmand_url = self.base + "/" + osmand_path.lstrip("/")
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="hq-sim")
         self.local = threading.local()
@@ -55,29 +67,36 @@ class Sender:
         with self.lock:
             self.counts[key] += n
 
-    def _send_phone(self, fixes: list[dict]) -> None:
-        # A phone sends its buffer oldest first and stops at the first failure (it retries
-        # later), as Traccar Client does.
-        for params in fixes:
-            try:
-                response = self._session().get(self.osmand_url, params=params, timeout=TIMEOUT_S)
-            except requests.RequestException:
-                self.count("fixes_failed")
+    def _send_phone(self, phone, now: float) -> None:
+        """Send the phone's buffer oldest first; stop at the first failure and retry later."""
+        for _ in range(MAX_SENDS_PER_TICK):
+            if not phone.queue:
                 return
-            if response.status_code == 200:
-                self.count("fixes_ok")
-            elif 400 <= response.status_code < 500:
-                self.count(f"fixes_rejected_{_error_code(response)}")
+            try:
+                response = self._session().get(self.osmand_url, params=phone.queue[0],
+                                               timeout=TIMEOUT_S)
+            except requests.RequestException:
+                status = "no_answer"
             else:
-                self.count("fixes_failed")
+                status = response.status_code
+                if status == 200:
+                    phone.queue.popleft()
+                    self.count("fixes_ok")
+                    continue
+                if 400 <= status < 500:
+                    status = _error_code(response)
+            # Kept in the buffer: the same fix goes again after the retry delay.
+            self.count(f"retries_{status}")
+            phone.retry_at = now + self.retry_s
+            return
 
-    def send_fixes(self, due: dict[str, list[dict]]) -> None:
-        """Send every phone's due fixes and wait for all of them.
+    def send_fixes(self, due: list, now: float) -> None:
+        """Send every due phone's buffered fixes and wait for all of them.
 
         Waiting is the back-pressure: a slow server slows the ticks down instead of piling
         requests up in the pool.
         """
-        wait([self.pool.submit(self._send_phone, fixes) for fixes in due.values()])
+        wait([self.pool.submit(self._send_phone, phone, now) for phone in due])
 
     def report_incident(self, payload: dict, token: str) -> bool:
         """POST one incident to the incident API; failures are counted, never raised."""

@@ -1,16 +1,21 @@
-"""The simulated phones: grid workers walking their beats, with jitter, gaps, dead batteries."""
+"""The simulated phones: grid workers walking their beats, each phone buffering its fixes as
+Traccar Client does (sent oldest first, kept until the server answers 200), with jitter, gaps,
+dead batteries and the mishaps of etl/sim_faults.py."""
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from etl import sim_faults
+from etl.sim_faults import Mishaps
 from geo.patrol import LatticeWalker, to_lonlat
 from geo.track import KNOT_MPS, MAX_SPEED_MPS
 
 # Sim-time hazards per hour and their durations (minutes): a phone in a pocket indoors or
-# in a stairwell (gap: fixes are buffered and sent later, as Traccar Client does), and a
-# phone switched off (offline: nothing is recorded).
+# in a stairwell (gap: no network, fixes wait in its buffer), and a phone switched off
+# (nothing is recorded; its buffer survives, as Traccar Client's database does).
 GAP_PER_HOUR, GAP_MINUTES = 0.4, (1.0, 5.0)
 OFF_PER_HOUR, OFF_MINUTES = 0.03, (20.0, 120.0)
 DEAD_BATTERY, RECHARGE_MINUTES = 3.0, (30.0, 90.0)
@@ -21,6 +26,7 @@ POOR_FIX_SHARE = 0.01
 # Walking faster than this many times real pace would trip the server's speed check.
 MAX_WALK_SPEEDUP = 0.6 * MAX_SPEED_MPS / 1.44
 ALTITUDE_M = 4.0
+HOME_MPS = 1.3
 
 
 @dataclass
@@ -35,19 +41,33 @@ class Phone:
     battery: float
     drain: float
     never_online: bool
+    skew_s: float = 0.0
+    backlog: bool = False
     off_until: float = 0.0
     gap_until: float = 0.0
-    buffered: list = field(default_factory=list)
+    # Traccar Client's buffer: fixes waiting for a 200, oldest first.
+    queue: deque = field(default_factory=deque)
+    retry_at: float = 0.0
     heading: float = 0.0
+    home: tuple | None = None          # walking home: (x, y, ux, uy, until sim time)
+    taken: int = 0
+
+    def online(self, sim_t: float) -> bool:
+        return not self.never_online and sim_t >= self.gap_until
 
 
-def make_phone(patroller, grid_metric, seed: int) -> Phone:
+def make_phone(patroller, grid_metric, seed: int, mishaps: Mishaps = Mishaps()) -> Phone:
     """A phone for one roster entry; its random stream depends only on (seed, user id)."""
     rng = np.random.default_rng([seed, patroller.user_id])
     walker = LatticeWalker(grid_metric, rng)
-    return Phone(patroller.device_id, patroller.user_id, patroller.grid_id, walker, rng,
-                 battery=float(rng.uniform(55, 100)), drain=float(rng.uniform(*DRAIN_PER_HOUR)),
-                 never_online=bool(rng.random() < NEVER_ONLINE_SHARE))
+    phone = Phone(patroller.device_id, patroller.user_id, patroller.grid_id, walker, rng,
+                  battery=float(rng.uniform(55, 100)), drain=float(rng.uniform(*DRAIN_PER_HOUR)),
+                  never_online=bool(rng.random() < NEVER_ONLINE_SHARE))
+    # Drawn from their own stream, so that switching mishaps off changes nothing else.
+    own = np.random.default_rng([seed, patroller.user_id, 1])
+    phone.skew_s = sim_faults.draw_skew(own, mishaps)
+    phone.backlog = bool(own.random() < mishaps.backlog_share)
+    return phone
 
 
 def _hazard(rng, per_hour: float, dt_sim: float) -> bool:
@@ -66,7 +86,6 @@ def _update_power(phone: Phone, sim_t: float, dt_sim: float) -> bool:
         return False
     if _hazard(rng, OFF_PER_HOUR, dt_sim):
         phone.off_until = sim_t + 60 * rng.uniform(*OFF_MINUTES)
-        phone.buffered.clear()
         return False
     return True
 
@@ -93,49 +112,97 @@ class Fleet:
     phones : list of Phone
     speedup : float
         Sim seconds per real second; walking is capped at MAX_WALK_SPEEDUP times real
-        pace so fixes stay plausible to the server (timestamps are always real).
+        pace so fixes stay plausible to the server (timestamps are always real). A walk
+        home is not capped: sped up, it is faster than anyone walks, as a car would be.
+    mishaps : Mishaps
     """
 
-    def __init__(self, phones: list[Phone], speedup: float = 1.0):
+    def __init__(self, phones: list[Phone], speedup: float = 1.0, mishaps: Mishaps = Mishaps()):
         self.phones, self.speedup, self.sim_t = phones, float(speedup), 0.0
         self.walk_speedup = min(self.speedup, MAX_WALK_SPEEDUP)
+        self.mishaps = mishaps
+        homes = np.array([p.walker.position for p in phones]) if phones else np.zeros((1, 2))
+        self.centre = (float(homes[:, 0].mean()), float(homes[:, 1].mean()))
+        self.started = False
 
-    def tick(self, now: float, dt_real: float) -> dict[str, list[dict]]:
-        """Advance every phone by ``dt_real`` real seconds; returns what each must send now.
+    def _fix(self, phone: Phone, now: float, lon: float, lat: float, raw) -> dict:
+        phone.taken += 1
+        return {"id": phone.device_id, "timestamp": int(now + phone.skew_s),
+                "lat": f"{lat:.7f}", "lon": f"{lon:.7f}", "speed": f"{raw[3] / KNOT_MPS:.2f}",
+                "bearing": f"{phone.heading:.1f}", "altitude": ALTITUDE_M,
+                "accuracy": f"{raw[2]:.1f}", "batt": f"{phone.battery:.0f}"}
 
-        Returns
-        -------
-        dict of device id to a list of OsmAnd parameter dicts, oldest first
-        """
+    def _drawer(self, now: float) -> None:
+        """Phones back from a week in a drawer start with eight days of buffered fixes."""
+        for phone in self.phones:
+            if not phone.backlog:
+                continue
+            times = sim_faults.backlog_times(now)
+            x, y = phone.walker.position
+            lon, lat = to_lonlat(x + phone.rng.normal(0, 5, len(times)),
+                                 y + phone.rng.normal(0, 5, len(times)))
+            for t, a, b in zip(times, lon, lat):
+                phone.queue.append(self._fix(phone, float(t), float(a), float(b),
+                                             (0, 0, 8.0, 0.0)))
+
+    def _walk_home(self, phone: Phone, dt_sim: float, dt_real: float):
+        """Where a worker walking home is; None once home (the phone goes off till later)."""
+        if phone.home is None:
+            if not _hazard(phone.rng, self.mishaps.home_per_hour, dt_sim):
+                return None
+            ux, uy = sim_faults.away_from(*phone.walker.position, self.centre, phone.rng)
+            until = self.sim_t + 60 * phone.rng.uniform(*sim_faults.HOME_MINUTES)
+            phone.home = (*phone.walker.position, ux, uy, until)
+        x, y, ux, uy, until = phone.home
+        if self.sim_t >= until:
+            phone.home = None
+            phone.off_until = self.sim_t + 3600 * phone.rng.uniform(*sim_faults.EVENING_HOURS)
+            return None
+        step = HOME_MPS * self.speedup * dt_real
+        phone.home = (x + ux * step, y + uy * step, ux, uy, until)
+        return phone.home[0], phone.home[1], ux * step, uy * step
+
+    def tick(self, now: float, dt_real: float) -> list[Phone]:
+        """Advance every phone by ``dt_real`` real seconds; returns the phones with fixes to
+        send now (online, something buffered, not waiting to retry)."""
+        if not self.started:
+            self.started = True
+            self._drawer(now)
         dt_sim = dt_real * self.speedup
         self.sim_t += dt_sim
         moves = [p.walker.position for p in self.phones]
         after = [p.walker.advance(dt_real * self.walk_speedup) for p in self.phones]
-        raw = [_noisy_fix(p, *xy, xy[0] - m[0], xy[1] - m[1], dt_real)
-               for p, xy, m in zip(self.phones, after, moves)]
-        lon, lat = to_lonlat([r[0] for r in raw], [r[1] for r in raw])
-        due = {}
+        taking, points = [], []
         for i, phone in enumerate(self.phones):
             if not _update_power(phone, self.sim_t, dt_sim):
                 continue
-            fix = {"id": phone.device_id, "timestamp": int(now), "lat": f"{lat[i]:.7f}",
-                   "lon": f"{lon[i]:.7f}", "speed": f"{raw[i][3] / KNOT_MPS:.2f}",
-                   "bearing": f"{phone.heading:.1f}", "altitude": ALTITUDE_M,
-                   "accuracy": f"{raw[i][2]:.1f}", "batt": f"{phone.battery:.0f}"}
-            phone.buffered.append(fix)
-            if self.sim_t < phone.gap_until:
-                continue
-            if _hazard(phone.rng, GAP_PER_HOUR, dt_sim):
-                phone.gap_until = self.sim_t + 60 * phone.rng.uniform(*GAP_MINUTES)
-                continue
-            due[phone.device_id], phone.buffered = phone.buffered, []
-        return due
+            home = self._walk_home(phone, dt_sim, dt_real)
+            x, y = (home[0], home[1]) if home else after[i]
+            dx, dy = (home[2], home[3]) if home else (x - moves[i][0], y - moves[i][1])
+            raw = _noisy_fix(phone, x, y, dx, dy, dt_real)
+            jx, jy = sim_faults.jump(phone.rng, self.mishaps)
+            taking.append((phone, raw))
+            points.append((raw[0] + jx, raw[1] + jy))
+        if taking:
+            # One projection for the whole fleet: per phone it would cost most of the tick.
+            lon, lat = to_lonlat([p[0] for p in points], [p[1] for p in points])
+            for (phone, raw), a, b in zip(taking, lon, lat):
+                phone.queue.append(self._fix(phone, now, float(a), float(b), raw))
+                if self.sim_t >= phone.gap_until and _hazard(phone.rng, GAP_PER_HOUR, dt_sim):
+                    phone.gap_until = self.sim_t + 60 * phone.rng.uniform(*GAP_MINUTES)
+        return [p for p in self.phones
+                if p.queue and p.online(self.sim_t) and now >= p.retry_at]
+
+    def backlog(self) -> int:
+        """Fixes waiting in all phones' buffers."""
+        return sum(len(p.queue) for p in self.phones)
 
     def incidents(self, dt_real: float, rate_per_day: float) -> list[Phone]:
         """The phones whose worker reports an incident this tick (Poisson, per worker)."""
         p = 1.0 - np.exp(-rate_per_day * dt_real * self.speedup / 86400.0)
         return [ph for ph in self.phones
-                if not ph.never_online and self.sim_t >= ph.off_until and ph.rng.random() < p]
+                if not ph.never_online and self.sim_t >= ph.off_until and ph.home is None
+                and ph.rng.random() < p]
 
     def position(self, phone: Phone) -> tuple[float, float]:
         """A phone's true (noise-free) lon/lat now."""

@@ -14,7 +14,8 @@ from data.db import Database
 from data.devices import demo_token
 from data.queries.patrol import incident_categories, patrol_roster
 from data.settings import Settings
-from etl.sim_client import Sender, incident_payload
+from etl.sim_client import RETRY_S, Sender, incident_payload
+from etl.sim_faults import Mishaps
 from etl.sim_fleet import Fleet, make_phone
 from geo.crs import to_metric
 
@@ -37,6 +38,8 @@ class SimOptions:
     threads: int = 32
     osmand_path: str = "/osmand"
     report_every: int = 6
+    mishaps: Mishaps = Mishaps()
+    retry_s: float = RETRY_S
 
 
 def build_fleet(db: Database, options: SimOptions) -> tuple[Fleet, list]:
@@ -47,8 +50,8 @@ def build_fleet(db: Database, options: SimOptions) -> tuple[Fleet, list]:
     if not roster:
         raise click.ClickException("no active grid workers with devices: load the world first")
     grids = to_metric(np.array([p.grid for p in roster], dtype=object))
-    phones = [make_phone(p, g, options.seed) for p, g in zip(roster, grids)]
-    return Fleet(phones, options.speedup), categories
+    phones = [make_phone(p, g, options.seed, options.mishaps) for p, g in zip(roster, grids)]
+    return Fleet(phones, options.speedup, options.mishaps), categories
 
 
 def _report(fleet: Fleet, sender: Sender, categories: list, options: SimOptions,
@@ -63,40 +66,49 @@ def _report(fleet: Fleet, sender: Sender, categories: list, options: SimOptions,
 
 
 def run_simulation(settings: Settings, options: SimOptions, stop: threading.Event | None = None,
-                   db: Database | None = None) -> dict:
+                   db: Database | None = None, fleet: list | None = None) -> dict:
     """Run the feed until ``stop`` is set or ``duration_s`` (if > 0) has passed.
+
+    Parameters
+    ----------
+    fleet : list, optional
+        Filled with the Fleet as soon as it is built (tests look into the phones' buffers).
 
     Returns
     -------
     dict
-        Counters: ticks, phones, fixes_ok, fixes_rejected_<status>, fixes_failed,
-        incidents_ok, incidents_failed, ticks_late (ticks that took longer than the interval).
+        Counters: ticks, phones, fixes_taken, fixes_ok (acknowledged), retries_<why> (sends
+        that failed and wait in the buffer: 503, no_answer, an error code), backlog (fixes
+        still buffered at the end), incidents_ok, incidents_failed, ticks_late.
     """
     stop = stop or threading.Event()
     db = db or Database(settings)
-    fleet, categories = build_fleet(db, options)
-    sender = Sender(options.url, options.threads, options.osmand_path)
-    log.info("simulating %d phones -> %s every %.1fs (speedup %.1f)", len(fleet.phones),
+    phones, categories = build_fleet(db, options)
+    if fleet is not None:
+        fleet.append(phones)
+    sender = Sender(options.url, options.threads, options.osmand_path, options.retry_s)
+    log.info("simulating %d phones -> %s every %.1fs (speedup %.1f)", len(phones.phones),
              sender.osmand_url, options.interval_s, options.speedup)
     started = time.monotonic()
     ticks = 0
     try:
         while not stop.is_set():
-            tick_start = time.monotonic()
-            due = fleet.tick(time.time(), options.interval_s)
-            _report(fleet, sender, categories, options, settings.demo_secret)
-            sender.send_fixes(due)
+            tick_start, now = time.monotonic(), time.time()
+            due = phones.tick(now, options.interval_s)
+            _report(phones, sender, categories, options, settings.demo_secret)
+            sender.send_fixes(due, now)
             ticks += 1
             if time.monotonic() - tick_start > options.interval_s:
                 sender.count("ticks_late")
             if ticks % options.report_every == 0:
-                log.info("tick %d: %s", ticks, dict(sender.counts))
+                log.info("tick %d: backlog %d, %s", ticks, phones.backlog(), dict(sender.counts))
             if options.duration_s and time.monotonic() - started >= options.duration_s:
                 break
             stop.wait(max(0.0, options.interval_s - (time.monotonic() - tick_start)))
     finally:
         sender.close()
-    return {"ticks": ticks, "phones": len(fleet.phones), **sender.counts}
+    return {"ticks": ticks, "phones": len(phones.phones), **sender.counts,
+            "fixes_taken": sum(p.taken for p in phones.phones), "backlog": phones.backlog()}
 
 
 def start_simulation_thread(settings: Settings, options: SimOptions,
@@ -124,15 +136,18 @@ def start_simulation_thread(settings: Settings, options: SimOptions,
 @click.option("--threads", type=int, default=32, show_default=True)
 @click.option("--osmand-path", default="/osmand", show_default=True,
               help="'/' when --url is the separate OsmAnd port.")
+@click.option("--mishaps/--no-mishaps", default=True, show_default=True,
+              help="Jumps, walks home, skewed clocks and week-long backlogs, as real phones have.")
 @click.pass_obj
 def simulate_command(settings: Settings, url, workers, interval, speedup, seed, duration,
-                     incident_rate, threads, osmand_path) -> None:
+                     incident_rate, threads, osmand_path, mishaps) -> None:
     """Live patrol feed: grid workers' phones send OsmAnd fixes and report incidents."""
     if interval <= 0 or speedup <= 0:
         raise click.BadParameter("--interval and --speedup must be positive")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     options = SimOptions(url or f"http://{settings.host}:{settings.port}", workers, interval,
-                         speedup, seed, duration, incident_rate, threads, osmand_path)
+                         speedup, seed, duration, incident_rate, threads, osmand_path,
+                         mishaps=Mishaps() if mishaps else Mishaps.none())
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -44,6 +44,7 @@ TESTS=(
   tests/test_data_cases_count.py tests/test_dashboard_cases.py tests/test_api_mobile.py
   tests/test_api_mobile_patrol.py tests/test_api_open311_requests.py
   tests/test_security_browser.py tests/test_clock_instants.py
+  tests/test_dashboard_devices.py tests/test_api_ingest_clock.py tests/test_api_ingest_rules.py
 )
 
 # name epoch-seconds, one per line, in time order (the cluster's clock only moves forward).

@@ -1,5 +1,4 @@
 """Shared fixtures of the ingest tests: a database of their own, a server, fresh phones."""
-import time
 import uuid
 from datetime import datetime, timezone
 
@@ -9,6 +8,7 @@ from sqlalchemy import text
 from api.server import create_server
 from data.db import Database
 from tests import factories as f
+from tests.clock import SESSION_NOW
 from tests.conftest import create_test_database, drop_test_database
 from tests.clock import SESSION_NOW
 
@@ -54,8 +54,17 @@ def stored(ingest_db, phone) -> list:
 
 
 def now_s() -> int:
-    """The session's now (the server under test reads the same), in epoch seconds."""
+    """The session's now (the server under test reads the same frozen moment)."""
     return int(SESSION_NOW.timestamp())
+
+
+def aside(ingest_db, phone) -> list:
+    """The phone's fixes set aside: (raw time, corrected time, reason, lat, lon)."""
+    with ingest_db[1].connect() as conn:
+        return conn.execute(text(
+            "select device_time, corrected_time, reason, ST_Y(geom) as lat, ST_X(geom) as lon "
+            "from set_aside_fixes where device_id = :d order by device_time"),
+            {"d": phone["device"]}).all()
 
 
 def iso(t: float) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from api.group_writer import GroupWriter, Job
-from api.ingestor import FixRejected, Ingestor
+from api.ingestor import Ingestor
 from api.osmand import Reading
 from data.db import Database
 from data.positions import Fix
@@ -43,9 +43,15 @@ def count(db, device_pk):
                             {"d": device_pk}).scalar_one()
 
 
-def test_one_bad_job_does_not_sink_the_group(world):
+def aside_count(db, device_pk):
+    with db.connect() as conn:
+        return conn.execute(text("select count(*) from set_aside_fixes where device_id = :d"),
+                            {"d": device_pk}).scalar_one()
+
+
+def test_a_jump_is_set_aside_without_sinking_the_group(world):
     settings, db, phones = world
-    writer = GroupWriter(db, settings, FixRejected)
+    writer = GroupWriter(db, settings)
     t = SESSION_NOW.replace(microsecond=0) - timedelta(minutes=5)
     writer.commit([job(phones[0], t), job(phones[1], t)])
     a = job(phones[0], t + timedelta(seconds=10), north_m=10)
@@ -53,19 +59,36 @@ def test_one_bad_job_does_not_sink_the_group(world):
     again = job(phones[0], t + timedelta(seconds=10), north_m=10)   # a retry of a
     c = job(phones[0], t + timedelta(seconds=20), north_m=20)       # after a: same device
     writer.commit([a, b, again, c])
-    assert (a.result, again.result, c.result) == ((1, 0), (0, 1), (1, 0))
-    assert isinstance(b.error, FixRejected) and b.error.errors[0]["error"] == "impossible_speed"
+    assert (a.result, again.result, c.result) == (
+        [("accepted", None)], [("duplicate", None)], [("accepted", None)])
+    assert b.error is None and b.result == [("set_aside", "impossible_speed")]
     assert count(db, phones[0]["device"]) == 3 and count(db, phones[1]["device"]) == 1
+    assert aside_count(db, phones[1]["device"]) == 1
+
+
+def test_a_jump_is_judged_from_what_the_database_holds(world):
+    """Another process wrote the device's last fix: this writer's own memory of it is stale,
+    the statement reads the real one, and the group is planned again from it."""
+    settings, db, phones = world
+    ours, theirs = GroupWriter(db, settings), GroupWriter(db, settings)
+    t = SESSION_NOW.replace(microsecond=0) - timedelta(minutes=10)
+    ours.commit([job(phones[3], t)])
+    theirs.commit([job(phones[3], t + timedelta(seconds=60), north_m=450)])   # walked north
+    # Plausible from where this writer last saw the phone, 870 m in 10 s from where it was.
+    follow = job(phones[3], t + timedelta(seconds=70), north_m=-420)
+    ours.commit([follow])
+    assert follow.result == [("set_aside", "impossible_speed")] and ours.replans == 1
+    assert count(db, phones[3]["device"]) == 2 and aside_count(db, phones[3]["device"]) == 1
 
 
 def test_a_job_that_breaks_the_statement_fails_alone(world):
     settings, db, phones = world
-    writer = GroupWriter(db, settings, FixRejected)
+    writer = GroupWriter(db, settings)
     t = SESSION_NOW.replace(microsecond=0) - timedelta(minutes=4)
     ghost = job({"device": 999_999, "user": phones[2]["user"]}, t)     # no such device
     good = job(phones[2], t)
     writer.commit([ghost, good])
-    assert isinstance(ghost.error, IntegrityError) and good.result == (1, 0)
+    assert isinstance(ghost.error, IntegrityError) and good.result == [("accepted", None)]
 
 
 def test_concurrent_requests_are_written_together(world):

@@ -5,7 +5,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import text
 
-from tests.ingest_helpers import LAT, LON, M, client, ingest_db, iso, now_s, phone, stored  # noqa: F401
+from tests.clock import SESSION_NOW
+from tests.ingest_helpers import (  # noqa: F401
+    LAT, LON, M, aside, client, ingest_db, iso, now_s, phone, stored,
+)
 
 
 # Traccar's OsmAndProtocolDecoderTest query forms, with our district and recent times.
@@ -39,7 +42,7 @@ def test_every_traccar_query_form_is_stored(client, ingest_db, phone, name):
     if "timestamp" in QUERY_FORMS[name]:
         assert abs(row.device_time.timestamp() - t) < 1
     else:
-        assert abs(row.device_time.timestamp() - now_s()) < 30     # the server's clock
+        assert row.device_time == SESSION_NOW     # the server's clock (the session's now)
 
 
 def test_query_values_are_converted(client, ingest_db, phone):
@@ -94,12 +97,17 @@ def test_json_form_is_stored(client, ingest_db, phone):
     assert row.bearing is None and row.speed_mps == 0 and row.accuracy_m == 5
 
 
-def test_json_mock_location_with_unknowns_is_stored_flagged(client, ingest_db, phone):
+def test_json_mock_location_with_unknowns_is_acknowledged_and_set_aside(client, ingest_db, phone):
     body = json_body(phone, now_s() - 60, speed=-1, speed_accuracy=-1, floor=None)
     body["location"].update(mock=True, battery={"level": -1, "is_charging": False})
     assert client.post("/osmand", json=body).status_code == 200
-    [row] = stored(ingest_db, phone)
-    assert row.flagged and row.battery is None and row.speed_mps is None
+    assert stored(ingest_db, phone) == []
+    [row] = aside(ingest_db, phone)
+    assert row.reason == "mock_location" and row.device_time.timestamp() == now_s() - 60
+    with ingest_db[1].connect() as conn:
+        kept = conn.execute(text("select battery, speed_mps from set_aside_fixes "
+                                 "where device_id = :d"), {"d": phone["device"]}).one()
+    assert kept.battery is None and kept.speed_mps is None
 
 
 def test_json_batch_sync_list_is_stored_in_one_go(client, ingest_db, phone):

@@ -10,6 +10,7 @@ from tests.mobile_helpers import mobile_server, mobile_world, phone_client  # no
 from tests.workflow_world import IN_A
 from tests.clock import SESSION_NOW
 from workflow.clock import BEIJING, day_start
+from workflow.device_ids import is_strong
 
 FIRST_LOAD_LIMIT = 500 * 1024
 
@@ -37,18 +38,23 @@ def test_patrol_positions_are_stored_on_the_workers_phone_and_drawn_as_todays_ro
         devices = conn.execute(select(Device.device_id).where(Device.user_id == user_id)).all()
         stored = conn.execute(select(func.count()).select_from(Position)
                               .where(Position.user_id == user_id)).scalar_one()
-    assert [d[0] for d in devices] == [f"m-{user_id}"] and stored == 5
+    # The page's phone is registered on first use, under a random identifier (never m-<id>).
+    [(identifier,)] = devices
+    assert is_strong(identifier) and stored == 5
     route = phone.get("/m/api/route").get_json()
     assert len(route["points"]) == 5 and route["points"][0] == [IN_A[0], IN_A[1]]
 
 
-def test_bad_fixes_name_the_field_and_strangers_cannot_post(mobile_server):
+def test_bad_fixes_name_the_field_far_ones_are_set_aside_and_strangers_cannot_post(mobile_server):
     phone = phone_client(mobile_server, "worker_b")
     bad = phone.post("/m/api/positions", json={"fixes": [{"time": "x", "lat": 1, "lon": 2}]})
     assert bad.status_code == 400 and bad.get_json()["field"] == "fixes[0].time"
     far = phone.post("/m/api/positions", json={"fixes": [{"time": SESSION_NOW.isoformat(),
                                                           "lat": 30.0, "lon": 110.0}]})
-    assert far.status_code == 422 and far.get_json()["error"] == "outside_district"
+    # A fix far outside is acknowledged (the page would send it again forever) and set aside.
+    assert far.status_code == 200
+    assert far.get_json()["fixes"] == [{"index": 0, "result": "set_aside",
+                                        "reason": "outside_district"}]
     assert mobile_server.test_client().post("/m/api/positions", json={"fixes": []}).status_code == 401
 
 

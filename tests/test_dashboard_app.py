@@ -7,6 +7,7 @@ from tests.auth_helpers import ensure_user, login_client
 from tests.dash_helpers import call_router, ids_in, texts_in
 
 PAGES = {"/wall": ids.WALL_ROOT, "/analyst": ids.ANALYST_ROOT, "/leaders": ids.LEADERS_ROOT,
+         "/devices": ids.DEVICES_ROOT,
          "/cases": ids.CASES_ROOT}
 
 

@@ -200,3 +200,17 @@ def test_device_tokens_are_stored_only_as_hashes(conn, world):
     assert demo_token("hq00001", "pw") == demo_token("hq00001", "pw") != demo_token("hq00002", "pw")
     pk2, token2 = create_device(conn, world["user"], "phone-10", demo_token("phone-10", "pw"))
     assert token2 == demo_token("phone-10", "pw") and find_device_by_token(conn, token2).id == pk2
+
+
+def test_fixes_set_aside_long_ago_are_forgotten(conn, world):
+    from data.positions import prune_set_aside
+
+    now = SESSION_NOW
+    for days in (1, 89, 91, 400):
+        conn.execute(text("insert into set_aside_fixes (device_id, device_time, server_time, "
+                          "user_id, reason, geom) values (:d, :t, :t, :u, 'outside_district', "
+                          "ST_GeomFromText('POINT(117.3 39.3)', 4326))"),
+                     {"d": world["device"], "u": world["user"], "t": now - timedelta(days=days)})
+    assert prune_set_aside(conn, now) == 2
+    left = conn.execute(text("select count(*) from set_aside_fixes")).scalar_one()
+    assert left == 2

@@ -92,17 +92,20 @@ def test_fixes_after_a_clock_jump_are_kept_and_filed_by_the_next_upkeep(clock_db
 
 
 def test_a_fix_a_few_minutes_after_midnight_goes_to_tomorrows_partition(clock_db):
-    """The server's clock reads 23:58 Beijing time; a phone whose clock runs 3 minutes fast
-    sends fixes from 23:59 to 00:00:50 tomorrow (inside the 5-minute tolerance)."""
+    """A phone walking across midnight (Beijing time), each fix sent as it is taken: those
+    after midnight go to tomorrow's partition, made before midnight."""
     settings, db, grid = clock_db
     today = local_day(SESSION_NOW, settings.timezone)
     midnight = datetime(today.year, today.month, today.day, 16, tzinfo=timezone.utc)
-    server_now = midnight - timedelta(minutes=2)
-    ensure_current_partitions(db, settings.timezone, now=server_now)
-    ingestor = Ingestor(db, settings, clock=lambda: server_now.timestamp())
+    ensure_current_partitions(db, settings.timezone, now=midnight - timedelta(minutes=2))
+    arrival = [midnight.timestamp()]
+    ingestor = Ingestor(db, settings, clock=lambda: arrival[0])
     device = ingestor.device_by_key(phone(db, grid, "clock-midnight"))
-    readings = walk(midnight - timedelta(seconds=60), 12)
-    assert ingestor.ingest(device, readings).stored == 12
+    stored = 0
+    for reading in walk(midnight - timedelta(seconds=60), 12):
+        arrival[0] = reading.time.timestamp() + 0.5
+        stored += ingestor.ingest(device, [reading]).stored
+    assert stored == 12
     tomorrow = local_day(midnight, settings.timezone)
     assert where_stored(db, device.id) == {name_of(tomorrow - timedelta(days=1)): 6,
                                            name_of(tomorrow): 6}

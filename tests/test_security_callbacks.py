@@ -40,7 +40,7 @@ def clients(sw):
 
 def test_every_callback_has_exactly_one_page(sw):
     pages = {spec.page for spec in registry(sw.app).values()}
-    assert pages == {SHELL, "/wall", "/analyst", "/leaders", "/cases"}
+    assert pages == {SHELL, "/wall", "/analyst", "/leaders", "/cases", "/devices"}
     assert set(registry(sw.app)) == set(sw.app.callback_map)
 
 

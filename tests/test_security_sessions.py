@@ -103,16 +103,17 @@ def test_demo_device_tokens_cannot_be_computed_from_the_demo_password(world_db_u
     engine = create_engine(world_db_url[0])
     try:
         with engine.connect() as conn:
-            stored = conn.execute(select(Device.token_hash).where(Device.device_id == "hq00001")
-                                  ).scalar_one()
+            device_id, stored = conn.execute(select(Device.device_id, Device.token_hash)
+                                             .order_by(Device.id).limit(1)).one()
     finally:
         engine.dispose()
-    assert stored == hash_token(demo_token("hq00001", world_settings.demo_secret))
-    assert stored != hash_token(demo_token("hq00001", world_settings.demo_password))
+    assert stored == hash_token(demo_token(device_id, world_settings.demo_secret))
+    assert stored != hash_token(demo_token(device_id, world_settings.demo_password))
 
 
-def test_demo_accounts_prints_what_a_demo_user_needs(world_settings):
+def test_demo_accounts_prints_what_a_demo_user_needs(world_db_url, world_settings):
     from click.testing import CliRunner
+    from sqlalchemy import create_engine
 
     from etl.world.cli import accounts_command
     from workflow.open311 import demo_api_key
@@ -121,7 +122,14 @@ def test_demo_accounts_prints_what_a_demo_user_needs(world_settings):
                               catch_exceptions=False).output
     assert "DEMO_PASSWORD" in text and "gw0001" in text
     assert demo_api_key(world_settings.demo_secret) in text
-    assert demo_token("hq00001", world_settings.demo_secret) in text
+    engine = create_engine(world_db_url[0])
+    try:
+        with engine.connect() as conn:
+            device_id = conn.execute(select(Device.device_id).order_by(Device.id).limit(1)
+                                     ).scalar_one()
+    finally:
+        engine.dispose()
+    assert device_id in text and demo_token(device_id, world_settings.demo_secret) in text
     assert demo_api_key(world_settings.demo_password) not in text
 
 

@@ -35,6 +35,9 @@ EXPECTED = {
                         {"supervisor", "district_leader", "operator", "admin"}),
     "supervision.queue": ({"supervisor", "district_leader", "operator", "street_chief", "admin"},
                           {"supervisor", "district_leader", "operator", "admin"}),
+    "devices.read": ({"district_leader", "supervisor", "analyst"} | STAFF,
+                     {"district_leader", "supervisor", "analyst", "operator", "admin"}),
+    "devices.manage": ({"operator", "admin"}, {"operator", "admin"}),
     "scores.read": (set(ROLES) - {"grid_worker", "community_chief"},
                     set(ROLES) - {"grid_worker", "community_chief"}),
 }

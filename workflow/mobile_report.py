@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from data import incident_store, mobile_queries, photo_store
 from data.devices import DeviceRef, create_device
+from workflow.device_ids import new_identifier
 from workflow.errors import forbidden, invalid, not_found
 from workflow.incident_read import incident_target
 from workflow.incident_service import NewIncident, create_incident, transition_incident
@@ -92,6 +93,8 @@ def patrol_device(conn: Connection, actor: Actor) -> DeviceRef:
         raise forbidden()
     device = mobile_queries.device_of_user(conn, actor.id)
     if device is None:
-        pk, _ = create_device(conn, actor.id, f"m-{actor.id}", label="手机网页 / phone page")
-        device = DeviceRef(pk, f"m-{actor.id}", actor.id, True)
+        # Random like every identifier: the page never sends it, but OsmAnd would accept it.
+        identifier = new_identifier()
+        pk, _ = create_device(conn, actor.id, identifier, label="手机网页 / phone page")
+        device = DeviceRef(pk, identifier, actor.id, True)
     return device

@@ -14,6 +14,9 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "/analyst": DESK_ROLES,
     "/leaders": LEADER_ROLES,
     "/cases": tuple(r for r in ROLES if r != "wall"),
+    # Phone health: who supervises patrols, each within their own scope.
+    "/devices": ("district_leader", "supervisor", "analyst", "operator", "street_chief",
+                 "community_chief", "admin"),
 }
 # "/" shows the wall; anyone else who asks for it is sent to their own page.
 ALIASES = {"/": "/wall"}

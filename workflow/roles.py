@@ -101,6 +101,11 @@ PERMISSIONS: dict[str, Mapping[str, str]] = {
                         "street_chief": "street", "admin": "any"},
     "supervision.queue": {"supervisor": "any", "district_leader": "any", "operator": "area",
                           "street_chief": "street", "admin": "any"},
+    # Phones: their health (last fix, battery, what was set aside, clock) for the people who
+    # follow patrols, scoped like incidents; enrolling, revoking and replacing for operators.
+    "devices.read": {"district_leader": "any", "supervisor": "any", "analyst": "any",
+                     **_STAFF},
+    "devices.manage": {"operator": "area", "admin": "any"},
     "scores.read": {"district_leader": "any", "analyst": "any", "supervisor": "any",
                     "operator": "any", "street_chief": "any", "dept_officer": "any",
                     "wall": "any", "admin": "any"},

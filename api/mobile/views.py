@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, request
 
 from api.auth import current_actor
 from api.errors import ApiError
-from api.ingest import decode_batch, rejected_response
+from api.ingest import batch_answer, decode_batch, rejected_response
 from api.ingestor import FixRejected
 from api.mobile import forms
 from api.mobile.session import COOKIE, csrf_for, phone, phone_actor
@@ -76,8 +76,7 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
         with db.begin() as conn:
             device = patrol_device(conn, actor)
         result = current_app.blueprints["positions"].ingestor.ingest(device, readings)
-        return respond({"received": result.received, "stored": result.stored,
-                        "duplicates": result.duplicates, "flagged": result.flagged})
+        return respond(batch_answer(result))
 
     @bp.get("/m/api/route")
     def route():
@@ -85,8 +84,6 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
         day = request_now().astimezone(BEIJING).date()
         with db.connect() as conn:
             fixes = worker_history(conn, actor.id, day, settings.timezone)
-        if len(fixes):
-            fixes = fixes[~fixes["flagged"].astype(bool)]
         step = max(1, len(fixes) // MAX_ROUTE_POINTS + 1) if len(fixes) > MAX_ROUTE_POINTS else 1
         points = [[round(float(x), 5), round(float(y), 5)]
                   for x, y in zip(fixes["lon"][::step], fixes["lat"][::step])] if len(fixes) else []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.callbacks import analyst, cases, leaders, router, wall
+from dashboard.callbacks import analyst, cases, devices, leaders, router, wall
 from dashboard.context import AppContext
 
 
@@ -13,3 +13,4 @@ def register_all(app: Dash, ctx: AppContext) -> None:
     cases.register(app, ctx)
     analyst.register(app, ctx)
     leaders.register(app, ctx)
+    devices.register(app, ctx)

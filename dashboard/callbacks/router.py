@@ -6,7 +6,7 @@ from dash import Dash, Input, Output
 from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang
-from dashboard.pages import analyst, desk, leaders
+from dashboard.pages import analyst, desk, devices, leaders
 from dashboard.cases_view import cases_page, login_hint, session_actor
 from dashboard.views import wall_view
 from workflow.pages import may_open
@@ -28,6 +28,8 @@ def register(app: Dash, ctx: AppContext) -> None:
             return wall_view(ctx, lang, search or "")
         if path == "/cases":
             return cases_page(ctx, lang)
+        if path == "/devices":
+            return devices.layout(lang)
         if path == "/login":
             return login_hint(lang)
         page = DESK_PAGES.get(path)

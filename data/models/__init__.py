@@ -3,7 +3,7 @@ from data.models.base import Base
 from data.models.grids import Building, Community, District, Grid, Resident, Street
 from data.models.people import Department, Device, User, WorkerGrid
 from data.models.assets import Camera
-from data.models.positions import LatestPosition, Position
+from data.models.positions import LatestPosition, Position, SetAsideFix
 from data.models.incidents import Category, Incident, IncidentEvent
 from data.models.whistles import Whistle, WhistleEvent, WhistleIncident, WhistleSummons
 from data.models.rollups import (
@@ -24,5 +24,5 @@ __all__ += ["MobilePhoto", "MobileSession"]
 __all__ += ["Open311Client", "Open311Request"]
 __all__ += ["IncidentRollup", "IncidentRollupDayKind", "IncidentRollupGridMonth",
             "IncidentRollupMonth", "IncidentRollupStreetMonth"]
-__all__ += ["AccessAudit"]
+__all__ += ["AccessAudit", "SetAsideFix"]
 __all__ += ["WebSession"]

@@ -28,6 +28,9 @@ INCIDENT_STATUSES = (
 SOURCES = ("patrol", "resident", "hotline", "app", "superior", "petition")
 WHISTLE_STATUSES = ("summoned", "reported_in", "completed", "closed", "escalated")
 DEPARTMENT_KINDS = ("functional", "oversight", "leadership")
+# Why a fix was set aside instead of stored with the trusted ones (migration 0013).
+SET_ASIDE_REASONS = ("impossible_speed", "outside_district", "stale_timestamp",
+                     "future_timestamp", "inaccurate", "mock_location", "not_valid")
 CAMERA_KINDS = ("street", "kindergarten", "school", "hospital", "worksite", "community")
 
 

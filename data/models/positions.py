@@ -9,7 +9,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import DISTRICT_CODE, Base, geometry, in_lonlat
+from data.models.base import DISTRICT_CODE, SET_ASIDE_REASONS, Base, geometry, in_lonlat, one_of
 
 
 class Position(Base):
@@ -36,6 +36,8 @@ class Position(Base):
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     battery: Mapped[int | None] = mapped_column(SmallInteger)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    # What the phone said when its clock was off and device_time was corrected (else null).
+    raw_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # No spatial index: every read selects fixes by time and device, and the grid of a fix
     # is found once when it is written (grid_id). A GiST over millions of fixes a day only
     # slowed every insert and the world load (0009).
@@ -57,3 +59,30 @@ class LatestPosition(Base):
     battery: Mapped[int | None] = mapped_column(SmallInteger)
     fixes_today: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     geom = mapped_column(geometry("POINT"), nullable=False)
+
+
+class SetAsideFix(Base):
+    """A fix acknowledged to the phone but kept out of dots, tracks and coverage, with why.
+
+    Keyed by the time the phone sent (a retry is the same fix); ``corrected_time`` is that
+    time moved by the device's measured clock offset, when one was applied.
+    """
+
+    __tablename__ = "set_aside_fixes"
+    __table_args__ = (in_lonlat(), one_of("reason", SET_ASIDE_REASONS),)
+
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    device_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    corrected_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    server_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                  index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE, server_default=DISTRICT_CODE)
+    reason: Mapped[str] = mapped_column(String(20))
+    speed_mps: Mapped[float | None] = mapped_column(Float)
+    bearing: Mapped[float | None] = mapped_column(Float)
+    altitude: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    battery: Mapped[int | None] = mapped_column(SmallInteger)
+    # Read by device and arrival time only, like positions: no spatial index.
+    geom = mapped_column(geometry("POINT", indexed=False), nullable=False)

@@ -84,6 +84,28 @@ def ensure_partition(conn: Connection, day: date) -> str:
     return name
 
 
+SET_ASIDE_DAYS = 90
+PRUNE = text("delete from set_aside_fixes where server_time < cast(:before as timestamptz)")
+
+
+def prune_set_aside(conn: Connection, now: datetime, days: int = SET_ASIDE_DAYS) -> int:
+    """Forget fixes set aside more than ``days`` ago (they serve operators' questions about
+    recent days; the table is not partitioned, so old rows go by delete).
+
+    Parameters
+    ----------
+    conn : Connection
+    now : datetime
+    days : int
+
+    Returns
+    -------
+    int
+        Rows deleted.
+    """
+    return conn.execute(PRUNE, {"before": now - timedelta(days=days)}).rowcount
+
+
 def ensure_current_partitions(db: Database, tz: str = "Asia/Shanghai", *,
                               now: datetime, days_ahead: int = DAYS_AHEAD,
                               days_back: int = DAYS_BACK) -> list[str]:

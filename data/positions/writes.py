@@ -13,7 +13,12 @@ from data.models.base import DISTRICT_CODE
 
 
 class Fix(NamedTuple):
-    """One validated fix, ready to store (coordinates WGS84, time aware)."""
+    """One decoded fix, ready to store (coordinates WGS84, time aware).
+
+    ``time`` is when it was taken by the server's clock; ``raw_time`` what the phone said
+    when its clock was off and ``time`` was corrected (else None). A fix with a ``reason``
+    is stored aside (``set_aside_fixes``) instead of with the trusted ones.
+    """
 
     device_pk: int
     user_id: int
@@ -26,45 +31,67 @@ class Fix(NamedTuple):
     accuracy_m: float | None = None
     battery: int | None = None
     flagged: bool = False
+    raw_time: datetime | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
 class WriteResult:
     """How many fixes were new, how many the database already had, which were new
-    ((device, epoch microseconds) pairs), and where each device was before this write
-    (lon, lat, epoch seconds, accuracy in metres or NaN), for the caller's speed check."""
+    ((device, epoch microseconds) pairs, of trusted and of set-aside fixes: a set-aside fix
+    is keyed by the time the phone sent), and where each device was before this write
+    (lon, lat, epoch seconds, accuracy in metres or NaN), for the caller's jump check."""
 
     inserted: int
     duplicates: int
     previous: dict = field(default_factory=dict)
     inserted_keys: frozenset = frozenset()
+    aside_keys: frozenset = frozenset()
 
 
-# One round trip for the whole batch: unnest the columns, find each fix's basic grid
-# (GiST-indexed ST_Contains), insert skipping duplicates (phones retry), and move each
-# device's latest position forward only if the new fix is newer. All parts share one
+# One round trip for the whole batch: unnest the columns; trusted fixes find their basic grid
+# (GiST-indexed ST_Contains), are inserted skipping duplicates (phones retry) and move each
+# device's latest position forward only if newer; doubtful ones go to set_aside_fixes under
+# the time the phone sent. A fix is stored once: never in both tables. All parts share one
 # snapshot, so "before" is each device's latest position as it was before this write.
 WRITE_SQL = """
 with input as (
-  select * from unnest(:device_pk, :user_id, :time, :lon, :lat, :speed_mps, :bearing,
-                       :altitude, :accuracy_m, :battery, :flagged)
-    as f(device_id, user_id, device_time, lon, lat, speed_mps, bearing, altitude,
-         accuracy_m, battery, flagged)
+  select * from unnest(:device_pk, :user_id, :time, :raw_time, :lon, :lat, :speed_mps,
+                       :bearing, :altitude, :accuracy_m, :battery, :flagged, :reason)
+    as f(device_id, user_id, device_time, raw_time, lon, lat, speed_mps, bearing, altitude,
+         accuracy_m, battery, flagged, reason)
 ),
 located as (
   select f.*, p.geom,
          (select g.id from grids g where ST_Contains(g.geom, p.geom) limit 1)
            as grid_id
   from input f cross join lateral (select ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326) as geom) p
+  where f.reason is null
+    and not exists (select 1 from set_aside_fixes s where s.device_id = f.device_id
+                    and s.device_time = coalesce(f.raw_time, f.device_time))
 ),
 inserted as (
-  insert into positions (device_id, device_time, user_id, district_code, grid_id, speed_mps,
-                         bearing, altitude, accuracy_m, battery, flagged, geom)
-  select device_id, device_time, user_id, :district, grid_id, speed_mps, bearing, altitude,
-         accuracy_m, battery, flagged, geom
+  insert into positions (device_id, device_time, raw_time, user_id, district_code, grid_id,
+                         speed_mps, bearing, altitude, accuracy_m, battery, flagged, geom)
+  select device_id, device_time, raw_time, user_id, :district, grid_id, speed_mps, bearing,
+         altitude, accuracy_m, battery, flagged, geom
   from located
   on conflict (device_id, device_time) do nothing
   returning device_id, device_time, user_id, grid_id, speed_mps, battery, geom, server_time
+),
+aside as (
+  insert into set_aside_fixes (device_id, device_time, corrected_time, user_id, district_code,
+                               reason, speed_mps, bearing, altitude, accuracy_m, battery, geom)
+  select device_id, coalesce(raw_time, device_time),
+         case when raw_time is not null then device_time end, user_id, :district, reason,
+         speed_mps, bearing, altitude, accuracy_m, battery,
+         ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+  from input f
+  where f.reason is not null
+    and not exists (select 1 from positions p where p.device_id = f.device_id
+                    and p.device_time = f.device_time)
+  on conflict (device_id, device_time) do nothing
+  returning device_id, device_time
 ),
 before as (
   select lp.device_id, extract(epoch from lp.device_time) as epoch, ST_X(lp.geom) as lon,
@@ -100,14 +127,17 @@ upserted as (
     device_time = greatest(lp.device_time, excluded.device_time)
   returning 1
 )
-select (select count(*) from inserted) as inserted, (select count(*) from upserted) as devices,
+select (select count(*) from inserted) as inserted, (select count(*) from aside) as aside,
+       (select count(*) from upserted) as devices,
        (select json_agg(json_build_array(device_id, lon, lat, epoch, accuracy_m)) from before)
          as previous,
        (select json_agg(json_build_array(
           device_id, (extract(epoch from device_time) * 1000000)::bigint)) from inserted)
-         as inserted_keys
+         as inserted_keys,
+       (select json_agg(json_build_array(
+          device_id, (extract(epoch from device_time) * 1000000)::bigint)) from aside)
+         as aside_keys
 """
-
 
 
 class Prepared:
@@ -138,7 +168,8 @@ class Prepared:
 
 
 _ARRAY_TYPES = {"device_pk": "int[]", "user_id": "int[]", "time": "timestamptz[]",
-                "battery": "int[]", "flagged": "bool[]"}
+                "raw_time": "timestamptz[]", "battery": "int[]", "flagged": "bool[]",
+                "reason": "text[]"}
 WRITE = Prepared("hq_write_fixes", WRITE_SQL,
                  [(name, _ARRAY_TYPES.get(name, "float8[]")) for name in Fix._fields]
                  + [("district", "varchar"), ("tz", "text")])
@@ -146,7 +177,8 @@ WRITE = Prepared("hq_write_fixes", WRITE_SQL,
 
 def write_fixes(conn: Connection, fixes: Sequence[Fix], tz: str = "Asia/Shanghai",
                 district_code: str = DISTRICT_CODE) -> WriteResult:
-    """Store fixes, skipping ones already stored, and update each device's latest position.
+    """Store fixes (doubtful ones aside), skipping ones already stored, and update each
+    device's latest position from the trusted ones.
 
     Parameters
     ----------
@@ -165,8 +197,15 @@ def write_fixes(conn: Connection, fixes: Sequence[Fix], tz: str = "Asia/Shanghai
     if not fixes:
         return WriteResult(0, 0)
     columns = {name: [getattr(f, name) for f in fixes] for name in Fix._fields}
+    for name, values in columns.items():
+        # A column without a value is sent as one NULL, not an array of them: unnest()
+        # pads it with NULLs, and PostgreSQL need not parse thousands of NULL literals.
+        if all(v is None for v in values):
+            columns[name] = None
     row = WRITE.run(conn, {**columns, "tz": tz, "district": district_code}).one()
     previous = {int(d): (float(lon), float(lat), float(t), math.nan if acc is None else float(acc))
                 for d, lon, lat, t, acc in row.previous or []}
     keys = frozenset((int(d), int(us)) for d, us in row.inserted_keys or [])
-    return WriteResult(int(row.inserted), len(fixes) - int(row.inserted), previous, keys)
+    aside = frozenset((int(d), int(us)) for d, us in row.aside_keys or [])
+    new = int(row.inserted) + int(row.aside)
+    return WriteResult(new, len(fixes) - new, previous, keys, aside)

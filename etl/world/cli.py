@@ -86,6 +86,6 @@ def accounts_command(settings: Settings, as_json: bool) -> None:
                    + (f"  grid {a['grid_code']}" if a["grid_code"] else ""))
     click.echo(f"\n{len(devices)} devices:")
     for d in devices:
-        click.echo(f"{d['device_id']:<10} {d['worker']:<10} grid {d['grid_code']}  "
+        click.echo(f"{d['device_id']:<24} {d['worker']:<10} grid {d['grid_code']}  "
                    f"token {d['token']}")
     click.echo(f"\nOpen311 api_key (client demo, /open311/v2/): {open311_key}")

@@ -20,6 +20,7 @@ from etl.world import residents as res
 from etl.world.frames import nullable_int, polygons_ewkb, with_point
 from etl.world.geography import DISTRICT, Geography, build_geography
 from geo.crs import to_metric
+from workflow.device_ids import seeded_identifiers
 
 RESIDENTS = 320_000
 
@@ -118,7 +119,9 @@ def stage_people(conn: Connection, st: WorldState, demo_password: str,
     st.writer.copy("worker_grids", pd.DataFrame({
         "id": np.arange(1, len(workers) + 1), "user_id": workers["id"].to_numpy(),
         "grid_id": workers["grid_id"].astype(int).to_numpy(), "is_primary": True}))
-    device_ids = [f"hq{u:05d}" for u in range(1, len(workers) + 1)]
+    # Phones' identifiers are their only credential on OsmAnd: random (from the world's own
+    # stream, so the same seed gives the same world), never a guessable counter.
+    device_ids = seeded_identifiers(st.rng(8), len(workers))
     st.writer.copy("devices", pd.DataFrame({
         "id": np.arange(1, len(workers) + 1), "device_id": device_ids,
         "user_id": workers["id"].to_numpy(), "label": workers["username"].to_numpy(),

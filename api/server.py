@@ -4,19 +4,19 @@ from __future__ import annotations
 from flask import Flask
 
 from api.errors import register_error_handlers
-from api.devices import devices_blueprint
+from api.workflow.devices import devices_blueprint
 from api.health import health_blueprint
 from api.page_guard import protect_pages
-from api.workflow_api import register_workflow
-from api.ingest import ingest_blueprints
-from api.ingestor import Ingestor
-from api.osmand_fast import install_fast_path
+from api.workflow.routes import register_workflow
+from api.ingest.routes import ingest_blueprints
+from api.ingest.ingestor import Ingestor
+from api.ingest.lean_path import install_fast_path
 from api.mobile import mobile_blueprint
 from api.open311 import open311_blueprint
-from api.reports import reports_blueprint
+from api.workflow.reports import reports_blueprint
 from api.ratelimit import limit_sign_in
 from api.security import init_security
-from api.upkeep import start_partition_upkeep
+from api.ingest.upkeep import start_partition_upkeep
 from data.db import Database
 from data.settings import Settings
 
@@ -54,7 +54,7 @@ def create_server(settings: Settings, db: Database) -> Flask:
     # Every page and every callback needs a signed-in person with a role the page is for.
     protect_pages(server, settings)
     if settings.background_jobs:
-        from workflow.ticker import start_ticker
+        from workflow.escalation.ticker import start_ticker
 
         server.extensions["hq_ticker"] = start_ticker(db, settings.clock)
     return server

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from bench.scratch_db import create_database, drop_database
 from data.db import make_engine
-from data.queries import analyst as q
+from data.queries import analyst as analyst_queries
 from data.queries import analyst_raw as raw
 from data.queries.analyst_filter import AnalystFilter
 from data.settings import Settings
@@ -92,7 +92,7 @@ def kinds(conn, w):
     """Every query a filter change runs, by kind (what the page's callbacks call)."""
     def hot(f):
         unplaced = replace(f, street_id=None, community_id=None, grid_id=None)
-        both = q.grid_counts_pair(conn, unplaced, unplaced.shifted(f.days))
+        both = analyst_queries.grid_counts_pair(conn, unplaced, unplaced.shifted(f.days))
         return hotspots.hot_spots(both["n"].to_numpy(), both["n_before"].to_numpy(), w)
 
     def table(f):
@@ -100,13 +100,13 @@ def kinds(conn, w):
         return raw.incident_page(conn, f, 0, 100, count=count), count
 
     return {
-        "grid_counts": lambda f: q.grid_counts(conn, f),
-        "totals": lambda f: q.totals(conn, f),
-        "series_day": lambda f: q.time_series(conn, f, "day", "subject"),
-        "series_month": lambda f: q.time_series(conn, f, "month", "source"),
-        "breakdown_category": lambda f: q.breakdown(conn, f, "subject"),
-        "breakdown_place": lambda f: q.breakdown(conn, f, "street" if f.street_id is None else "community"),
-        "breakdown_department": lambda f: q.breakdown(conn, f, "department"),
+        "grid_counts": lambda f: analyst_queries.grid_counts(conn, f),
+        "totals": lambda f: analyst_queries.totals(conn, f),
+        "series_day": lambda f: analyst_queries.time_series(conn, f, "day", "subject"),
+        "series_month": lambda f: analyst_queries.time_series(conn, f, "month", "source"),
+        "breakdown_category": lambda f: analyst_queries.breakdown(conn, f, "subject"),
+        "breakdown_place": lambda f: analyst_queries.breakdown(conn, f, "street" if f.street_id is None else "community"),
+        "breakdown_department": lambda f: analyst_queries.breakdown(conn, f, "department"),
         "close_times": lambda f: raw.close_times(conn, f),
         "heat_bins": lambda f: raw.heat_bins(conn, f),
         "points": lambda f: raw.incident_points(conn, f),

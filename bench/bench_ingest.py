@@ -146,7 +146,7 @@ def run_all(url: str, engine, devices: list) -> tuple[dict, dict]:
     try:
         main_port, osmand_port = free_port(), free_port()
         procs.append(start_gunicorn(url, main_port))
-        procs.append(start_gunicorn(url, osmand_port, "api.osmand_port:wsgi()"))
+        procs.append(start_gunicorn(url, osmand_port, "api.ingest.osmand_server:wsgi()"))
         print(f"gunicorn -w {GUNICORN_WORKERS} {' '.join(GUNICORN_ARGS)}, {len(devices)} "
               f"devices, {os.cpu_count()} CPUs")
         for kind in kinds:

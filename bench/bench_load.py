@@ -6,7 +6,7 @@
 
 A scratch database gets the synthetic world (as of now) and extra phones; gunicorn serves
 the whole app (`app:server`, HQ_BENCH_WORKERS workers, gthread), and a second one the
-OsmAnd-only app (`api.osmand_port:wsgi()`, as deployed). Phones send OsmAnd GETs on
+OsmAnd-only app (`api.ingest.osmand_server:wsgi()`, as deployed). Phones send OsmAnd GETs on
 a fixed schedule (device k at phase k/n of the interval) from client processes; wall
 screens post the wall's real Dash callbacks on their intervals, analysts the cases list
 callback and the workflow API's list endpoints. Reports p50/p95/max per endpoint kind,
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> bool:
         phone_port = port
         if args.phones_to == "port":
             phone_port = free_port()
-            procs.append(start_gunicorn(url, phone_port, "api.osmand_port:wsgi()"))
+            procs.append(start_gunicorn(url, phone_port, "api.ingest.osmand_server:wsgi()"))
         viewers = sign_in_viewers(base, args, settings.demo_password)
         meter = CpuMeter(tuple(p.pid for p in procs), url.rsplit("/", 1)[-1])
         print(f"== main run: {args.devices} phones every {args.interval:g} s (to the "

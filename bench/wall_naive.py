@@ -11,13 +11,13 @@ from datetime import datetime
 from dash import Dash, Input, Output, State, html
 from flask import Flask
 
-from dashboard import wall_assembly as wa
-from dashboard import wall_data as wd
+from dashboard.wall import assembly
+from dashboard.wall import reads
 from dashboard.context import AppContext
-from dashboard.figures.wall_map import LAYER
-from dashboard.figures.wall_patch import rounded
-from dashboard.wall_panel_data import ticker
-from dashboard.wall_panels import ticker_rows, whistle_board
+from dashboard.wall.map_figure import LAYER
+from dashboard.wall.patch import rounded
+from dashboard.wall.panel_reads import ticker
+from dashboard.wall.panels import ticker_rows, whistle_board
 from data.db import Database
 from data.positions import Fix, ensure_partition, local_day, write_fixes
 from data.queries.patrol import patrol_roster
@@ -28,12 +28,12 @@ from geo.track import KNOT_MPS
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def whole_map(ctx: AppContext, options: wd.WallOptions, now: datetime, n: int):
+def whole_map(ctx: AppContext, options: reads.WallOptions, now: datetime, n: int):
     """What a first draft sends on every tick: the whole map, polygons and all."""
-    fig = wa.first_map(ctx, options, now)
-    layers = wd.map_layers_data(ctx, now)
-    online, offline = wd.worker_dots(ctx, now)
-    fig.data[LAYER["grids"]].z = layers["values"][wa.metric_at(n)]
+    fig = assembly.first_map(ctx, options, now)
+    layers = reads.map_layers_data(ctx, now)
+    online, offline = reads.worker_dots(ctx, now)
+    fig.data[LAYER["grids"]].z = layers["values"][assembly.metric_at(n)]
     heat = fig.data[LAYER["heat"]]
     heat.lon, heat.lat, heat.z = layers["heat"]
     fig.data[LAYER["tracks"]].lon, fig.data[LAYER["tracks"]].lat = layers["tracks"]
@@ -49,8 +49,8 @@ def naive_app(settings: Settings) -> Dash:
                compress=True)
 
     def options(search):
-        opts = wd.wall_options(search)
-        return opts, wd.wall_now(opts)
+        opts = reads.wall_options(search)
+        return opts, reads.wall_now(opts)
 
     @app.callback(Output("wall-map", "figure"), Input("naive-go-pos", "data"),
                   State("app-url", "search"))
@@ -63,12 +63,12 @@ def naive_app(settings: Settings) -> Dash:
                   State("app-url", "search"))
     def panels(n, search):
         opts, now = options(search)
-        board = whistle_board(wd.open_whistles(ctx, now, opts.lang),
-                                 wd.closed_whistles(ctx, now, opts.lang),
-                                 wd.whistle_year(ctx, now), now, opts.lang, n or 0)
-        return (wa.category_chart(ctx, now, opts.lang, None),
-                wa.closure_chart(ctx, now, opts.lang, None),
-                wa.sources_chart(ctx, now, opts.lang, None), board,
+        board = whistle_board(reads.open_whistles(ctx, now, opts.lang),
+                                 reads.closed_whistles(ctx, now, opts.lang),
+                                 reads.whistle_year(ctx, now), now, opts.lang, n or 0)
+        return (assembly.category_chart(ctx, now, opts.lang, None),
+                assembly.closure_chart(ctx, now, opts.lang, None),
+                assembly.sources_chart(ctx, now, opts.lang, None), board,
                 ticker_rows(ticker(ctx, now, opts.lang), opts.lang))
 
     app.layout = html.Div()

@@ -9,10 +9,10 @@ from flask import Flask, current_app, has_request_context
 
 from dashboard import ids
 from dashboard.callback_pages import EXTENSION, callback_registry
-from dashboard.callbacks import register_all
+from dashboard.router import register_all
 from dashboard.context import AppContext
 from dashboard.i18n import t
-from dashboard.wall_warmup import start_warming
+from dashboard.wall.warmup import start_warming
 from data.db import Database
 from data.settings import Settings
 

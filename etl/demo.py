@@ -6,21 +6,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
-
 from data import local_server
 from data.db import Database
 from data.devices import set_demo_tokens
 from data.settings import Settings
 from data.world_store import world_is_loaded
-from etl.world.cli import parse_as_of, run_load
-from workflow.open311 import ensure_demo_client
+from etl.world.load import parse_as_of, run_load
+from workflow.open311.requests import ensure_demo_client
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SEED = 20191115
 
 
-def ensure_world(settings: Settings, scale: float | None = None) -> bool:
+def ensure_world(settings: Settings, scale: float | None = None, echo=print) -> bool:
     """Start and migrate the database; load the world when it is empty. True if loaded now."""
     local_server.up(settings)
     db = Database(settings)
@@ -30,12 +28,13 @@ def ensure_world(settings: Settings, scale: float | None = None) -> bool:
     finally:
         db.dispose()
     if loaded:
-        click.echo("world already loaded: keeping it (python app.py demo load --replace reloads)")
+        echo("world already loaded: keeping it (python app.py demo load --replace reloads)")
         rekey_demo(settings)
         return False
     scale = scale if scale is not None else float(os.environ.get("HQ_DEMO_SCALE", "1"))
-    click.echo(f"loading the synthetic Hongqiao world (scale {scale})")
-    run_load(settings, DEMO_SEED, scale, parse_as_of(None, settings), replace=False)
+    echo(f"loading the synthetic Hongqiao world (scale {scale})")
+    run_load(settings, DEMO_SEED, scale, parse_as_of(None, settings), replace=False,
+             echo=echo)
     return True
 
 
@@ -51,9 +50,9 @@ def rekey_demo(settings: Settings) -> None:
         db.dispose()
 
 
-def start_feed(settings: Settings, url: str) -> subprocess.Popen:
+def start_feed(settings: Settings, url: str, echo=print) -> subprocess.Popen:
     """The live patrol simulator as a child process, sending to the server at ``url``."""
     log = open(ROOT / ".pgdata" / "simulate.log", "a", encoding="utf-8")  # noqa: SIM115
-    click.echo(f"live patrol feed: python app.py simulate --url {url} (log: .pgdata/simulate.log)")
+    echo(f"live patrol feed: python app.py simulate --url {url} (log: .pgdata/simulate.log)")
     return subprocess.Popen([sys.executable, str(ROOT / "app.py"), "simulate", "--url", url],
                             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)

@@ -158,7 +158,7 @@ def item4_secrets(base, pw):
     check("4 cookie forged with the old constant key refused", r.status_code == 401,
           str(r.status_code))
     from data.devices import demo_token
-    from workflow.open311 import demo_api_key
+    from workflow.open311.requests import demo_api_key
 
     r = requests.post(base + "/api/v1/positions", json={"fixes": [
         {"time": "2026-12-03T02:00:00Z", "lat": 39.16, "lon": 117.15}]},
@@ -366,7 +366,7 @@ def main(base: str) -> int:
 
     settings = Settings.from_env()
     pw = os.environ.get("DEMO_PASSWORD", "hongqiao-demo")
-    from workflow.open311 import demo_api_key
+    from workflow.open311.requests import demo_api_key
     key = demo_api_key(settings.demo_secret)
     for step in (lambda: item1_callbacks(base, pw), lambda: item2_open311(base, key),
                  lambda: item2_notes_and_3(base, pw, key), lambda: item4_secrets(base, pw),

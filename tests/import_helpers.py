@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
 from data.world_store import clear_world
-from etl.importers.cli import export_command, import_command
+from cli.importers import export_command, import_command
 from geo.crs import METRIC
 from tests import factories
 from tests.conftest import create_test_database, drop_test_database

@@ -5,7 +5,7 @@ from sqlalchemy import create_engine
 
 from tests.conftest import create_test_database, drop_test_database
 from tests.workflow_world import IN_A, build_world
-from workflow.open311_cli import add_client
+from cli.open311 import add_client
 from data import open311_store
 from tests.clock import SESSION_NOW
 

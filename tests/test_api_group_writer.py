@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from api.group_writer import GroupWriter, Job
-from api.ingestor import Ingestor
-from api.osmand import Reading
+from api.ingest.group_writer import GroupWriter, Job
+from api.ingest.ingestor import Ingestor
+from api.ingest.osmand import Reading
 from data.db import Database
 from data.positions import Fix
 from tests import factories as f

@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import text
 
-from api.ingestor import Ingestor
-from api.osmand import Reading
+from api.ingest.ingestor import Ingestor
+from api.ingest.osmand import Reading
 from tests.clock import SESSION_NOW
 from tests.ingest_helpers import LAT, LON, M, aside, ingest_db, phone, stored  # noqa: F401
 

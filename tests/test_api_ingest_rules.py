@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from api.osmand_port import start_osmand_server
+from api.ingest.osmand_server import start_osmand_server
 from geo.crs import wgs84_to_gcj02
 from tests.ingest_helpers import (  # noqa: F401
     LAT, LON, M, aside, client, ingest_db, iso, now_s, phone, stored,
@@ -251,7 +251,7 @@ def test_the_osmand_handler_serves_its_own_port(ingest_db, phone):
 
 
 def test_a_new_phone_is_recognised_seconds_after_an_unknown_answer(ingest_db):
-    from api.ingestor import Ingestor
+    from api.ingest.ingestor import Ingestor
     from data.devices import create_device
     from tests import factories as f
 

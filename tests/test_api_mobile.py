@@ -236,7 +236,7 @@ def test_an_administrator_revokes_a_phone_and_it_must_sign_in_again(mobile_serve
 def test_the_command_line_lists_and_revokes_phone_sessions(mobile_server, mobile_world):
     from click.testing import CliRunner
 
-    from app import cli
+    from cli import cli
 
     phone = phone_client(mobile_server, "worker_a")
     with mobile_world["engine"].connect() as conn:

@@ -10,7 +10,7 @@ from tests.mobile_helpers import mobile_server, mobile_world, phone_client  # no
 from tests.workflow_world import IN_A
 from tests.clock import SESSION_NOW
 from workflow.clock import BEIJING, day_start
-from workflow.device_ids import is_strong
+from workflow.devices.identifiers import is_strong
 
 FIRST_LOAD_LIMIT = 500 * 1024
 

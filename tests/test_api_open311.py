@@ -178,7 +178,7 @@ def test_every_open311_route_is_in_the_openapi_document(o311, client):
 
 
 def test_the_demo_key_comes_from_the_deployment_secret_not_the_demo_password(o311, client):
-    from workflow.open311 import demo_api_key, ensure_demo_client
+    from workflow.open311.requests import demo_api_key, ensure_demo_client
 
     settings = o311["app"].server.extensions["hq_settings"]
     with o311["engine"].begin() as conn:
@@ -212,8 +212,8 @@ def test_demo_accounts_prints_the_open311_key(o311):
 
     from click.testing import CliRunner
 
-    from etl.world.cli import accounts_command
-    from workflow.open311 import demo_api_key
+    from cli.world import accounts_command
+    from workflow.open311.requests import demo_api_key
 
     settings = o311["app"].server.extensions["hq_settings"]
     key = demo_api_key(settings.demo_secret)

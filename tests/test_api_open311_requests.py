@@ -203,7 +203,7 @@ def test_rejected_requests_are_closed_with_the_reason(o311, client):
 
 
 def test_key_cli_adds_lists_and_revokes(o311):
-    from workflow.open311_cli import open311_cli as cli
+    from cli.open311 import open311_cli as cli
 
     settings = o311["app"].server.extensions["hq_settings"]
     runner = CliRunner()

@@ -11,8 +11,8 @@ from tests.auth_helpers import login_client
 from tests.conftest import create_test_database, drop_test_database
 from tests.leaders_world import LEADERS_CLOCK, NOW, build_leaders_world
 from tests.workflow_world import PASSWORD
-from workflow.leaders import month_period
-from workflow.reports import monthly_report
+from workflow.leaders.figures import month_period
+from workflow.reports.monthly import monthly_report
 
 SHEETS = ["概览", "街道办结", "社区办结", "部门办结", "类别办结", "部门时效", "超期办结清单",
           "当前超期清单", "吹哨·街道", "吹哨·部门", "吹哨结果", "二次哨", "督办队列",

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from api.upkeep import start_partition_upkeep
+from api.ingest.upkeep import start_partition_upkeep
 from data.db import Database
 from data.positions import local_day
 from tests.clock import SESSION_NOW

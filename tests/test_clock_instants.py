@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from sqlalchemy import text
 
 from api.server import create_server
-from dashboard.analyst_state import DEFAULTS, date_range
+from dashboard.analyst.state import DEFAULTS, date_range
 from data.db import Database
 from data.positions.partitions import local_day
 from data.queries.wall import moments
 from tests.clock import SESSION_NOW
 from workflow.clock import BEIJING, beijing_day
-from workflow.leaders import current_month, month_period, recent_months
+from workflow.leaders.figures import current_month, month_period, recent_months
 
 LOCAL = SESSION_NOW.astimezone(BEIJING)
 TODAY = LOCAL.date()

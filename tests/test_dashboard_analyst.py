@@ -13,9 +13,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app import build_app
-from dashboard.analyst_export import to_csv, to_xlsx
+from dashboard.analyst.export import to_csv, to_xlsx
 from workflow.safe_cells import safe_cell
-from dashboard.analyst_state import DEFAULTS, cascade, climb, drill, parse_search, to_filter, to_search
+from dashboard.analyst.state import DEFAULTS, cascade, climb, drill, parse_search, to_filter, to_search
 from tests.auth_helpers import login_browser, login_client
 from tests.conftest import WORLD_AS_OF
 from workflow.clock import BEIJING

@@ -14,7 +14,7 @@ from tests.clock import SESSION_NOW
 from tests.conftest import create_test_database, drop_test_database
 from tests.dash_helpers import start_app
 from tests.workflow_world import IN_A, IN_B, PASSWORD, build_world
-from workflow.device_health import attention_key, issues
+from workflow.devices.health import attention_key, issues
 
 SHOTS = Path(__file__).parent / "artifacts"
 NOW = SESSION_NOW

@@ -5,10 +5,10 @@ import threading
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from dashboard import wall_assembly as wa
-from dashboard import wall_data as wd
+from dashboard.wall import assembly
+from dashboard.wall import reads
 from dashboard.context import AppContext, SharedAnswers
-from dashboard.wall_data import WallOptions, light_grids
+from dashboard.wall.reads import WallOptions, light_grids
 from data.db import Database
 from tests.conftest import WORLD_AS_OF, WORLD_PATROL_AT
 
@@ -40,26 +40,26 @@ def clocked(world_settings, db):
 
 def counting(monkeypatch, name: str) -> list:
     """Count the calls of ``wall_assembly.<name>`` (the builder behind a shared answer)."""
-    calls, real = [], getattr(wa, name)
+    calls, real = [], getattr(assembly, name)
 
     def wrapper(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(wa, name, wrapper)
+    monkeypatch.setattr(assembly, name, wrapper)
     return calls
 
 
 def test_two_screens_in_one_slot_get_the_same_headline_built_once(clocked, monkeypatch):
     ctx, clock = clocked
     calls = counting(monkeypatch, "headline")
-    first = wa.shared_headline(ctx, WORLD_AS_OF, "zh")
-    second = wa.shared_headline(ctx, WORLD_AS_OF, "zh")
+    first = assembly.shared_headline(ctx, WORLD_AS_OF, "zh")
+    second = assembly.shared_headline(ctx, WORLD_AS_OF, "zh")
     assert second is first and len(calls) == 1
-    english = wa.shared_headline(ctx, WORLD_AS_OF, "en")
+    english = assembly.shared_headline(ctx, WORLD_AS_OF, "en")
     assert english is not first and len(calls) == 2
-    clock.t += wa.SLOT_S["head"]            # the next slot builds afresh
-    third = wa.shared_headline(ctx, WORLD_AS_OF, "zh")
+    clock.t += assembly.SLOT_S["head"]            # the next slot builds afresh
+    third = assembly.shared_headline(ctx, WORLD_AS_OF, "zh")
     assert third is not first and len(calls) == 3
     assert json.dumps(third, default=str) == json.dumps(first, default=str)
 
@@ -67,57 +67,57 @@ def test_two_screens_in_one_slot_get_the_same_headline_built_once(clocked, monke
 def test_screens_share_the_panels_charts_but_turn_their_own_board_page(clocked, monkeypatch):
     ctx, clock = clocked
     calls = counting(monkeypatch, "category_chart")
-    a = wa.panels(ctx, WORLD_AS_OF, "zh", None, 0)
-    b = wa.panels(ctx, WORLD_AS_OF, "zh", None, 1)
+    a = assembly.panels(ctx, WORLD_AS_OF, "zh", None, 0)
+    b = assembly.panels(ctx, WORLD_AS_OF, "zh", None, 1)
     assert len(calls) == 1
     for part in ("category", "closure", "sources", "ticker"):
         assert b[part] is a[part], part
     assert a["whistles"] is not b["whistles"]    # each screen's own page of the board
-    street = wa.panels(ctx, WORLD_AS_OF, "zh", "120106001", 0)
+    street = assembly.panels(ctx, WORLD_AS_OF, "zh", "120106001", 0)
     assert street["category"] is not a["category"] and len(calls) == 2
-    clock.t += wa.SLOT_S["panels"]
-    assert wa.panels(ctx, WORLD_AS_OF, "zh", None, 0)["category"] is not a["category"]
+    clock.t += assembly.SLOT_S["panels"]
+    assert assembly.panels(ctx, WORLD_AS_OF, "zh", None, 0)["category"] is not a["category"]
     assert len(calls) == 3
 
 
 def test_concurrent_screens_wait_for_one_build_of_the_map_layers(clocked, monkeypatch):
     ctx, _ = clocked
     calls = counting(monkeypatch, "map_layers")
-    reads, read = [], wd.map_layers_data
-    monkeypatch.setattr(wd, "map_layers_data", lambda *a: reads.append(a) or read(*a))
+    layer_reads, read = [], reads.map_layers_data
+    monkeypatch.setattr(reads, "map_layers_data", lambda *a: layer_reads.append(a) or read(*a))
     results = []
     screens = [threading.Thread(target=lambda: results.append(
-        wa.shared_map_layers(ctx, 2, WORLD_AS_OF, "zh"))) for _ in range(6)]
+        assembly.shared_map_layers(ctx, 2, WORLD_AS_OF, "zh"))) for _ in range(6)]
     for screen in screens:
         screen.start()
     for screen in screens:
         screen.join()
     assert len(calls) == 1 and all(r is results[0] for r in results)
     # Another metric (tick 3) is another patch, built from the same read of every metric.
-    assert wa.shared_map_layers(ctx, 3, WORLD_AS_OF, "zh") is not results[0]
-    assert len(calls) == 2 and len(reads) == 1
+    assert assembly.shared_map_layers(ctx, 3, WORLD_AS_OF, "zh") is not results[0]
+    assert len(calls) == 2 and len(layer_reads) == 1
 
 
 def test_positions_are_shared_within_their_short_slot(clocked, monkeypatch):
     ctx, clock = clocked
     calls = counting(monkeypatch, "positions")
-    first = wa.shared_positions(ctx, WORLD_AS_OF)
-    assert wa.shared_positions(ctx, WORLD_AS_OF) is first and len(calls) == 1
-    clock.t += wa.SLOT_S["pos"]
-    assert wa.shared_positions(ctx, WORLD_AS_OF) is not first and len(calls) == 2
+    first = assembly.shared_positions(ctx, WORLD_AS_OF)
+    assert assembly.shared_positions(ctx, WORLD_AS_OF) is first and len(calls) == 1
+    clock.t += assembly.SLOT_S["pos"]
+    assert assembly.shared_positions(ctx, WORLD_AS_OF) is not first and len(calls) == 2
 
 
 def test_the_first_map_is_shared_plain_data_without_grid_names(clocked, monkeypatch):
     ctx, _ = clocked
     calls = counting(monkeypatch, "first_map")
-    figure = wa.shared_first_map(ctx, WallOptions(), WORLD_AS_OF)
-    assert wa.shared_first_map(ctx, WallOptions(), WORLD_AS_OF) is figure and len(calls) == 1
-    assert isinstance(figure, dict) and wa.has_polygons(figure)
+    figure = assembly.shared_first_map(ctx, WallOptions(), WORLD_AS_OF)
+    assert assembly.shared_first_map(ctx, WallOptions(), WORLD_AS_OF) is figure and len(calls) == 1
+    assert isinstance(figure, dict) and assembly.has_polygons(figure)
     grids = figure["data"][0]
     feature = grids["geojson"]["features"][0]
     assert set(feature) == {"type", "id", "geometry"}
     assert list(grids["locations"]) == [f["id"] for f in grids["geojson"]["features"]]
-    with_cameras = wa.shared_first_map(ctx, WallOptions(cameras=True), WORLD_AS_OF)
+    with_cameras = assembly.shared_first_map(ctx, WallOptions(cameras=True), WORLD_AS_OF)
     assert with_cameras is not figure and len(calls) == 2
 
 
@@ -188,22 +188,22 @@ def test_a_new_slot_answers_with_the_last_build_while_one_thread_rebuilds(test_s
 
 
 def test_a_warmed_process_answers_the_first_screens_without_building(clocked, monkeypatch):
-    from dashboard.wall_warmup import start_warming, warm_wall
+    from dashboard.wall.warmup import start_warming, warm_wall
 
     ctx, clock = clocked
     warm_wall(ctx, WORLD_AS_OF)
     builders = [counting(monkeypatch, name) for name in ("headline", "positions", "first_map")]
     data = []
-    monkeypatch.setattr(wd, "map_layers_data", lambda *a: data.append(a) or {})
-    options = wd.wall_options("", ctx.settings.language)
-    assert wa.shared_headline(ctx, WORLD_AS_OF, options.lang)
-    wa.shared_positions(ctx, WORLD_AS_OF)
-    assert wa.has_polygons(wa.shared_first_map(ctx, options, WORLD_AS_OF))
-    assert wa.shared_map_data(ctx, WORLD_AS_OF)["values"]
-    assert wa.panels(ctx, WORLD_AS_OF, options.lang, None, 0)["category"]
+    monkeypatch.setattr(reads, "map_layers_data", lambda *a: data.append(a) or {})
+    options = reads.wall_options("", ctx.settings.language)
+    assert assembly.shared_headline(ctx, WORLD_AS_OF, options.lang)
+    assembly.shared_positions(ctx, WORLD_AS_OF)
+    assert assembly.has_polygons(assembly.shared_first_map(ctx, options, WORLD_AS_OF))
+    assert assembly.shared_map_data(ctx, WORLD_AS_OF)["values"]
+    assert assembly.panels(ctx, WORLD_AS_OF, options.lang, None, 0)["category"]
     assert builders == [[], [], []] and data == []
     # In a thread, and a failure is only logged: the screens ask again anyway.
-    monkeypatch.setattr(wa, "shared_first_map", lambda *a: 1 / 0)
+    monkeypatch.setattr(assembly, "shared_first_map", lambda *a: 1 / 0)
     stop = threading.Event()
     thread = start_warming(ctx, stop)
     stop.set()
@@ -225,7 +225,7 @@ class Ticks(threading.Event):
 
 
 def test_the_wall_is_kept_warm_only_while_a_live_screen_watches(clocked, monkeypatch):
-    from dashboard import wall_warmup
+    from dashboard.wall import warmup as wall_warmup
 
     ctx, clock = clocked
     warmed = []
@@ -241,13 +241,13 @@ def test_the_wall_is_kept_warm_only_while_a_live_screen_watches(clocked, monkeyp
 
 def test_the_walls_headline_in_parts_equals_the_headline_query(clocked):
     """At a moment of patrols: now, the past moments (read less often) and grids patrolled (from coverage)."""
-    from data.queries import wall as q
+    from data.queries import wall as wall_queries
 
     ctx, _ = clocked
     with ctx.db.connect() as conn:
-        whole = q.headline(conn, WORLD_PATROL_AT, ctx.settings.timezone)
+        whole = wall_queries.headline(conn, WORLD_PATROL_AT, ctx.settings.timezone)
     expected = {int(k): {c: int(v) for c, v in row.items()} for k, row in whole.iterrows()}
-    assert wd.headline(ctx, WORLD_PATROL_AT) == expected
+    assert reads.headline(ctx, WORLD_PATROL_AT) == expected
     assert expected[0]["grids_patrolled"] > 0
 
 

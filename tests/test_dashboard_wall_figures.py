@@ -6,14 +6,14 @@ import plotly.io as pio
 import pytest
 from dash._utils import to_json
 
-from dashboard.figures import wall_charts as charts
-from dashboard.figures.wall_map import LAYER, LAYERS, METRICS, MapBase, place_labels, wall_map
-from dashboard.figures.wall_patch import (
+from dashboard.wall import charts
+from dashboard.wall.map_figure import LAYER, LAYERS, METRICS, MapBase, place_labels, wall_map
+from dashboard.wall.patch import (
     chart_patch, layers_patch, positions_patch, rounded, view_patch,
 )
 from dashboard.theme import STATUS
-from dashboard.wall_data import wall_options
-from dashboard.wall_panels import (
+from dashboard.wall.reads import wall_options
+from dashboard.wall.panels import (
     banner, compare_text, headline_tiles, ticker_rows, whistle_board,
 )
 
@@ -233,7 +233,7 @@ def test_wall_options_read_the_query_string():
 
 
 def test_labels_that_would_collide_are_nudged_apart():
-    from dashboard.figures.wall_map import declutter
+    from dashboard.wall.map_figure import declutter
 
     notes = [{"x": 0.5, "y": 0.5, "text": "Xianyang North Road"},
              {"x": 0.55, "y": 0.5, "text": "Shuanghuancun"},

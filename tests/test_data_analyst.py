@@ -9,7 +9,7 @@ import pytest
 from pyproj import Geod
 from sqlalchemy import text
 
-from data.queries import analyst as q
+from data.queries import analyst as analyst_queries
 from data.queries import analyst_raw as raw
 from data.queries.analyst_filter import AnalystFilter, split_range
 from tests.conftest import WORLD_AS_OF
@@ -84,18 +84,18 @@ def test_split_range_covers_every_day_once():
 def test_grid_counts_totals_and_breakdowns_match_pandas(world_conn, incidents):
     for f in filters(incidents):
         sel = brute(incidents, f)
-        grids = q.grid_counts(world_conn, f)
+        grids = analyst_queries.grid_counts(world_conn, f)
         expected = sel.groupby("grid_id").size()
         got = grids.set_index("grid_id")["n"]
         assert got.sum() == len(sel), f
         assert (got[got > 0] == expected.reindex(got[got > 0].index)).all(), f
         assert set(got[got > 0].index) == set(expected.index), f
-        tot = q.totals(world_conn, f)
+        tot = analyst_queries.totals(world_conn, f)
         assert tot["n"] == len(sel) and tot["closed"] == sel["closed_at"].notna().sum()
         for by, col in (("subject", "subject"), ("category", "category_code"),
                         ("source", "source"), ("status", "status"), ("street", "street_id"),
                         ("community", "community_id"), ("department", "department_id")):
-            got = q.breakdown(world_conn, f, by).set_index("key")["n"].sort_index()
+            got = analyst_queries.breakdown(world_conn, f, by).set_index("key")["n"].sort_index()
             exp = sel.groupby(sel[col].astype(str)).size().sort_index()
             assert got.to_dict() == exp.to_dict(), (f, by)
 
@@ -105,7 +105,7 @@ def test_close_hours_mean_matches_pandas(world_conn, incidents):
     sel = brute(incidents, f)
     closed = sel[sel["closed_at"].notna()]
     hours = ((closed["closed_at"] - closed["reported_at"]).dt.total_seconds().round() / 3600)
-    got = q.breakdown(world_conn, f, "subject").set_index("key")["close_hours_mean"]
+    got = analyst_queries.breakdown(world_conn, f, "subject").set_index("key")["close_hours_mean"]
     exp = hours.groupby(closed["subject"]).mean()
     assert np.allclose(got.sort_index().to_numpy(float), exp.sort_index().to_numpy(), atol=1e-3)
 
@@ -121,7 +121,7 @@ def test_time_series_matches_pandas(world_conn, incidents, bucket, by):
         start = {"day": days, "week": days - pd.to_timedelta(days.dt.day_of_week, unit="D"),
                  "month": days.dt.to_period("M").dt.to_timestamp()}[bucket]
         exp = sel.groupby([start.rename("bucket"), sel[col].rename("key")]).size()
-        got = q.time_series(world_conn, f, bucket, by).set_index(["bucket", "key"])["n"]
+        got = analyst_queries.time_series(world_conn, f, bucket, by).set_index(["bucket", "key"])["n"]
         assert got.to_dict() == exp.to_dict(), (f, bucket, by)
 
 
@@ -184,10 +184,10 @@ def test_table_page_is_the_same_whichever_plan(world_conn, incidents):
 def test_grid_counts_pair_matches_two_grid_counts(world_conn, incidents):
     for f in filters(incidents):
         before = f.shifted(f.days)
-        pair = q.grid_counts_pair(world_conn, f, before)
-        assert list(pair["grid_id"]) == list(q.grid_counts(world_conn, f)["grid_id"])
-        assert list(pair["n"]) == list(q.grid_counts(world_conn, f)["n"]), f
-        assert list(pair["n_before"]) == list(q.grid_counts(world_conn, before)["n"]), f
+        pair = analyst_queries.grid_counts_pair(world_conn, f, before)
+        assert list(pair["grid_id"]) == list(analyst_queries.grid_counts(world_conn, f)["grid_id"])
+        assert list(pair["n"]) == list(analyst_queries.grid_counts(world_conn, f)["n"]), f
+        assert list(pair["n_before"]) == list(analyst_queries.grid_counts(world_conn, before)["n"]), f
         assert pair["n"].sum() == len(brute(incidents, f))
 
 
@@ -238,5 +238,5 @@ def test_triggers_keep_the_rollups_right(world_conn, incidents):
             f"select * from {table} where n <> 0")).all())
     day = inc["day"]
     f = AnalystFilter(day, day, grid_id=int(inc["grid_id"]), sources=("app",))
-    assert q.totals(world_conn, f)["n"] == 2 + int(((incidents["day"] == day) & (
+    assert analyst_queries.totals(world_conn, f)["n"] == 2 + int(((incidents["day"] == day) & (
         incidents["grid_id"] == inc["grid_id"]) & (incidents["source"] == "app")).sum())

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import insert, text
 
 from data.models import Whistle, WhistleSummons
-from data.queries import wall as q
-from data.queries import wall_map as qm
-from data.queries import wall_whistles as qw
+from data.queries import wall as wall_queries
+from data.queries import wall_map as map_queries
+from data.queries import wall_whistles as whistle_queries
 from tests import factories
 from tests.conftest import WORLD_AS_OF, WORLD_PATROL_AT as PATROL_AT
 
@@ -41,7 +41,7 @@ def fixes(world_conn):
 
 
 def at(k: int) -> dict:
-    m = q.moments(NOW, TZ, k)
+    m = wall_queries.moments(NOW, TZ, k)
     return {name: pd.Timestamp(value) for name, value in m.items()}
 
 
@@ -70,17 +70,17 @@ def test_the_world_has_something_to_show(world_conn, incidents, fixes):
 
 
 def test_headline_incident_figures_match_pandas_now_yesterday_and_last_week(world_conn, incidents):
-    got = q.headline(world_conn, NOW, TZ)
+    got = wall_queries.headline(world_conn, NOW, TZ)
     assert list(got.index) == [0, 1, 7]
     for k in (0, 1, 7):
         for name, value in expected_incident_figures(incidents, k).items():
             assert got.loc[k, name] == value, (k, name)
-    busy = q.headline(world_conn, PATROL_AT, TZ).loc[0]
+    busy = wall_queries.headline(world_conn, PATROL_AT, TZ).loc[0]
     assert busy["year_reported"] > busy["year_done"] > 0
 
 
 def test_timestamps_agree_with_the_status_column_now(world_conn, incidents):
-    got = q.headline(world_conn, NOW, TZ).loc[0]
+    got = wall_queries.headline(world_conn, NOW, TZ).loc[0]
     reported = incidents[incidents["reported_at"] <= NOW]
     overdue = reported["status"].isin(WORKING) & (reported["deadline"] < NOW)
     assert got["overdue"] == int(overdue.sum())
@@ -89,7 +89,7 @@ def test_timestamps_agree_with_the_status_column_now(world_conn, incidents):
 
 
 def test_headline_people_match_pandas(world_conn, fixes):
-    got = q.headline(world_conn, NOW, TZ)
+    got = wall_queries.headline(world_conn, NOW, TZ)
     for k in (0, 1, 7):
         m = at(k)
         day = fixes[(fixes["device_time"] >= m["d0"]) & (fixes["device_time"] <= m["t"])]
@@ -100,7 +100,7 @@ def test_headline_people_match_pandas(world_conn, fixes):
         assert got.loc[k, "grids_patrolled"] == patrolled["grid_id"].nunique(), k
     grids = world_conn.execute(text("select count(*) from grids")).scalar()
     assert got.loc[0, "grids"] == grids
-    assert q.headline(world_conn, PATROL_AT, TZ).loc[0, "on_duty"] > 0
+    assert wall_queries.headline(world_conn, PATROL_AT, TZ).loc[0, "on_duty"] > 0
 
 
 def blow(conn, street_code: str, now, parent=None, status="summoned") -> int:
@@ -129,30 +129,30 @@ def open_whistle(world_conn):
 
 
 def test_open_whistles_come_with_their_parties(world_conn, open_whistle):
-    before = q.headline(world_conn, NOW - timedelta(days=3), TZ).loc[0, "whistles_active"]
-    assert q.headline(world_conn, NOW, TZ).loc[0, "whistles_active"] == before + 1
-    ws = qw.open_whistles(world_conn, NOW, OPEN)
+    before = wall_queries.headline(world_conn, NOW - timedelta(days=3), TZ).loc[0, "whistles_active"]
+    assert wall_queries.headline(world_conn, NOW, TZ).loc[0, "whistles_active"] == before + 1
+    ws = whistle_queries.open_whistles(world_conn, NOW, OPEN)
     assert ws["id"].tolist() == [open_whistle] and ws.loc[0, "level"] == 2
     assert ws.loc[0, "street_zh"] == "丁字沽街道"
-    parties = qw.whistle_parties(world_conn, [open_whistle])
+    parties = whistle_queries.whistle_parties(world_conn, [open_whistle])
     assert parties["leader"].tolist() == [False, True]
     assert parties["arrived_at"].notna().tolist() == [True, False]
-    assert qw.open_whistles(world_conn, NOW, OPEN, street="120106001").empty
+    assert whistle_queries.open_whistles(world_conn, NOW, OPEN, street="120106001").empty
 
 
 def test_closed_whistles_and_the_year(world_conn):
     everything = table(world_conn, "select * from whistles")
-    closed = qw.closed_whistles(world_conn, NOW, limit=4)
+    closed = whistle_queries.closed_whistles(world_conn, NOW, limit=4)
     expected = everything[(everything["status"] == "closed") & (everything["closed_at"] <= NOW)]
     assert closed["id"].tolist() == expected.sort_values(["closed_at", "id"], ascending=False)["id"][:4].tolist()
     year = everything[(everything["blown_at"] >= at(0)["y0"]) & (everything["blown_at"] <= NOW)]
-    got = qw.whistle_year(world_conn, NOW, TZ)
+    got = whistle_queries.whistle_year(world_conn, NOW, TZ)
     assert got["blown"] == len(year) and got["second"] == int((year["level"] == 2).sum())
     assert got["closed"] == int(((year["status"] == "closed") & (year["closed_at"] <= NOW)).sum())
 
 
 def test_category_trend_counts_subjects_per_local_day(world_conn, incidents):
-    got = q.category_trend(world_conn, NOW, TZ, days=30)
+    got = wall_queries.category_trend(world_conn, NOW, TZ, days=30)
     start = at(0)["d0"] - timedelta(days=29)
     window = incidents[(incidents["reported_at"] >= start) & (incidents["reported_at"] <= NOW)]
     day = window["reported_at"].dt.tz_convert(TZ).dt.date
@@ -166,7 +166,7 @@ def test_category_trend_counts_subjects_per_local_day(world_conn, incidents):
 
 
 def test_street_filter_keeps_one_street(world_conn, incidents):
-    got = q.category_trend(world_conn, NOW, TZ, 30, street="120106004")
+    got = wall_queries.category_trend(world_conn, NOW, TZ, 30, street="120106004")
     start = at(0)["d0"] - timedelta(days=29)
     mine = incidents[(incidents["street_code"] == "120106004") & (incidents["reported_at"] >= start)
                      & (incidents["reported_at"] <= NOW)]
@@ -174,7 +174,7 @@ def test_street_filter_keeps_one_street(world_conn, incidents):
 
 
 def test_street_closure_is_this_years_share_done(world_conn, incidents):
-    got = q.street_closure(world_conn, NOW, TZ).set_index("code")
+    got = wall_queries.street_closure(world_conn, NOW, TZ).set_index("code")
     year = incidents[(incidents["reported_at"] >= at(0)["y0"]) & (incidents["reported_at"] <= NOW)]
     for code, rows in year.groupby("street_code"):
         assert got.loc[code, "reported"] == len(rows)
@@ -184,10 +184,10 @@ def test_street_closure_is_this_years_share_done(world_conn, incidents):
 
 def test_sources_today_and_the_ticker(world_conn, incidents):
     today = incidents[(incidents["reported_at"] >= at(0)["d0"]) & (incidents["reported_at"] <= NOW)]
-    got = q.sources_today(world_conn, NOW, TZ)
+    got = wall_queries.sources_today(world_conn, NOW, TZ)
     assert dict(zip(got["source"], got["n"])) == today["source"].value_counts().to_dict()
     assert got["n"].is_monotonic_decreasing
-    newest = q.newest_incidents(world_conn, NOW, limit=6)
+    newest = wall_queries.newest_incidents(world_conn, NOW, limit=6)
     expected = incidents[incidents["reported_at"] <= NOW].sort_values(
         ["reported_at", "id"], ascending=False)["code"][:6]
     assert newest["code"].tolist() == expected.tolist()
@@ -206,16 +206,16 @@ def test_grid_values_for_each_metric(world_conn, incidents, fixes):
                 "open_incidents": open_now["grid_code"].value_counts(),
                 "coverage": day_fixes["grid_id"].map(by_id).value_counts()}
     for metric, counts in expected.items():
-        got = qm.grid_values(world_conn, metric, NOW, TZ)
+        got = map_queries.grid_values(world_conn, metric, NOW, TZ)
         assert len(got) == len(grids) and got["code"].is_monotonic_increasing
         nonzero = got[got["value"] > 0]
         assert dict(zip(nonzero["code"], nonzero["value"])) == counts.to_dict(), metric
     with pytest.raises(ValueError):
-        qm.grid_values(world_conn, "nonsense", NOW, TZ)
+        map_queries.grid_values(world_conn, "nonsense", NOW, TZ)
 
 
 def test_heat_bins_are_snapped_in_utm_and_sum_to_the_week(world_conn, incidents):
-    got = qm.incident_heat(world_conn, NOW, days=7, cell_m=200)
+    got = map_queries.incident_heat(world_conn, NOW, days=7, cell_m=200)
     week = incidents[(incidents["reported_at"] > NOW - timedelta(days=7))
                      & (incidents["reported_at"] <= NOW)]
     assert got["n"].sum() == len(week)
@@ -228,7 +228,7 @@ def test_heat_bins_are_snapped_in_utm_and_sum_to_the_week(world_conn, incidents)
 
 def test_worker_positions_one_per_worker_today(world_conn):
     latest = table(world_conn, """select user_id, device_time from latest_positions""")
-    got = qm.worker_positions(world_conn, NOW, TZ)
+    got = map_queries.worker_positions(world_conn, NOW, TZ)
     mine = latest[(latest["device_time"] >= at(0)["d0"])
                   & (latest["device_time"] <= NOW + timedelta(seconds=300))]
     assert got["user_id"].is_unique and set(got["user_id"]) == set(mine["user_id"])
@@ -238,9 +238,9 @@ def test_worker_positions_one_per_worker_today(world_conn):
 
 
 def test_cameras_and_places(world_conn):
-    cams = qm.camera_points(world_conn)
+    cams = map_queries.camera_points(world_conn)
     assert len(cams) == world_conn.execute(text("select count(*) from cameras")).scalar()
-    places = qm.place_labels(world_conn)
+    places = map_queries.place_labels(world_conn)
     counts = world_conn.execute(text(
         "select (select count(*) from streets), (select count(*) from communities)")).one()
     assert (places["level"] == "street").sum() == counts[0] == 10
@@ -251,7 +251,7 @@ def test_cameras_and_places(world_conn):
 def test_tracks_cover_every_moving_phone_and_keep_one_standing_still(world_conn):
     from data.positions import recent_tracks
 
-    tracks = qm.track_lines(world_conn, PATROL_AT, minutes=15, tolerance_m=10)
+    tracks = map_queries.track_lines(world_conn, PATROL_AT, minutes=15, tolerance_m=10)
     reference = recent_tracks(world_conn, 15, 10.0, PATROL_AT)
     assert set(tracks["device_pk"]) == set(reference["device_pk"]) and len(tracks) > 0
     assert all(len(lon) == len(lat) >= 2 for lon, lat in zip(tracks["lon"], tracks["lat"]))
@@ -263,19 +263,19 @@ def test_tracks_cover_every_moving_phone_and_keep_one_standing_still(world_conn)
                ST_SetSRID(ST_MakePoint(117.15, 39.16), 4326)
         from unnest(array[1000, 1010, 1020]) as s
         on conflict do nothing"""), {"d": device, "u": user, "t": PATROL_AT})
-    still = qm.track_lines(world_conn, PATROL_AT, minutes=30, tolerance_m=10)
+    still = map_queries.track_lines(world_conn, PATROL_AT, minutes=30, tolerance_m=10)
     assert device in set(still["device_pk"])
 
 
 def test_the_headline_in_parts_equals_the_whole(world_conn):
-    whole = q.headline(world_conn, NOW, TZ)
-    now = q.headline(world_conn, NOW, TZ, days=(0,), patrolled=False)
-    past = q.headline(world_conn, NOW, TZ, days=(1, 7))
+    whole = wall_queries.headline(world_conn, NOW, TZ)
+    now = wall_queries.headline(world_conn, NOW, TZ, days=(0,), patrolled=False)
+    past = wall_queries.headline(world_conn, NOW, TZ, days=(1, 7))
     assert list(now.index) == [0] and list(past.index) == [1, 7]
     assert "grids_patrolled" not in now.columns
     assert now.loc[0].to_dict() == whole.loc[0].drop("grids_patrolled").to_dict()
     assert past.to_dict() == whole.loc[[1, 7]].to_dict()
-    coverage = qm.grid_values(world_conn, "coverage", NOW, TZ)
+    coverage = map_queries.grid_values(world_conn, "coverage", NOW, TZ)
     assert int((coverage["value"] > 0).sum()) == whole.loc[0, "grids_patrolled"]
 
 
@@ -287,16 +287,16 @@ def test_a_phone_walking_at_midnight_stays_on_the_wall_into_the_new_day(world_co
         insert into latest_positions (device_id, user_id, device_time, server_time, fixes_today, geom)
         values (:d, :u, :t, :t, 1, ST_SetSRID(ST_MakePoint(117.15, 39.16), 4326))"""),
         {"d": device, "u": user, "t": midnight - timedelta(minutes=2)})
-    dots = qm.worker_positions(world_conn, midnight + timedelta(seconds=30), TZ)
+    dots = map_queries.worker_positions(world_conn, midnight + timedelta(seconds=30), TZ)
     assert dots.set_index("user_id").loc[user, "online"]
-    later = qm.worker_positions(world_conn, midnight + timedelta(minutes=10), TZ)
+    later = map_queries.worker_positions(world_conn, midnight + timedelta(minutes=10), TZ)
     assert user not in set(later["user_id"])     # gone once it is neither today's nor online
 
 
 def test_a_replay_shows_each_workers_dot_where_it_was_then(world_conn, fixes):
     """?at= a moment of the rounds: every worker with a good fix that day up to then has a dot
     at their last fix, online when it is under 5 minutes old (latest_positions has moved on)."""
-    dots = qm.worker_positions(world_conn, PATROL_AT, TZ, past=True)
+    dots = map_queries.worker_positions(world_conn, PATROL_AT, TZ, past=True)
     day0 = pd.Timestamp(PATROL_AT).tz_convert(TZ).normalize()
     seen = fixes[(fixes["device_time"] >= day0) & (fixes["device_time"] <= PATROL_AT)
                  & ~fixes["flagged"]]

@@ -17,7 +17,8 @@ from data.queries.patrol import Patroller
 from etl import sim_fleet
 from etl.sim_faults import SKEWS_S, Mishaps
 from etl.sim_fleet import Fleet, make_phone
-from etl.simulate import SimOptions, run_simulation, simulate_command
+from cli.simulate import simulate_command
+from etl.simulate import SimOptions, run_simulation
 from geo.crs import to_metric
 from geo.track import KNOT_MPS, MAX_SPEED_MPS, plausible_walk
 from tests import factories as f

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from api.ingestor import Ingestor
-from api.osmand import Reading
+from api.ingest.ingestor import Ingestor
+from api.ingest.osmand import Reading
 from api.server import create_server
 from data.db import Database
 from data.positions import ensure_current_partitions

@@ -8,7 +8,7 @@ import pandas as pd
 from esda.getisord import G_Local
 from libpysal.weights import lat2W
 
-from data.queries import analyst as q
+from data.queries import analyst as analyst_queries
 from data.queries import analyst_raw as raw
 from data.queries.analyst_filter import AnalystFilter
 from geo import hotspots
@@ -51,9 +51,9 @@ def test_world_hot_spots_match_esda_with_queen_contiguity(world_conn):
     w = hotspots.queen_weights(shapes)
     assert w.n == len(shapes) and min(w.cardinalities.values()) >= 1
     f = AnalystFilter(date(2026, 8, 29), date(2026, 11, 26))
-    counts = q.grid_counts(world_conn, f)
+    counts = analyst_queries.grid_counts(world_conn, f)
     assert list(counts["code"]) == list(shapes["code"])
-    before = q.grid_counts(world_conn, f.shifted(f.days))
+    before = analyst_queries.grid_counts(world_conn, f.shifted(f.days))
     out = hotspots.hot_spots(counts["n"].to_numpy(), before["n"].to_numpy(), w, 199, 5)
     ref = G_Local(counts["n"].to_numpy(float), w, transform="B", permutations=199, star=True,
                   seed=5, n_jobs=1)

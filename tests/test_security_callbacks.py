@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard.analyst_state import parse_search
+from dashboard.analyst.state import parse_search
 from dashboard.callback_pages import UnassignedCallback, callback_registry
 from tests.callback_helpers import body_for, call, download_text, key_of, registry
 from tests.dash_helpers import ids_in

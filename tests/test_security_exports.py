@@ -40,7 +40,7 @@ def test_every_module_that_writes_a_spreadsheet_neutralises_formulas():
                 writers.append(path.relative_to(ROOT).as_posix())
                 if not GUARDS.search(source):
                     unsafe.append(path.relative_to(ROOT).as_posix())
-    assert "workflow/reports_xlsx.py" in writers
+    assert "workflow/reports/xlsx.py" in writers
     assert unsafe == []
 
 
@@ -50,7 +50,7 @@ def test_the_analyst_export_writes_formulas_as_text():
 
     from openpyxl import load_workbook
 
-    from dashboard.analyst_export import to_csv, to_xlsx
+    from dashboard.analyst.export import to_csv, to_xlsx
 
     at = datetime(2026, 11, 26, 2, tzinfo=timezone.utc)
     frame = pd.DataFrame([{
@@ -81,7 +81,7 @@ def test_control_characters_are_dropped_so_xlsx_never_fails():
 
     from openpyxl import load_workbook
 
-    from dashboard.analyst_export import to_xlsx
+    from dashboard.analyst.export import to_xlsx
     frame = pd.DataFrame([{
         "code": "HQ1", "reported_at": datetime(2026, 11, 26, 2, tzinfo=timezone.utc),
         "status": "reported", "category": "c", "street": "s", "community": "c", "grid": "g",
@@ -103,8 +103,8 @@ def leaders_report(server_settings):
 
     from tests.conftest import create_test_database, drop_test_database
     from tests.leaders_world import NOW, build_leaders_world
-    from workflow.leaders import month_period
-    from workflow.reports import monthly_report
+    from workflow.leaders.figures import month_period
+    from workflow.reports.monthly import monthly_report
 
     url = create_test_database(server_settings, "report_markup")
     engine = create_engine(url)
@@ -124,7 +124,7 @@ def test_the_pdf_prints_whistle_text_as_typed_and_fetches_nothing(leaders_report
     import http.server
     import threading
 
-    from workflow.reports_pdf import build_pdf, para, _styles
+    from workflow.reports.pdf import build_pdf, para, _styles
 
     hits = []
 

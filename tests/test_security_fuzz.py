@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from api.openapi import spec
+from api.openapi.spec import spec
 from tests.auth_helpers import TOKEN_FIELD
 from tests.security_world import DEVICE_ID, DEVICE_TOKEN, build_security_world, drop_security_world
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from api.osmand_port import osmand_app
+from api.ingest.osmand_server import osmand_app
 from api.security import content_security_policy, tile_origins
 from api.server import create_server
 from data.db import Database

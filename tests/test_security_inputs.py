@@ -97,7 +97,7 @@ def test_open311_never_files_an_empty_description(sw):
 
     from data.models import Incident
     from tests.open311_helpers import BASE
-    from workflow.open311_cli import add_client
+    from cli.open311 import add_client
 
     with sw.engine.begin() as conn:
         key = add_client(conn, "gbk-app")
@@ -154,7 +154,7 @@ def test_too_many_pixels_are_refused_from_the_header(width, height):
     """Before: an image of 50-89 megapixels was decoded whole before the cap (hundreds of
     MB); now the size in the header is enough to refuse it (413, not a decoding error)."""
     from workflow.errors import WorkflowError
-    from workflow.mobile_photo import process_photo
+    from workflow.mobile.photo import process_photo
 
     with pytest.raises(WorkflowError) as refused:
         process_photo(png_header_only(width, height))
@@ -164,7 +164,7 @@ def test_too_many_pixels_are_refused_from_the_header(width, height):
 def test_every_metadata_is_stripped_jpeg_comments_included():
     from PIL import Image
 
-    from workflow.mobile_photo import process_photo
+    from workflow.mobile.photo import process_photo
 
     image = Image.new("RGB", (640, 480), (120, 40, 200))
     exif = Image.Exif()
@@ -212,7 +212,7 @@ def test_a_long_custom_analyst_range_is_cut_to_three_years(first, last, start):
     a 500): days are brought into 2000-2100 and the period cut to its last 3 years."""
     from datetime import date
 
-    from dashboard.analyst_state import date_range, parse_search, range_cut
+    from dashboard.analyst.state import date_range, parse_search, range_cut
 
     state = parse_search(f"?range=custom&from={first}&to={last}")
     begin, end = date_range(state, date(2026, 12, 3))

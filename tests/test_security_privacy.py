@@ -8,7 +8,7 @@ from data.models import Incident, IncidentEvent, Open311Client, Open311Request
 from tests.open311_helpers import BASE, post
 from tests.security_world import build_security_world, drop_security_world
 from tests.workflow_world import NAMES, make_incident
-from workflow.open311_cli import add_client
+from cli.open311 import add_client
 
 VULNERABLE = ("0501", "0502", "0503")
 

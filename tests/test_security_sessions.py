@@ -115,8 +115,8 @@ def test_demo_accounts_prints_what_a_demo_user_needs(world_db_url, world_setting
     from click.testing import CliRunner
     from sqlalchemy import create_engine
 
-    from etl.world.cli import accounts_command
-    from workflow.open311 import demo_api_key
+    from cli.world import accounts_command
+    from workflow.open311.requests import demo_api_key
 
     text = CliRunner().invoke(accounts_command, [], obj=world_settings,
                               catch_exceptions=False).output

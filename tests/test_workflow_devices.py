@@ -13,14 +13,14 @@ from api.server import create_server
 from tests import factories as f
 from tests.conftest import WORLD_SEED
 from tests.ingest_helpers import LAT, LON, ingest_db, now_s, phone, stored  # noqa: F401
-from workflow.device_ids import is_strong, new_identifier, seeded_identifiers
-from workflow.devices import devices_for, enrol, register, revoke, setup_links
+from workflow.devices.identifiers import is_strong, new_identifier, seeded_identifiers
+from workflow.devices.enrolment import devices_for, enrol, register, revoke, setup_links
 from workflow.errors import WorkflowError
 from workflow.roles import Actor
 
 
 def cli(ingest_db, *args):
-    from app import cli as app_cli
+    from cli import cli as app_cli
 
     runner = CliRunner(env={"DATABASE_URL": ingest_db[0].database_url})
     result = runner.invoke(app_cli, ["devices", *args])

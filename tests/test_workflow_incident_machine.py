@@ -5,7 +5,7 @@ import pytest
 
 from data.models.base import INCIDENT_STATUSES
 from workflow.errors import WorkflowError
-from workflow.incident_machine import (
+from workflow.incidents.machine import (
     ACTIONS, CLEARED_ON_REOPEN, TRANSITIONS, allowed_actions, check_transition, transition_values,
 )
 

@@ -9,8 +9,8 @@ from geo.crs import wgs84_to_gcj02
 from workflow.clock import beijing_day
 from tests.workflow_world import IN_A, IN_B, NOW, OUTSIDE, build_world, make_incident
 from workflow.errors import WorkflowError
-from workflow.incident_read import incident_view, list_incidents
-from workflow.incident_service import NewIncident, comment_incident, create_incident, to_wgs84
+from workflow.incidents.read import incident_view, list_incidents
+from workflow.incidents.service import NewIncident, comment_incident, create_incident, to_wgs84
 
 
 @pytest.fixture

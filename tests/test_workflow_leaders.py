@@ -8,12 +8,12 @@ from data.queries.supervision import department_closures
 from tests.leaders_world import NOW, bj, build_leaders_world
 from tests.workflow_world import build_world
 from workflow.errors import WorkflowError
-from workflow.leaders import (
+from workflow.leaders.figures import (
     LEADER_ROLES, completion, late_work, leaders_scope, month_period, range_period,
     recent_months, timeliness,
 )
-from workflow.leaders_whistles import ranking, ratings_behind, trend, whistle_summary
-from workflow.supervision import scores
+from workflow.leaders.whistles import ranking, ratings_behind, trend, whistle_summary
+from workflow.escalation.supervision import scores
 
 NOV = month_period("2026-11")
 TARGET = 0.99

@@ -4,7 +4,7 @@ import pytest
 from data.models.base import ROLES
 from tests.workflow_world import NOW, build_world, make_incident
 from workflow.errors import WorkflowError
-from workflow.incident_service import transition_incident
+from workflow.incidents.service import transition_incident
 from workflow.roles import PERMISSIONS, Actor, Target, can, list_filter
 
 STAFF = {"operator", "street_chief", "community_chief", "admin"}

@@ -4,8 +4,8 @@ import time
 from click.testing import CliRunner
 
 from data.db import Database
-from workflow.tick import workflow_cli
-from workflow.ticker import start_ticker
+from cli.workflow import workflow_cli
+from workflow.escalation.ticker import start_ticker
 
 
 def test_the_cli_ticks_at_a_given_moment(test_settings):

@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from data.models import IncidentEvent, Whistle, WhistleEvent
 from tests.workflow_world import NOW, build_world, make_incident
-from workflow import whistle_steps as steps
+from workflow.whistles import steps
 from workflow.errors import WorkflowError
-from workflow.whistle_service import NewWhistle, blow_whistle, second_whistle
+from workflow.whistles.service import NewWhistle, blow_whistle, second_whistle
 
 DAY = timedelta(days=1)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from data.models.base import ROLES
-from workflow.leaders import LEADER_ROLES
+from workflow.leaders.figures import LEADER_ROLES
 from workflow.roles import Actor, list_filter
 
 DESK_ROLES = tuple(r for r in ROLES if r not in ("wall", "grid_worker"))

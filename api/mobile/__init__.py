@@ -16,7 +16,7 @@ from api.mobile.views import register_views
 from data.db import Database
 from data.settings import Settings
 from workflow.errors import WorkflowError
-from workflow.mobile import revoke, sign_in
+from workflow.mobile.work import revoke, sign_in
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 

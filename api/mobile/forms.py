@@ -7,8 +7,8 @@ from flask import request
 
 from api.errors import ApiError
 from api.payload import parse_time
-from workflow.incident_service import NewIncident, to_wgs84
-from workflow.mobile_photo import MAX_UPLOAD_BYTES
+from workflow.incidents.service import NewIncident, to_wgs84
+from workflow.mobile.photo import MAX_UPLOAD_BYTES
 
 MAX_DESCRIPTION = 500
 

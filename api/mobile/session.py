@@ -9,7 +9,7 @@ from flask import current_app, g, request
 
 from api.errors import ApiError
 from data.settings import Settings
-from workflow.mobile import SESSION_DAYS, session_actor
+from workflow.mobile.work import SESSION_DAYS, session_actor
 from workflow.roles import Actor
 
 COOKIE = "hq_m"

@@ -8,8 +8,8 @@ from datetime import datetime
 from werkzeug.datastructures import MultiDict
 
 from workflow.errors import bad_request
-from workflow.open311 import CONTACT_FIELDS, OPEN311_STATUSES, Open311Post
-from workflow.open311_services import parse_datetime
+from workflow.open311.requests import CONTACT_FIELDS, OPEN311_STATUSES, Open311Post
+from workflow.open311.services import parse_datetime
 
 ATTRIBUTE = re.compile(r"^attribute\[([A-Za-z0-9_.-]{1,60})\](\[\])?$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")

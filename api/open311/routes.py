@@ -10,10 +10,10 @@ from api.open311.formats import error, render
 from api.open311.params import clean, list_filters, post_request
 from data.db import Database
 from workflow.errors import WorkflowError, not_found
-from workflow.open311 import (
+from workflow.open311.requests import (
     client_for_key, get_request, list_requests, submit_request, token_request,
 )
-from workflow.open311_services import attributes_by_service, definition, service, services
+from workflow.open311.services import attributes_by_service, definition, service, services
 
 PREFIX = "/open311/v2"
 FORMAT = "<any(json, xml):fmt>"

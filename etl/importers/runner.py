@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-import click
 from sqlalchemy.exc import DBAPIError
 
 from data.db import Database
@@ -11,8 +10,12 @@ from data.settings import Settings
 from etl.importers.problems import ImportRefused
 
 
+class ImportFailed(Exception):
+    """The import could not run; nothing was written (the message says why)."""
+
+
 def run_import(settings: Settings, plan: Callable, write: Callable, commit: bool,
-               echo: Callable[[str], None] = click.echo) -> int:
+               echo: Callable[[str], None] = print) -> int:
     """Plan (read and check everything), report, and with ``commit`` write in one transaction.
 
     Parameters
@@ -50,9 +53,9 @@ def run_import(settings: Settings, plan: Callable, write: Callable, commit: bool
              + ", ".join(f"{k} {v}" for k, v in counts.items()))
         return 0
     except ImportRefused as exc:
-        raise click.ClickException(f"{exc}（未写入任何数据 nothing written）") from exc
+        raise ImportFailed(f"{exc}（未写入任何数据 nothing written）") from exc
     except DBAPIError as exc:
-        raise click.ClickException(
+        raise ImportFailed(
             f"数据库拒绝导入，未写入任何数据 the database refused the import, nothing written: "
             f"{getattr(exc, 'orig', exc)}") from exc
     finally:

@@ -8,13 +8,15 @@ from typing import Callable
 from sqlalchemy import Connection
 
 from data.bulk import CopyWriter
+from data.db import Database
+from data.settings import Settings
 from data.world_store import (
     clear_world, deferred_checks, finish_load, rollups_paused, world_is_loaded,
 )
 from etl.world.stages import WorldState, stage_cameras, stage_geography, stage_people, stage_residents
 from etl.world.stages_events import stage_incidents, stage_whistles
 from etl.world.stages_live import prepare_partitions, stage_patrols
-from workflow.open311 import ensure_demo_client
+from workflow.open311.requests import ensure_demo_client
 
 
 class WorldExists(RuntimeError):
@@ -86,3 +88,32 @@ def _timed(name, run, report):
     result = run()
     report(name, time.perf_counter() - start)
     return result
+
+
+def parse_as_of(text: str | None, settings: Settings) -> datetime:
+    """--as-of: an ISO date or datetime (Beijing time when naive); now when omitted."""
+    if not text:
+        return settings.now()
+    from zoneinfo import ZoneInfo
+
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    return value
+
+
+def run_load(settings: Settings, seed: int, scale: float, as_of: datetime, replace: bool,
+             echo=print) -> dict:
+    """Load the world with a stage-by-stage progress line; returns the counts."""
+    db = Database(settings)
+    started = time.perf_counter()
+    try:
+        with db.begin() as conn:
+            counts = load_world(conn, seed, scale, as_of, settings.demo_password, replace,
+                                report=lambda name, s: echo(f"  ✓ {name:<16} {s:6.1f} s"),
+                                device_secret=settings.demo_secret)
+    finally:
+        db.dispose()
+    echo(f"loaded in {time.perf_counter() - started:.1f} s: "
+         + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    return counts

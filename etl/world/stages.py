@@ -14,13 +14,13 @@ from data.devices import demo_token, hash_token
 from werkzeug.security import generate_password_hash
 
 
-from etl.world import cameras as cam
-from etl.world import people as ppl
-from etl.world import residents as res
+from etl.world import cameras as camera_world
+from etl.world import people as people_world
+from etl.world import residents as resident_world
 from etl.world.frames import nullable_int, polygons_ewkb, with_point
 from etl.world.geography import DISTRICT, Geography, build_geography
 from geo.crs import to_metric
-from workflow.device_ids import seeded_identifiers
+from workflow.devices.identifiers import seeded_identifiers
 
 RESIDENTS = 320_000
 
@@ -77,14 +77,14 @@ def _multi(geom):
 def stage_residents(conn: Connection, st: WorldState) -> None:
     rng = st.rng(2)
     g = st.geo.grids
-    population = res.grid_populations(g["weight"].to_numpy(float), int(RESIDENTS * st.scale))
+    population = resident_world.grid_populations(g["weight"].to_numpy(float), int(RESIDENTS * st.scale))
     g["population"] = population
     st.writer.copy("grids", pd.DataFrame({
         "id": g["id"], "code": g["code"], "community_id": g["community_id"],
         "street_id": g["street_id"], "name_zh": g["name_zh"], "area_km2": g["area_m2"] / 1e6,
         "population": population, "geom": polygons_ewkb(g.geometry)}))
-    buildings = res.buildings(g, st.grids_metric, population, rng)
-    people = res.residents(buildings, population, g["id"].to_numpy(), st.seed, rng)
+    buildings = resident_world.buildings(g, st.grids_metric, population, rng)
+    people = resident_world.residents(buildings, population, g["id"].to_numpy(), st.seed, rng)
     households = people.groupby("building_id")["household_no"].max()
     buildings["households"] = buildings["id"].map(households).fillna(0).astype(int)
     st.writer.copy("buildings", with_point(buildings))
@@ -95,18 +95,18 @@ def stage_residents(conn: Connection, st: WorldState) -> None:
 def stage_people(conn: Connection, st: WorldState, demo_password: str,
                  device_secret: str | None = None) -> None:
     rng = st.rng(3)
-    depts = ppl.departments()
+    depts = people_world.departments()
     st.writer.copy("departments", depts[["id", "code", "parent_id", "kind", "name_zh",
                                            "name_en", "service_items"]]
                .assign(parent_id=lambda d: nullable_int(d["parent_id"])))
-    cats = ppl.read_reference("categories.csv")
+    cats = people_world.read_reference("categories.csv")
     cats["parent_code"] = cats["parent_code"].replace("", None)
     st.writer.copy("categories", cats)
     g = st.geo.grids
     names = st.geo.communities["name_zh"].to_numpy()[g["community_idx"]]
-    workers_n = ppl.workers_per_grid(g["population"].to_numpy(), names)
-    rows = ppl.staff_accounts(st.geo.streets, st.geo.communities, depts, rng)
-    rows += ppl.worker_accounts(g, workers_n, rng)
+    workers_n = people_world.workers_per_grid(g["population"].to_numpy(), names)
+    rows = people_world.staff_accounts(st.geo.streets, st.geo.communities, depts, rng)
+    rows += people_world.worker_accounts(g, workers_n, rng)
     users = pd.DataFrame(rows)
     users.insert(0, "id", np.arange(1, len(users) + 1))
     # Every demo account shares one password, so one hash serves them all (hashing 1,500
@@ -134,7 +134,7 @@ def stage_people(conn: Connection, st: WorldState, demo_password: str,
 
 
 def stage_cameras(conn: Connection, st: WorldState) -> None:
-    frame = cam.cameras(st.geo.grids, st.grids_metric, st.scale, st.rng(4))
+    frame = camera_world.cameras(st.geo.grids, st.grids_metric, st.scale, st.rng(4))
     dept_id = dict(zip(st.departments["code"], st.departments["id"]))
     frame["owner_department_id"] = nullable_int(frame["dept_code"].map(dept_id))
     frame["owner_street_id"] = nullable_int(frame["street_id"].where(frame["dept_code"].isna()))

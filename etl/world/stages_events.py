@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 
-from etl.world import incidents as inc
+from etl.world import incidents as incident_world
 from etl.world.frames import nullable_int, with_point
 from etl.world.incident_events import incident_events
 from etl.world.places import hotspots, place_incidents
@@ -33,16 +33,16 @@ def stage_incidents(conn: Connection, st: WorldState) -> pd.DataFrame:
     frame["street_id"] = g["street_id"].to_numpy()[grid_idx]
     spot_kind = np.where(spot >= 0, spots.kind[np.maximum(spot, 0)], "")
     months = pd.DatetimeIndex(times).month.to_numpy()
-    frame["category_code"] = inc.categories_for(g["street_idx"].to_numpy()[grid_idx], spot_kind,
+    frame["category_code"] = incident_world.categories_for(g["street_idx"].to_numpy()[grid_idx], spot_kind,
                                                 months, len(st.geo.streets), rng)
-    frame["source"] = rng.choice(inc.SOURCES, len(frame), p=inc.SOURCE_SHARES)
-    frame["handled_by"] = rng.choice(inc.HANDLERS, len(frame), p=inc.HANDLER_SHARES)
+    frame["source"] = rng.choice(incident_world.SOURCES, len(frame), p=incident_world.SOURCE_SHARES)
+    frame["handled_by"] = rng.choice(incident_world.HANDLERS, len(frame), p=incident_world.HANDLER_SHARES)
     cats = st.categories.set_index("code")
     dept_id = dict(zip(st.departments["code"], st.departments["id"]))
     frame["department_id"] = nullable_int(frame["category_code"].map(cats["department_code"])
                                           .map(dept_id).where(frame["handled_by"] == "department"))
     deadline_h = frame["category_code"].map(cats["deadline_hours"].astype(float)).to_numpy()
-    life = inc.lifecycle(times, deadline_h, as_of64, rng)
+    life = incident_world.lifecycle(times, deadline_h, as_of64, rng)
     frame = pd.concat([frame, life], axis=1)
     frame["handled_by"] = frame["handled_by"].where(frame["dispatched_at"].notna())
     frame["department_id"] = frame["department_id"].where(frame["dispatched_at"].notna())
@@ -59,7 +59,7 @@ def stage_incidents(conn: Connection, st: WorldState) -> pd.DataFrame:
     frame["address"] = frame["grid_id"].map(names).to_numpy()
     frame["description"] = (frame["address"] + "发现" + frame["category_code"].map(cat_names)
                             + "问题")
-    frame["code"] = inc.incident_codes(times)
+    frame["code"] = incident_world.incident_codes(times)
     events = incident_events(frame, actors)
     _write_incidents(st, frame)
     st.writer.copy("incident_events", events)

@@ -1,0 +1,1 @@
+"""GPS ingest: OsmAnd (Traccar Client) and batch fixes, the ingestor, partitions upkeep."""

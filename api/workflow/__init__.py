@@ -1,0 +1,1 @@
+"""The workflow JSON API (/api/v1): incidents, whistles, oversight, reports, residents."""

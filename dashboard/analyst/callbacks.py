@@ -1,0 +1,131 @@
+"""Callback wiring of the analyst page: URL <-> filters <-> state, then every panel."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dash import Dash, Input, Output, ctx as trigger, no_update
+
+from dashboard import ids
+from dashboard.analyst.state import (
+    cascade, clean_state, climb, drill, parse_search, to_search,
+)
+from dashboard.analyst.view import AnalystCache, options
+from dashboard.analyst import content_callbacks as analyst_content
+from dashboard.context import AppContext
+from dashboard.analyst.map_figure import CHORO, HOTSPOTS
+from workflow.clock import BEIJING
+
+F = ids.ANALYST_FILTER
+# Filter controls and the state key each one sets, in one fixed order.
+CONTROLS = [("street", "value"), ("community", "value"), ("grid", "value"), ("range", "value"),
+            ("subject", "value"), ("category", "value"), ("sources", "value"),
+            ("statuses", "value"), ("department", "value"), ("overdue", "value"),
+            ("metric", "value"), ("layers", "value"), ("bucket", "value"), ("by", "value")]
+CHARTS = ("subject", "source", "place", "department")
+
+
+def today_and_now(settings):
+    now = settings.now()
+    return now.astimezone(BEIJING).date(), now
+
+
+def state_from_controls(values: list, dates: tuple, lang: str) -> dict:
+    """The state the controls show (values from the browser, so each is checked)."""
+    state = dict(zip([k for k, _ in CONTROLS], values))
+    state["overdue"] = bool(state["overdue"])
+    state["from"], state["to"] = dates
+    state["lang"] = lang
+    return clean_state(state)
+
+
+def _first_point(click) -> dict:
+    points = click.get("points") if isinstance(click, dict) else None
+    point = points[0] if isinstance(points, list) and points else None
+    return point if isinstance(point, dict) else {}
+
+
+def chart_click(state: dict, chart: str, click: dict | None, places: dict, parents: dict) -> dict:
+    """A click on a bar filters the rest (cross-filtering)."""
+    raw = _first_point(click).get("customdata")
+    if not isinstance(raw, (str, int)) or isinstance(raw, bool):
+        return state
+    key = str(raw)
+    s = dict(state)
+    if chart == "subject":
+        changed = "category" if key in parents and parents[key] else "subject"
+        s[changed] = key
+        return cascade(s, changed, places, parents)
+    if chart == "source":
+        s["sources"] = [key]
+    elif chart == "department" and key != "0" and key.isdigit():
+        s["department"] = int(key)
+    elif chart == "place" and key.isdigit():
+        level = "street" if s["street"] is None else "community" if s["community"] is None else "grid"
+        s[level] = int(key)
+        return cascade(s, level, places, parents)
+    return clean_state(s)
+
+
+def register(app: Dash, ctx: AppContext) -> None:
+    """Hook the analyst page's callbacks onto the app."""
+    cache = AnalystCache(ctx)
+    _register_state(app, ctx, cache)
+    analyst_content.register(app, ctx, cache)
+
+
+def _register_state(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
+    control_outputs = [Output(F[k], p) for k, p in CONTROLS]
+    inputs = ([Input(ids.ANALYST_URL, "search")] + [Input(F[k], p) for k, p in CONTROLS]
+              + [Input(F["dates"], "start_date"), Input(F["dates"], "end_date"),
+                 Input(ids.ANALYST_MAP, "clickData")]
+              + [Input(b, "n_clicks") for b in ids.ANALYST_CRUMB.values()]
+              + [Input(ids.ANALYST_CHART[c], "clickData") for c in CHARTS])
+
+    @app.callback([Output(ids.ANALYST_URL, "search"), Output(ids.ANALYST_STATE, "data"),
+                   Output(F["community"], "options"), Output(F["grid"], "options"),
+                   Output(F["category"], "options"), Output(F["dates"], "className"),
+                   Output(F["dates"], "start_date"), Output(F["dates"], "end_date")]
+                  + control_outputs, inputs, prevent_initial_call=False)
+    def sync(search, *args):
+        n = len(CONTROLS)
+        values, (start, end, map_click) = list(args[:n]), args[n:n + 3]
+        chart_clicks = dict(zip(CHARTS, args[n + 7:]))
+        search = search if isinstance(search, str) else ""
+        lang = parse_search(search)["lang"]
+        places, parents = cache.places(), cache.parents()
+        trig = trigger.triggered_id
+        if trig is None or trig == ids.ANALYST_URL:
+            state = parse_search(search, lang)
+        else:
+            state = state_from_controls(values, (start, end), lang)
+            key = next((k for k, _ in CONTROLS if F[k] == trig), None)
+            crumb = next((lvl for lvl, b in ids.ANALYST_CRUMB.items() if b == trig), None)
+            chart = next((c for c in CHARTS if ids.ANALYST_CHART[c] == trig), None)
+            if key:
+                state = cascade(state, key, places, parents)
+            elif crumb:
+                state = climb(state, crumb)
+            elif chart:
+                state = chart_click(state, chart, chart_clicks[chart], places, parents)
+            elif trig == ids.ANALYST_MAP:
+                # A grid (or the hot-spot mark on it) drills down; incidents open their detail.
+                point = _first_point(map_click)
+                curve = point.get("curveNumber")
+                code = {CHORO: point.get("location"), HOTSPOTS: point.get("customdata")}.get(
+                    curve) if isinstance(curve, int) else None
+                if not isinstance(code, str) or not code:
+                    return [no_update] * (8 + n)
+                state = drill(state, code, places)
+            state = clean_state(state) or parse_search("", lang)
+            if state["range"] == "custom" and not (state["from"] and state["to"]):
+                today = today_and_now(ctx.settings)[0]
+                state["from"] = (today - timedelta(days=29)).isoformat()
+                state["to"] = today.isoformat()
+        new_search = to_search(state)
+        opts = options(cache, state, lang)
+        dates_class = "an-dates" + ("" if state["range"] == "custom" else " hidden")
+        return ([no_update if new_search == (search or "") else new_search, state,
+                 opts["community"], opts["grid"], opts["category"], dates_class,
+                 state["from"], state["to"]]
+                + [(["1"] if state["overdue"] else []) if k == "overdue" else state[k]
+                   for k, _ in CONTROLS])

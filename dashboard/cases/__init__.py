@@ -1,0 +1,1 @@
+"""The case and whistle workbench (/cases): lists, detail, actions."""

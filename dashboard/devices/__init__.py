@@ -1,0 +1,1 @@
+"""Phone health (/devices): each phone's last fix, battery, set-aside fixes, clock."""

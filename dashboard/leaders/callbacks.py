@@ -1,0 +1,101 @@
+"""Callback wiring of the leaders page: period to headline and tab, row clicks to drill-downs."""
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, ctx as trigger, no_update
+
+from dashboard import ids
+from dashboard.context import AppContext
+from dashboard.i18n import pick_lang
+from dashboard.inputs import optional_text, record, text, whole
+from dashboard.leaders.view import (
+    drill_view, error_view, headline_view, pick_period, report_links, tab_view,
+)
+
+DRILLS = {ids.LEADERS_WHISTLE_GRID: "whistle", ids.LEADERS_RANKING_GRID: "ranking"}
+CLICKABLE_OUTPUTS = [
+    Output(ids.LEADERS_RANKING_BOX, "className"), Output(ids.LEADERS_RANKING_GRID, "columnDefs"),
+    Output(ids.LEADERS_RANKING_GRID, "rowData"), Output(ids.LEADERS_WHISTLE_BOX, "className"),
+    Output(ids.LEADERS_WHISTLE_GRID, "columnDefs"), Output(ids.LEADERS_WHISTLE_GRID, "rowData"),
+    Output(ids.LEADERS_WHISTLE_COUNT, "children")]
+PERIOD = [Input(ids.LEADERS_MONTH, "value"), Input(ids.LEADERS_RANGE, "start_date"),
+          Input(ids.LEADERS_RANGE, "end_date")]
+
+
+def register(app: Dash, ctx: AppContext) -> None:
+    """Hook the leaders page's callbacks onto the app."""
+
+    @app.callback(Output(ids.LEADERS_HEADLINE, "children"), Output(ids.LEADERS_XLSX, "href"),
+                  Output(ids.LEADERS_PDF, "href"), *PERIOD, State(ids.URL, "search"))
+    def show_headline(month, first, last, search):
+        month, first, last = period_inputs(month, first, last)
+        lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
+        xlsx, pdf = report_links(month, first, last, now)
+        try:
+            return headline_view(ctx, pick_period(month, first, last, now), lang, now), xlsx, pdf
+        except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
+            return error_view(err, lang), xlsx, pdf
+
+    @app.callback(Output(ids.LEADERS_CONTENT, "children"), Output(ids.LEADERS_DIM_BAR, "className"),
+                  Output(ids.LEADERS_STREET, "className"), *CLICKABLE_OUTPUTS,
+                  *PERIOD, Input(ids.LEADERS_TABS, "value"), Input(ids.LEADERS_DIMENSION, "value"),
+                  Input(ids.LEADERS_STREET, "value"), State(ids.URL, "search"))
+    def show_tab(month, first, last, tab, dimension, street, search):
+        month, first, last = period_inputs(month, first, last)
+        tab, dimension, street = text(tab), text(dimension), whole(street)
+        lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
+        bar = "leaders-dim-bar" + ("" if tab == "completion" else " hidden")
+        street_class = "leaders-street" + ("" if dimension == "community" else " hidden")
+        try:
+            period = pick_period(month, first, last, now)
+            shown = tab_view(ctx, tab, period, dimension, street, lang, now)
+        except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
+            shown = {"content": error_view(err, lang), "ranking": None, "whistles": None}
+        return (shown["content"], bar, street_class, *_clickable(shown["ranking"]),
+                *_clickable(shown["whistles"], count=True))
+
+    # A drill-down opens below the tables: bring it into view (in the browser, no round trip).
+    app.clientside_callback(
+        """function(children) {
+            if (children && children.length) {
+                const box = document.getElementById('%s');
+                if (box) { box.scrollIntoView({behavior: 'smooth', block: 'start'}); }
+            }
+            return window.dash_clientside.no_update;
+        }""" % ids.LEADERS_DRILL,
+        Output(ids.LEADERS_DRILL, "className"), Input(ids.LEADERS_DRILL, "children"),
+        prevent_initial_call=True)
+
+    # A new period or tab closes the drill-down; a click on a row opens one.
+    @app.callback(Output(ids.LEADERS_DRILL, "children"),
+                  Input(ids.LEADERS_WHISTLE_GRID, "cellClicked"),
+                  Input(ids.LEADERS_RANKING_GRID, "cellClicked"),
+                  *PERIOD, Input(ids.LEADERS_TABS, "value"), State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def open_row(whistle, department, month, first, last, _tab, search):
+        key = DRILLS.get(trigger.triggered_id)
+        if key is None:
+            return []
+        value = record(whistle if key == "whistle" else department)
+        row_id = whole(value.get("rowId"))
+        if row_id is None:
+            return no_update
+        month, first, last = period_inputs(month, first, last)
+        lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
+        try:
+            period = pick_period(month, first, last, now)
+            return drill_view(ctx, key, str(row_id), period, lang, now)
+        except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
+            return error_view(err, lang)
+
+
+def period_inputs(month, first, last) -> tuple[str | None, str | None, str | None]:
+    """The period controls' values, each a string or None (a forged call sends anything)."""
+    return optional_text(month), optional_text(first), optional_text(last)
+
+
+def _clickable(shown: tuple | None, count: bool = False) -> tuple:
+    """className, columnDefs and rowData of a clickable table (and its count line)."""
+    box = "leaders-content" + ("" if shown else " hidden")
+    cols, rows = shown or (no_update, no_update)
+    extra = (str(len(rows)) if shown else "",) if count else ()
+    return (box, cols, rows, *extra)

@@ -1,0 +1,54 @@
+"""Routing: the URL's path picks a feature's page; register_all wires every feature's callbacks."""
+from __future__ import annotations
+
+from dash import Dash, Input, Output
+
+from dashboard import desk, ids
+from dashboard.analyst import callbacks as analyst_callbacks
+from dashboard.analyst import layout as analyst_layout
+from dashboard.cases import callbacks as cases_callbacks
+from dashboard.cases.view import cases_page, login_hint, session_actor
+from dashboard.context import AppContext
+from dashboard.devices import callbacks as devices_callbacks
+from dashboard.devices import layout as devices_layout
+from dashboard.i18n import pick_lang
+from dashboard.leaders import callbacks as leaders_callbacks
+from dashboard.leaders import layout as leaders_layout
+from dashboard.wall import callbacks as wall_callbacks
+from dashboard.wall.view import wall_view
+from workflow.pages import may_open
+
+DESK_PAGES = {"/analyst": analyst_layout.layout, "/leaders": leaders_layout.layout}
+FEATURES = (wall_callbacks, cases_callbacks, analyst_callbacks, leaders_callbacks,
+            devices_callbacks)
+
+
+def register_all(app: Dash, ctx: AppContext) -> None:
+    """The router and each feature's callbacks."""
+    register(app, ctx)
+    for feature in FEATURES:
+        feature.register(app, ctx)
+
+
+def register(app: Dash, ctx: AppContext) -> None:
+    @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"),
+                  Input(ids.URL, "search"))
+    def route(pathname, search):
+        search = search if isinstance(search, str) else ""
+        lang = pick_lang(search, ctx.settings.language)
+        path = (pathname if isinstance(pathname, str) else "/").rstrip("/") or "/"
+        # Any signed-in person may call the router; it draws only pages their role may see.
+        if path != "/login" and not may_open(session_actor(), path):
+            return desk.forbidden(lang)
+        if path in ("/", "/wall"):
+            return wall_view(ctx, lang, search or "")
+        if path == "/cases":
+            return cases_page(ctx, lang)
+        if path == "/devices":
+            return devices_layout.layout(lang)
+        if path == "/login":
+            return login_hint(lang)
+        page = DESK_PAGES.get(path)
+        if page is None:
+            return desk.not_found(lang)
+        return page(ctx, lang, search or "")

@@ -1,0 +1,1 @@
+"""The wall screen (/wall): layout, callbacks, reads, the map and charts."""

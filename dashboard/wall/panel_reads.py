@@ -1,0 +1,78 @@
+"""The side panels' data, fetched through data/ and shaped: categories, streets, sources, ticker."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pandas as pd
+
+from dashboard.context import AppContext
+from dashboard.i18n import t
+from dashboard.wall.reads import TICKER_ROWS, URGENCY_TONE, local
+from data.queries import wall as wall_queries
+from workflow.deadlines import urgency
+
+CATEGORY_DAYS = 30
+CLOSURE_SLOT_S = 60.0
+DONE = {"closed": "closed", "rejected": "closed", "resolved": "done", "verified": "done"}
+
+
+def category_series(ctx: AppContext, now: datetime, lang: str, street: str | None = None):
+    """Day labels (oldest first) and one count series per subject, the largest first."""
+    def compute():
+        with ctx.db.connect() as conn:
+            return wall_queries.category_trend(conn, now, ctx.settings.timezone, CATEGORY_DAYS, street)
+    df = ctx.answers.get(("category_trend", street), now, compute)
+    today = local(now, ctx).date()
+    days = [today - timedelta(days=i) for i in range(CATEGORY_DAYS - 1, -1, -1)]
+    name_col = "name_en" if lang == "en" else "name_zh"
+    series = []
+    for code, group in df.groupby("code", sort=True):
+        by_day = dict(zip(group["day"], group["n"]))
+        series.append((short(group[name_col].iloc[0]), [int(by_day.get(d, 0)) for d in days]))
+    series.sort(key=lambda s: -sum(s[1]))
+    return [d.strftime("%m-%d") for d in days], series
+
+
+def short(name: str, limit: int = 20) -> str:
+    """A legend entry that fits its column ("Services for vulnerable…")."""
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+
+def street_rates(ctx: AppContext, now: datetime, lang: str):
+    """Street names, codes and this year's closure rates."""
+    def compute():
+        with ctx.db.connect() as conn:
+            return wall_queries.street_closure(conn, now, ctx.settings.timezone)
+    # A year of reports per street (~0.3 s): the rates move slowly, so once a minute.
+    df = ctx.answers.get(("street_closure",), now, compute, CLOSURE_SLOT_S)
+    names = df["name_en" if lang == "en" else "name_zh"].tolist()
+    return names, df["code"].tolist(), df["rate"].tolist()
+
+
+def sources(ctx: AppContext, now: datetime, lang: str, street: str | None = None):
+    """Legend labels with counts, the counts, and the total of today's reports."""
+    with ctx.db.connect() as conn:
+        df = wall_queries.sources_today(conn, now, ctx.settings.timezone, street)
+    total = int(df["n"].sum()) if len(df) else 0
+    labels = [f"{t('src_' + s, lang)}  {n}" for s, n in zip(df["source"], df["n"])]
+    return labels, df["n"].astype(int).tolist(), total
+
+
+def _tone(row, now: datetime) -> str:
+    if row.status in DONE:
+        return DONE[row.status]
+    start = row.dispatched_at if pd.notna(row.dispatched_at) else None
+    deadline = row.deadline if pd.notna(row.deadline) else None
+    return URGENCY_TONE.get(urgency(row.status, start, deadline, now), "progress")
+
+
+def ticker(ctx: AppContext, now: datetime, lang: str, street: str | None = None) -> list[dict]:
+    """The newest incidents with their local time and status colour."""
+    with ctx.db.connect() as conn:
+        df = wall_queries.newest_incidents(conn, now, TICKER_ROWS, street)
+    en = lang == "en"
+    return [{"time": local(r.reported_at, ctx).strftime("%H:%M"),
+             "street": r.street_en if en else r.street_zh,
+             "category": r.category_en if en else r.category_zh,
+             "status": t(f"st_{r.status}", lang), "tone": _tone(r, now)}
+            for r in df.itertuples()]

@@ -1,0 +1,49 @@
+"""Assemble a page from data: fetch through data/, build figures, hand both to a layout."""
+from __future__ import annotations
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.wall import assembly
+from dashboard.context import AppContext
+from dashboard.wall import charts
+from dashboard.i18n import t
+from dashboard.wall import layout as wall
+from dashboard.wall.reads import local, wall_now, wall_options
+from dashboard.wall.panels import banner
+from data.queries.world import world_counts
+
+
+def safe_counts(ctx: AppContext) -> dict | None:
+    """The world's counts, or None when the database cannot be read."""
+    try:
+        with ctx.db.connect() as conn:
+            return world_counts(conn, ctx.settings.timezone)
+    except SQLAlchemyError:
+        return None
+
+
+def empty_charts(lang: str, target: float) -> dict:
+    """The charts' frames; their data arrive with the first panel update."""
+    label = f"{t('wall_target', lang)} {target * 100:g}%"
+    return {"category": charts.category_trend([], [], legend_columns=2 if lang == "en" else 3),
+            "closure": charts.street_closure([], [], target, None, label),
+            "sources": charts.sources_donut([], [], ("", ""))}
+
+
+def wall_view(ctx: AppContext, lang: str, search: str = ""):
+    """The wall page: the map with its polygons now, everything else from its own interval.
+
+    ``search`` is the query string: ``tour=1``, ``cameras=1``, ``at=<ISO time>`` (replay).
+    """
+    options = wall_options(search, lang)
+    now = wall_now(options, ctx.settings)
+    try:
+        figure = assembly.shared_first_map(ctx, options, now)
+        ready, reachable = assembly.has_polygons(figure), True
+    except SQLAlchemyError:
+        figure, ready, reachable = assembly.placeholder_map(), False, False
+    replay = local(options.at, ctx).strftime("%Y-%m-%d %H:%M") if options.at else None
+    hint = None if ready or not reachable else t("no_data", options.lang)
+    return wall.layout(options.lang, figure, empty_charts(options.lang, ctx.settings.closure_target),
+                       ready, banner(reachable, None, options.lang), options.tour,
+                       options.cameras, replay, hint)

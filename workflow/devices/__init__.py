@@ -1,0 +1,1 @@
+"""Grid workers' phones: random identifiers, enrolment, revocation, health."""

@@ -1,0 +1,1 @@
+"""Incidents (事件): the lifecycle machine, reading and writing them."""

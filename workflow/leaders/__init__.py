@@ -1,0 +1,1 @@
+"""What leaders read: completion and timeliness figures, whistles, 下考上 scoring."""

@@ -1,0 +1,1 @@
+"""The grid worker's phone: my work, reports with photos, checks."""

@@ -1,0 +1,1 @@
+"""Open311 GeoReport v2: the service catalogue, requests and their public status."""

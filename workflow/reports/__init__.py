@@ -1,0 +1,1 @@
+"""The monthly report: its tables, as XLSX and as PDF."""

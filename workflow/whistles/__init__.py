@@ -1,0 +1,1 @@
+"""Whistles (吹哨报到): blowing, reporting in, completing, rating."""

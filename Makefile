@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SHELL := /bin/bash
 
-.PHONY: demo test test-clock bench db-up db-down clean-db python browser
+.PHONY: demo test test-clock lint bench db-up db-down clean-db python browser
 
 python:
 	@bash scripts/bootstrap.sh python
@@ -30,6 +30,10 @@ test: python browser
 ## now + 30 days, now + 400 days (scripts/test_clock.sh)
 test-clock: python browser
 	@bash scripts/test_clock.sh
+
+## make lint: ruff, mypy and the import contracts (pyproject.toml, .importlinter)
+lint: python
+	@.venv/bin/ruff check .
 
 ## make bench: benchmarks with their naive baselines (not part of the tests)
 bench: python

@@ -1,5 +1,6 @@
 """Entry point: `python app.py <command>` (the click commands of cli/) and `app:server` for
-gunicorn. It only assembles: the API's Flask server carries the Dash app."""
+gunicorn. It only assembles: the API's Flask server carries the Dash app.
+"""
 from __future__ import annotations
 
 from data.settings import Settings

@@ -1,10 +1,11 @@
 """A short-lived per-process memory of signed-in accounts, so a screen's polling does not
-read the account and its grids from the database on every request."""
+read the account and its grids from the database on every request.
+"""
 from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from workflow.roles import Actor
 

@@ -47,7 +47,8 @@ def _settings() -> Settings:
 
 def _session_is_live(db: Database, sessions: ActorCache, user_id: int) -> bool:
     """The cookie's session is one the server still honours: before its fixed end, and
-    (within HQ_ACCOUNT_RECHECK_S) not revoked by a sign-out or a password change."""
+    (within HQ_ACCOUNT_RECHECK_S) not revoked by a sign-out or a password change.
+    """
     now = _settings().now()
     end = session.get(SESSION_END)
     if not isinstance(end, (int, float)) or now.timestamp() >= end:
@@ -113,7 +114,8 @@ def init_auth(server: Flask, db: Database, settings: Settings) -> LoginManager:
 
 def start_session(actor: Actor) -> str:
     """Sign ``actor`` in on this browser: a new session (nothing planted before survives),
-    its server-side row with a fixed end, a new CSRF token; returns the token."""
+    its server-side row with a fixed end, a new CSRF token; returns the token.
+    """
     settings, db = _settings(), current_app.extensions["hq_db"]
     now = settings.now()
     with db.begin() as conn:
@@ -130,7 +132,8 @@ def start_session(actor: Actor) -> str:
 
 def end_session() -> None:
     """Sign this browser out and revoke its session on the server (copies of the cookie die
-    with it)."""
+    with it).
+    """
     sid = session.get(SESSION_ID)
     if isinstance(sid, str):
         with current_app.extensions["hq_db"].begin() as conn:
@@ -144,7 +147,8 @@ def end_session() -> None:
 
 def bearer_actor() -> Actor | None:
     """The device a valid ``Authorization: Bearer`` header stands for (once per request);
-    None without such a header or for an unknown or revoked token."""
+    None without such a header or for an unknown or revoked token.
+    """
     if "hq_bearer" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")

@@ -58,7 +58,7 @@ def _bearer_authenticates() -> bool:
         return False
     if not request.headers.get("Authorization", "").lower().startswith("bearer "):
         return False
-    from api.auth import bearer_actor     # api.auth imports this module
+    from api.auth import bearer_actor  # api.auth imports this module
 
     return bearer_actor() is not None
 

@@ -35,7 +35,8 @@ def _is_api(path: str) -> bool:
 
 def unknown_api_path():
     """404 JSON for a path under an API prefix that no API route serves (a typo, a retired
-    endpoint): never the pages' 200 HTML shell, which a client would read as success."""
+    endpoint): never the pages' 200 HTML shell, which a client would read as success.
+    """
     path = request.path if request.path.endswith("/") else request.path + "/"
     if not path.startswith(API_PREFIXES):
         return None
@@ -72,7 +73,8 @@ def _api_methods() -> set[str]:
 
 def register_error_handlers(server: Flask) -> None:
     """Answer API errors as JSON; database outages as 503 with Retry-After; unknown API
-    paths as 404 JSON."""
+    paths as 404 JSON.
+    """
     server.before_request(unknown_api_path)
 
     @server.errorhandler(ApiError)

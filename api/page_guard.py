@@ -78,7 +78,8 @@ def guard_callback(registry: dict | None):
 
 def protect_pages(server: Flask, settings: Settings, callbacks: bool = True) -> None:
     """Send anonymous visitors of the dashboard pages to /login?next=...; refuse roles a
-    page is not for; with ``callbacks``, check every Dash callback POST the same way."""
+    page is not for; with ``callbacks``, check every Dash callback POST the same way.
+    """
 
     @server.before_request
     def guard():

@@ -1,5 +1,6 @@
 """Rate limits: sign-in attempts per username and per address (Flask-Limiter), ingest requests
-per device (the same counters, or a bounded in-process window)."""
+per device (the same counters, or a bounded in-process window).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -7,7 +8,7 @@ import math
 import threading
 import time
 from collections import OrderedDict, deque
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, jsonify, request
@@ -88,7 +89,8 @@ class SlidingWindow:
 
 class SharedWindow:
     """The same interface over a Flask-Limiter/limits strategy (e.g. on Redis, shared by
-    every process and host): the moving window's hit counts and checks in one step."""
+    every process and host): the moving window's hit counts and checks in one step.
+    """
 
     def __init__(self, limiter: Limiter, limit: int, window_s: int, scope: str) -> None:
         self.item = RateLimitItemPerSecond(limit, window_s)
@@ -148,7 +150,8 @@ def device_key() -> str | None:
     """The device a request speaks for, by what authenticates it on that path: the bearer
     token on /api/v1/positions, the phone's session cookie on /m/api/positions, the OsmAnd
     id elsewhere. A header that does not authenticate the request (a bearer on /osmand or
-    on the phone page) does not open a budget of its own."""
+    on the phone page) does not open a budget of its own.
+    """
     path = request.path
     if path == "/api/v1/positions":
         header = request.headers.get("Authorization", "")
@@ -176,7 +179,8 @@ def device_key() -> str | None:
 
 def init_limiter(server: Flask, settings: Settings) -> Limiter:
     """Flask-Limiter on the server, its counters where HQ_RATELIMIT_STORAGE_URI says
-    (memory:// by default; redis://... to share them between processes and hosts)."""
+    (memory:// by default; redis://... to share them between processes and hosts).
+    """
     limiter = Limiter(get_remote_address, app=server, storage_uri=settings.ratelimit_storage_uri,
                       strategy="moving-window", key_prefix="hq", headers_enabled=False)
     server.extensions["hq_limiter"] = limiter
@@ -199,7 +203,8 @@ def init_limiter(server: Flask, settings: Settings) -> Limiter:
 def limit_sign_in(server: Flask, settings: Settings) -> None:
     """Every sign-in attempt (the three sign-in endpoints share the budgets) is counted
     before the password is checked, atomically: per username (HQ_LOGIN_MAX_FAILURES per
-    HQ_LOGIN_WINDOW_S, cleared by a success) and per address (HQ_LOGIN_ADDRESS_MAX)."""
+    HQ_LOGIN_WINDOW_S, cleared by a success) and per address (HQ_LOGIN_ADDRESS_MAX).
+    """
     limiter: Limiter = server.extensions["hq_limiter"]
     window = settings.login_window_s
     per_user = limiter.shared_limit(f"{settings.login_max_failures} per {window} seconds",
@@ -224,7 +229,8 @@ def limit_sign_in(server: Flask, settings: Settings) -> None:
 
 def ingest_window(settings: Settings, limiter: Limiter | None) -> SlidingWindow | SharedWindow:
     """The per-device ingest budget: shared counters when the storage is (redis://...),
-    else the bounded in-process window."""
+    else the bounded in-process window.
+    """
     if limiter is not None and not settings.ratelimit_storage_uri.startswith("memory://"):
         return SharedWindow(limiter, settings.ingest_max_requests, settings.ingest_window_s,
                             "ingest")

@@ -10,7 +10,6 @@ from werkzeug.exceptions import HTTPException
 
 from api.errors import error_response
 from api.open311.formats import error as open311_error
-
 from api.ratelimit import init_ingest_limit, init_limiter
 from data.settings import Settings
 
@@ -47,7 +46,8 @@ def csp_nonce() -> str:
 def content_security_policy(settings: Settings, hashes: list[str], nonce: str | None,
                             frame_ancestors: str) -> str:
     """The policy: only our own scripts (plus Dash's hashed inline ones), no plugins, no
-    foreign forms or base URLs; styles inline because plotly and Dash inject <style>."""
+    foreign forms or base URLs; styles inline because plotly and Dash inject <style>.
+    """
     tiles = " ".join(tile_origins(settings))
     script = " ".join(["'self'", *hashes] + ([f"'nonce-{nonce}'"] if nonce else []))
     directives = {
@@ -151,7 +151,8 @@ def encoding_problem() -> str | None:
 
     Werkzeug would otherwise drop an undecodable form silently (Open311 then filed an empty
     description) or keep GBK bytes as literal %XX text; multipart text fields would hold
-    U+FFFD. Uploaded files are bytes and are not looked at."""
+    U+FFFD. Uploaded files are bytes and are not looked at.
+    """
     if not _utf8(unquote_to_bytes(request.query_string)):
         return "query"
     if request.method in ("GET", "HEAD") or not request.mimetype.startswith(TEXT_KINDS):
@@ -178,7 +179,8 @@ def _refuse(code: str, message: str, field: str | None = None):
 def init_input_guard(server: Flask) -> None:
     """Refuse NUL characters anywhere in a request (PostgreSQL text cannot hold them, so
     they would surface as 500s) and text that is not UTF-8, and answer values the database
-    rejects (numbers out of range, ...) as 400 instead of 500."""
+    rejects (numbers out of range, ...) as 400 instead of 500.
+    """
 
     @server.before_request
     def refuse_bad_text():
@@ -201,7 +203,8 @@ def init_input_guard(server: Flask) -> None:
 
 def init_security(server: Flask, settings: Settings) -> None:
     """Headers on every response, input guard, the rate limiter (sign-in budgets are put on
-    their views once they exist: api.ratelimit.limit_sign_in), per-device ingest limits."""
+    their views once they exist: api.ratelimit.limit_sign_in), per-device ingest limits.
+    """
     init_security_headers(server, settings)
     init_input_guard(server)
     init_limiter(server, settings)

@@ -4,19 +4,19 @@ from __future__ import annotations
 from flask import Flask
 
 from api.errors import register_error_handlers
-from api.workflow.devices import devices_blueprint
 from api.health import health_blueprint
-from api.page_guard import protect_pages
-from api.workflow.routes import register_workflow
-from api.ingest.routes import ingest_blueprints
 from api.ingest.ingestor import Ingestor
 from api.ingest.lean_path import install_fast_path
+from api.ingest.routes import ingest_blueprints
+from api.ingest.upkeep import start_partition_upkeep
 from api.mobile import mobile_blueprint
 from api.open311 import open311_blueprint
-from api.workflow.reports import reports_blueprint
+from api.page_guard import protect_pages
 from api.ratelimit import limit_sign_in
 from api.security import init_security
-from api.ingest.upkeep import start_partition_upkeep
+from api.workflow.devices import devices_blueprint
+from api.workflow.reports import reports_blueprint
+from api.workflow.routes import register_workflow
 from data.db import Database
 from data.settings import Settings
 

@@ -12,7 +12,7 @@ import io
 import os
 import time
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ from etl.world.load import load_world
 from geo import hotspots
 
 SEED = 20191115
-AS_OF = datetime(2026, 11, 26, 7, 30, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
 COLUMNS = ("street_id, community_id, grid_id, category_code, source, status, handled_by, "
            "department_id, reporter_id, reporter_contact, address, description, photo_url, "

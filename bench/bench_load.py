@@ -24,7 +24,7 @@ import time
 
 import requests
 
-from bench.load_report import CpuMeter, sustained, summary, print_step
+from bench.load_report import CpuMeter, print_step, summary, sustained
 
 # Ten minutes and a ramp: `python -m bench` alone skips it (see bench/__main__.py).
 ONLY_WHEN_NAMED = True
@@ -107,7 +107,8 @@ def sign_in_viewers(base: str, args, password: str) -> dict:
 
 def ramp(base, port, phones, viewers, args, meter) -> None:
     """Try the counts in order; after the first failure, bisect (to 250 devices) between the
-    best count sustained and the failing one (from half of it when none was sustained)."""
+    best count sustained and the failing one (from half of it when none was sustained).
+    """
     counts = [int(c) for c in args.ramp.split(",") if c.strip()]
     if not counts:
         return

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import create_engine, select
 
@@ -86,7 +86,7 @@ def scratch_world(base: Settings) -> Settings:
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            load_world(conn, 424242, 0.05, datetime.now(timezone.utc), base.demo_password)
+            load_world(conn, 424242, 0.05, datetime.now(UTC), base.demo_password)
     finally:
         engine.dispose()
     return base.with_overrides(database_url=url, database_from_env=True)

@@ -13,7 +13,7 @@ position tick (p50/p95; budget 50 ms).
 from __future__ import annotations
 
 import statistics
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from sqlalchemy import text
@@ -36,7 +36,7 @@ def start_time(db: Database) -> datetime:
     """Just after the newest fix (the demo world may have been loaded "as of" later today)."""
     with db.connect() as conn:
         newest = conn.execute(text("select max(device_time) from latest_positions")).scalar()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return max(now, newest + timedelta(seconds=1)) if newest else now
 
 

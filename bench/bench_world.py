@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import resource
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
@@ -45,7 +45,7 @@ def main() -> None:
     url = create_database(settings, "bench_world")
     try:
         engine = create_engine(url)
-        as_of = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)   # 17:00 Beijing: a full day
+        as_of = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)   # 17:00 Beijing: a full day
         start = time.perf_counter()
         with engine.begin() as conn:
             counts = load_world(conn, SEED, 1.0, as_of, settings.demo_password,

@@ -81,7 +81,8 @@ def batch_request_maker(size: int, path: str = "/api/v1/positions"):
 def run_process(port: int, devices: list, start_at: float, seconds: float, threads: int,
                 base: float, kind: str, batch: int = 0) -> dict:
     """One client process: ``threads`` threads, each owning a slice of the devices, all
-    starting at ``start_at`` (so that processes spawned at different moments overlap)."""
+    starting at ``start_at`` (so that processes spawned at different moments overlap).
+    """
     maker = osmand_request if kind == "osmand" else batch_request_maker(
         batch, "/naive" if kind == "naive" else "/api/v1/positions")
     time.sleep(max(0.0, start_at - time.time()))

@@ -18,7 +18,8 @@ LATE_S = 1.0
 
 def osmand_path(device: tuple, t: int) -> str:
     """The fix of ``device`` at epoch second ``t``: its position is a function of time alone,
-    so any two fixes are at most 1 m/s apart (the speed check passes across restarts)."""
+    so any two fixes are at most 1 m/s apart (the speed check passes across restarts).
+    """
     device_id, lon, lat = device[:3]
     x = lon + abs((t % 400) - 200) * METRE_LON
     return (f"/osmand?id={device_id}&timestamp={t}&lat={lat:.7f}&lon={x:.7f}"
@@ -87,7 +88,8 @@ def run_phones(port: int, devices: list, start_at: float, seconds: float, interv
 
 def dash_body(deps: list, output_part: str, values: dict) -> dict:
     """The body Dash's renderer posts for the callback whose output includes ``output_part``
-    (values: "id.property" -> value; the first input is the one that changed)."""
+    (values: "id.property" -> value; the first input is the one that changed).
+    """
     spec = next(d for d in deps
                 if output_part in d["output"] and not d.get("clientside_function"))
     key = spec["output"]
@@ -126,7 +128,8 @@ def _timed(out: dict, kind: str, call) -> requests.Response | None:
 def _wall(base: str, auth: dict, deps: list, start_at: float, end_at: float, seed: int,
           opened: bool) -> dict:
     """One wall screen: each channel on its interval, the polygons once (unless ``opened``
-    already), the banner watched."""
+    already), the banner watched.
+    """
     out, session, rng = new_result(), requests.Session(), random.Random(seed)
     session.cookies.update(auth["cookies"])
     session.headers.update(auth["headers"])
@@ -148,8 +151,8 @@ def _wall(base: str, auth: dict, deps: list, start_at: float, end_at: float, see
         # The first map tick carries the polygons (once per screen): its own kind.
         first = channel == "map" and not state["wall-map-ready.data"]
         response = _timed(out, "wall_first_map" if first else f"wall_{channel}",
-                          lambda: session.post(f"{base}/_dash-update-component", json=body,
-                                               timeout=60))
+                          lambda body=body: session.post(f"{base}/_dash-update-component",
+                                                         json=body, timeout=60))
         if response is not None and response.status_code == 200:
             got = response.json().get("response", {})
             if "wall-banner" in got and got["wall-banner"]["className"] != "wall-banner hidden":
@@ -185,10 +188,11 @@ def _analyst(base: str, auth: dict, deps: list, start_at: float, end_at: float, 
             body = dash_body(deps, "cases-list-box.children", {
                 "cases-kind.value": "incidents", "cases-status.value": [],
                 "cases-refresh.data": n, "app-url.search": ""})
-            call = lambda: session.post(f"{base}/_dash-update-component", json=body, timeout=60)  # noqa: E731
+            call = lambda body=body: session.post(  # noqa: E731
+                f"{base}/_dash-update-component", json=body, timeout=60)
         elif kind == "api_incidents":
-            call = lambda: session.get(f"{base}/api/v1/incidents?per_page=50&page="  # noqa: E731
-                                       f"{1 + n % 5}", timeout=60)
+            call = lambda n=n: session.get(f"{base}/api/v1/incidents?per_page=50&page="  # noqa: E731
+                                           f"{1 + n % 5}", timeout=60)
         else:
             call = lambda: session.get(f"{base}/api/v1/whistles", timeout=60)  # noqa: E731
         _timed(out, kind, call)
@@ -202,7 +206,8 @@ def run_viewers(base: str, walls: list[dict], analysts: list[dict], deps: list,
     """One process of viewers: a thread per wall screen and per analyst (auth per viewer).
 
     ``opened``: the screens are already showing the map (a later step of the ramp), so
-    they do not fetch the polygons again."""
+    they do not fetch the polygons again.
+    """
     end_at = start_at + seconds
     jobs = [(_wall, (base, a, deps, start_at, end_at, k, opened)) for k, a in enumerate(walls)]
     jobs += [(_analyst, (base, a, deps, start_at, end_at, 1000 + k, think_s))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 from sqlalchemy import create_engine, insert, select, text
@@ -21,7 +21,7 @@ def load_world(url: str, scale: float, password: str) -> dict:
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            return load(conn, WORLD_SEED, scale, datetime.now(timezone.utc), password)
+            return load(conn, WORLD_SEED, scale, datetime.now(UTC), password)
     finally:
         engine.dispose()
 

@@ -17,7 +17,8 @@ WARM_S = 30.0
 
 class CpuMeter:
     """CPU used by the gunicorns (masters and workers), this database's PostgreSQL backends,
-    the load generator (this process and its client processes) and the whole machine."""
+    the load generator (this process and its client processes) and the whole machine.
+    """
 
     def __init__(self, gunicorn_pids: tuple[int, ...], dbname: str):
         self.gunicorn_pids, self.dbname = gunicorn_pids, dbname
@@ -95,7 +96,8 @@ def warm_p95(step: dict) -> dict[str, float]:
 
 def sustained(step: dict, limit_ms: float, kinds: tuple[str, ...] | None = None) -> bool:
     """The kinds' p95 under the limit (every polling kind when None), none of their requests
-    failed, and the phones kept their schedule."""
+    failed, and the phones kept their schedule.
+    """
     chosen = {k: v for k, v in stats(step).items()
               if (kinds is None and k not in ONCE) or (kinds is not None and k in kinds)}
     failed = {k for k in errors(step) if kinds is None or k.split(" ")[0] in kinds}
@@ -119,7 +121,7 @@ def print_step(step: dict, ok: bool | None = None) -> None:
     print(f"    phones sent late (> 1 s after due): {late:.1%}; viewers' requests sent again "
           f"after a keep-alive connection closed: {step['reconnects']}")
     cpu = step["cpu"]
-    print("    CPU (cores of %d): " % os.cpu_count() + ", ".join(
+    print(f"    CPU (cores of {os.cpu_count()}): " + ", ".join(
         f"{g} {cpu.get(g, 0.0):.2f}" for g in ("gunicorn", "postgres", "load generator",
                                               "machine")))
     print(f"    limit: {limiter(cpu)}")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert
 
-from data.scratch import create_database, drop_database  # noqa: F401 - re-exported for benches
 from data.devices import create_device, demo_token
 from data.models import Community, District, Grid, Street, User, WorkerGrid
+from data.scratch import create_database, drop_database  # noqa: F401 - re-exported for benches
 
 OUTLINE = Path(__file__).resolve().parent.parent / "data" / "reference" / "hongqiao_outline.geojson"
 

@@ -11,13 +11,12 @@ from datetime import datetime
 from dash import Dash, Input, Output, State, html
 from flask import Flask
 
-from dashboard.wall import assembly
-from dashboard.wall import reads
 from dashboard.context import AppContext
+from dashboard.wall import assembly, reads
 from dashboard.wall.map_figure import LAYER
-from dashboard.wall.patch import rounded
 from dashboard.wall.panel_reads import ticker
 from dashboard.wall.panels import ticker_rows, whistle_board
+from dashboard.wall.patch import rounded
 from data.db import Database
 from data.positions import Fix, ensure_partition, local_day, write_fixes
 from data.queries.patrol import patrol_roster

@@ -8,6 +8,7 @@ import pyproj
 
 from data.db import Database
 from data.settings import Settings
+from etl.importers import runner
 from etl.importers.cameras import plan_cameras, write_cameras
 from etl.importers.export import KINDS, export_frames, format_for, write_layers
 from etl.importers.fields import parse_map
@@ -16,7 +17,6 @@ from etl.importers.incidents import plan_incidents, write_incidents
 from etl.importers.points import PointOptions
 from etl.importers.problems import ImportRefused
 from etl.importers.residents import plan_residents, write_residents
-from etl.importers import runner
 from etl.importers.sources import CrsChoice
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import click
 
 
-
 @click.group("mobile")
 def mobile_cli() -> None:
     """Signed-in phones of grid workers (the /m page)."""

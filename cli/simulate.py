@@ -9,7 +9,7 @@ import click
 
 from data.settings import Settings
 from etl.sim_faults import Mishaps
-from etl.simulate import DEFAULT_SEED, SimOptions, run_simulation
+from etl.simulate import DEFAULT_SEED, NoRoster, SimOptions, run_simulation
 
 
 @click.command("simulate")
@@ -43,6 +43,8 @@ def simulate_command(settings: Settings, url, workers, interval, speedup, seed, 
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         counts = run_simulation(settings, options, stop)
+    except NoRoster as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -49,7 +49,7 @@ def accounts_command(settings: Settings, as_json: bool) -> None:
                                "devices": devices, "open311_api_key": open311_key},
                               ensure_ascii=False, indent=1))
         return
-    click.echo(f"password: the DEMO_PASSWORD setting (default hongqiao-demo)\n")
+    click.echo("password: the DEMO_PASSWORD setting (default hongqiao-demo)\n")
     for a in accounts:
         click.echo(f"{a['username']:<14} {a['role']:<16} {a['scope_level']:<10} {a['scope']}"
                    + (f"  grid {a['grid_code']}" if a["grid_code"] else ""))

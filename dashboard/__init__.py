@@ -9,9 +9,9 @@ from flask import Flask, current_app, has_request_context
 
 from dashboard import ids
 from dashboard.callback_pages import EXTENSION, callback_registry
-from dashboard.router import register_all
 from dashboard.context import AppContext
 from dashboard.i18n import t
+from dashboard.router import register_all
 from dashboard.wall.warmup import start_warming
 from data.db import Database
 from data.settings import Settings
@@ -27,7 +27,8 @@ def shell() -> html.Div:
 
 def callback_failed(err: Exception) -> None:
     """A callback raised: log it with its stack; the browser keeps what it shows (no 500,
-    no stack trace in an answer). Counted, so tests can tell a bug from handled input."""
+    no stack trace in an answer). Counted, so tests can tell a bug from handled input.
+    """
     log.error("callback failed", exc_info=err)
     if has_request_context():
         current_app.extensions["hq_callback_errors"] = (

@@ -5,10 +5,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from dashboard.shared_answers import SharedAnswers
 from data.db import Database
 from data.queries.world import boundaries_geojson
 from data.settings import Settings
-from dashboard.shared_answers import SharedAnswers
 
 
 class BoundaryCache:

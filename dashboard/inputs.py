@@ -1,5 +1,6 @@
 """Callback inputs as the browser should have sent them: a forged call may send anything,
-so each value is narrowed to its expected type (anything else reads as "not given")."""
+so each value is narrowed to its expected type (anything else reads as "not given").
+"""
 from __future__ import annotations
 
 

@@ -6,8 +6,8 @@ import os
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from data.db import Database
 
@@ -73,7 +73,7 @@ class SharedAnswers:
         """Where this question's slots start, in seconds (0 unless spread)."""
         if self._spread is None:
             return 0.0
-        seed = zlib.crc32(f"{self._spread}:{question!r}".encode("utf-8"))
+        seed = zlib.crc32(f"{self._spread}:{question!r}".encode())
         return (seed % 1000) / 1000.0 * slot
 
     def _stale(self, key: tuple) -> tuple | None:

@@ -66,7 +66,7 @@ def _escape_one(value: str) -> str:
 
 
 def column_text(values: pd.Series) -> list[str]:
-    """One column as COPY text fields; missing values become \\N.
+    r"""One column as COPY text fields; missing values become \N.
 
     Naive datetimes are taken as UTC; booleans become t/f; floats are written exactly.
     """
@@ -201,7 +201,7 @@ class CopyWriter:
         if self._error is not None:
             raise self._error
 
-    def __enter__(self) -> "CopyWriter":
+    def __enter__(self) -> CopyWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

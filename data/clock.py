@@ -1,15 +1,15 @@
 """The one clock: real or frozen, passed in through Settings so every part reads the same now."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 Clock = Callable[[], datetime]
 
 
 def system_clock() -> datetime:
     """Now from the machine, timezone-aware UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def frozen_clock(at: datetime) -> Clock:

@@ -1,8 +1,8 @@
 """The one object that owns the database engine; everything reaches PostGIS through it."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, text
 

@@ -1,12 +1,14 @@
 """Phones that stream positions: creating them with a token (stored hashed), finding them,
-revoking and replacing them, and the clock offset measured for each."""
+revoking and replacing them, and the clock offset measured for each.
+"""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import Connection, insert, select, text, update
 

@@ -76,7 +76,8 @@ def add_incident_event(conn: Connection, incident_id: int, at: datetime, actor_i
                        department_id: int | None = None, note: str = "",
                        photo_url: str | None = None, public: bool = False) -> int:
     """Append one event to an incident's log; returns its id. ``public``: its note may be
-    shown to the reporter and the public (Open311)."""
+    shown to the reporter and the public (Open311).
+    """
     stmt = insert(IncidentEvent).values(
         incident_id=incident_id, at=at, actor_id=actor_id, action=action,
         from_status=from_status, to_status=to_status, department_id=department_id,

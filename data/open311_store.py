@@ -39,7 +39,8 @@ def add_client(conn: Connection, name: str, key_hash: str, key_hint: str) -> int
 
 def ensure_client(conn: Connection, name: str, key_hash: str, key_hint: str) -> None:
     """Register a client, or give the existing one of that name this key (the demo key,
-    loaded repeatedly and re-keyed when the deployment's secret changed)."""
+    loaded repeatedly and re-keyed when the deployment's secret changed).
+    """
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
     stmt = pg_insert(Open311Client).values(name=name, key_hash=key_hash, key_hint=key_hint)

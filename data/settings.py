@@ -4,10 +4,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from datetime import time
-from typing import Mapping
+from pathlib import Path
 
 from data.clock import Clock, system_clock
 from data.local_secrets import local_secret, new_secret
@@ -105,7 +105,7 @@ class Settings:
             raise ValueError("SECRET_KEY must be at least 16 characters")
         if self.production and self.demo_password == DEFAULT_DEMO_PASSWORD:
             raise ValueError("production mode refuses the default DEMO_PASSWORD")
-        self.shift_windows      # HQ_SHIFTS is read now, so a typo stops the start
+        _ = self.shift_windows      # HQ_SHIFTS is read now, so a typo stops the start
 
     @property
     def shift_windows(self) -> list[tuple[time, time]]:
@@ -143,7 +143,8 @@ class Settings:
     @property
     def demo_secret(self) -> str:
         """What demo devices' tokens and the demo Open311 key derive from: known only to
-        this deployment (not to whoever knows the public demo password)."""
+        this deployment (not to whoever knows the public demo password).
+        """
         return self.derived_key("demo-credentials")
 
     @property
@@ -155,12 +156,12 @@ class Settings:
                 return "postgresql+psycopg2://" + url[len(prefix):]
         return url
 
-    def with_overrides(self, **changes) -> "Settings":
+    def with_overrides(self, **changes) -> Settings:
         """A copy with some fields changed (tests use this)."""
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from environment variables (HQ_* and the usual names)."""
         env = os.environ if env is None else env
         port = int(env.get("HQ_PG_PORT", DEFAULT_PG_PORT))
@@ -202,7 +203,8 @@ class Settings:
 
 def _secret_key(env: Mapping[str, str], production: bool) -> str:
     """SECRET_KEY from the environment; in development the checkout's own random file
-    (HQ_SECRETS_FILE, default .pgdata/secrets.json); production refuses to run without it."""
+    (HQ_SECRETS_FILE, default .pgdata/secrets.json); production refuses to run without it.
+    """
     given = env.get("SECRET_KEY", "").strip()
     if given:
         return given

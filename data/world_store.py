@@ -1,8 +1,8 @@
 """Whole-world operations: is a world loaded, clear it, finish a bulk load."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy import Connection, text
 

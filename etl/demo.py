@@ -40,7 +40,8 @@ def ensure_world(settings: Settings, scale: float | None = None, echo=print) -> 
 
 def rekey_demo(settings: Settings) -> None:
     """The demo devices' tokens and the Open311 demo key, from this checkout's secret (a
-    world loaded before, or with another secret, would otherwise refuse the live feed)."""
+    world loaded before, or with another secret, would otherwise refuse the live feed).
+    """
     db = Database(settings)
     try:
         with db.begin() as conn:

@@ -9,7 +9,7 @@ import threading
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 
@@ -127,6 +127,6 @@ def incident_payload(phone, lon: float, lat: float, category: tuple[str, str], r
     return {
         "category_code": category[0], "description": text, "source": "patrol",
         "lon": round(lon, 7), "lat": round(lat, 7), "crs": "wgs84",
-        "reported_at": datetime.now(timezone.utc).isoformat(),
+        "reported_at": datetime.now(UTC).isoformat(),
         "idempotency_key": f"sim-{phone.device_id}-{uuid.UUID(bytes=rng.bytes(16)).hex[:16]}",
     }

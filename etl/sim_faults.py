@@ -1,5 +1,6 @@
 """What goes wrong with real phones, for the simulator to play: jumps, walks home, skewed clocks,
-week-long backlogs. Each is something the server must acknowledge and keep off the wall."""
+week-long backlogs. Each is something the server must acknowledge and keep off the wall.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ class Mishaps:
     backlog_share: float = 0.005
 
     @classmethod
-    def none(cls) -> "Mishaps":
+    def none(cls) -> Mishaps:
         return cls(0.0, 0.0, 0.0, 0.0)
 
 

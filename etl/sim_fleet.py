@@ -1,6 +1,7 @@
 """The simulated phones: grid workers walking their beats, each phone buffering its fixes as
 Traccar Client does (sent oldest first, kept until the server answers 200), with jitter, gaps,
-dead batteries and the mishaps of etl/sim_faults.py."""
+dead batteries and the mishaps of etl/sim_faults.py.
+"""
 from __future__ import annotations
 
 from collections import deque
@@ -56,8 +57,9 @@ class Phone:
         return not self.never_online and sim_t >= self.gap_until
 
 
-def make_phone(patroller, grid_metric, seed: int, mishaps: Mishaps = Mishaps()) -> Phone:
+def make_phone(patroller, grid_metric, seed: int, mishaps: Mishaps | None = None) -> Phone:
     """A phone for one roster entry; its random stream depends only on (seed, user id)."""
+    mishaps = mishaps or Mishaps()
     rng = np.random.default_rng([seed, patroller.user_id])
     walker = LatticeWalker(grid_metric, rng)
     phone = Phone(patroller.device_id, patroller.user_id, patroller.grid_id, walker, rng,
@@ -117,7 +119,8 @@ class Fleet:
     mishaps : Mishaps
     """
 
-    def __init__(self, phones: list[Phone], speedup: float = 1.0, mishaps: Mishaps = Mishaps()):
+    def __init__(self, phones: list[Phone], speedup: float = 1.0, mishaps: Mishaps | None = None):
+        mishaps = mishaps or Mishaps()
         self.phones, self.speedup, self.sim_t = phones, float(speedup), 0.0
         self.walk_speedup = min(self.speedup, MAX_WALK_SPEEDUP)
         self.mishaps = mishaps
@@ -164,7 +167,8 @@ class Fleet:
 
     def tick(self, now: float, dt_real: float) -> list[Phone]:
         """Advance every phone by ``dt_real`` real seconds; returns the phones with fixes to
-        send now (online, something buffered, not waiting to retry)."""
+        send now (online, something buffered, not waiting to retry).
+        """
         if not self.started:
             self.started = True
             self._drawer(now)

@@ -40,13 +40,17 @@ class SimOptions:
     retry_s: float = RETRY_S
 
 
+class NoRoster(RuntimeError):
+    """There is nobody to simulate (the world is not loaded)."""
+
+
 def build_fleet(db: Database, options: SimOptions) -> tuple[Fleet, list]:
     """Load workers, devices and grids from the database and make a phone for each."""
     with db.connect() as conn:
         roster = patrol_roster(conn, options.workers)
         categories = incident_categories(conn) or FALLBACK_CATEGORIES
     if not roster:
-        raise click.ClickException("no active grid workers with devices: load the world first")
+        raise NoRoster("no active grid workers with devices: load the world first")
     grids = to_metric(np.array([p.grid for p in roster], dtype=object))
     phones = [make_phone(p, g, options.seed, options.mishaps) for p, g in zip(roster, grids)]
     return Fleet(phones, options.speedup, options.mishaps), categories
@@ -112,7 +116,8 @@ def run_simulation(settings: Settings, options: SimOptions, stop: threading.Even
 def start_simulation_thread(settings: Settings, options: SimOptions,
                             db: Database | None = None) -> tuple[threading.Thread, threading.Event]:
     """Run the feed in a daemon thread (for `make demo`, next to the server); set the event
-    to stop it."""
+    to stop it.
+    """
     stop = threading.Event()
     thread = threading.Thread(target=run_simulation, args=(settings, options, stop, db),
                               name="hq-simulate", daemon=True)

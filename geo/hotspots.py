@@ -92,7 +92,8 @@ def gi_star(counts: np.ndarray, w, permutations: int = PERMUTATIONS,
 
 def trend(current: pd.Series, previous: pd.Series) -> pd.Series:
     """Per unit: "emerging" (hot now, not before), "persistent" (both), "diminishing"
-    (hot before, not now), else ""."""
+    (hot before, not now), else "".
+    """
     now, before = current.eq("hot").to_numpy(), previous.eq("hot").to_numpy()
     out = np.where(now & before, "persistent",
                    np.where(now, "emerging", np.where(before, "diminishing", "")))

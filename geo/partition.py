@@ -7,10 +7,23 @@ import shapely
 from geo.allocate import allocate_counts
 from geo.crs import WGS84, to_metric, to_wgs84
 from geo.density import density_mass, density_surface, sample_points
-from geo.topology import (GRID_SIZE, OVERSHOOT, dissolve, locate_faces, polygonize_lines,
-                          repair_fragments)
-from geo.voronoi import (balance_power_weights, lloyd_relax, power_cells, power_labels,
-                         pull_inside, snap_into, voronoi_edges)
+from geo.topology import (
+    GRID_SIZE,
+    OVERSHOOT,
+    dissolve,
+    locate_faces,
+    polygonize_lines,
+    repair_fragments,
+)
+from geo.voronoi import (
+    balance_power_weights,
+    lloyd_relax,
+    power_cells,
+    power_labels,
+    pull_inside,
+    snap_into,
+    voronoi_edges,
+)
 
 STREET_NAMES = [
     ("西于庄", "Xiyuzhuang"),

@@ -7,7 +7,7 @@ that needs history, the jump from the last trusted fix, is ``geo.track.plausible
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from geo.track import MAX_AGE_S, MAX_SPEED_MPS, inside_envelope
 

@@ -19,7 +19,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-
 from pathlib import Path
 
 import requests
@@ -316,10 +315,10 @@ def item12_osmand(base):
 
 
 def item13_photos(base, pw):
-    from PIL import Image
-
     import struct
     import zlib
+
+    from PIL import Image
 
     def chunk(kind, data):
         return (struct.pack(">I", len(data)) + kind + data

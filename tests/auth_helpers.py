@@ -1,9 +1,8 @@
 """Signing in from tests: a Flask test client through /login, Chromium through the form."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import re
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, select
 

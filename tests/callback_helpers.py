@@ -15,7 +15,8 @@ def registry(app) -> dict:
 
 def body_for(key: str, spec, values: dict | None = None, changed: str | None = None) -> dict:
     """The POST body the renderer would send for callback ``key``: every input and state
-    with the value in ``values`` (by "id.property"), else None."""
+    with the value in ``values`` (by "id.property"), else None.
+    """
     values = values or {}
 
     def items(pairs):

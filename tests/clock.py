@@ -11,7 +11,7 @@ with the machine's clock moved (scripts/test_clock.sh).
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from data.clock import frozen_clock
 
@@ -27,10 +27,10 @@ def _move_the_clock(shift_s: str | None) -> None:
     if shift_s:
         import time_machine
 
-        start = datetime.now(timezone.utc) + timedelta(seconds=int(shift_s))
+        start = datetime.now(UTC) + timedelta(seconds=int(shift_s))
         time_machine.travel(start, tick=True).start()
 
 
 _move_the_clock(os.environ.get("HQ_TEST_CLOCK_SHIFT_S"))
-SESSION_NOW = datetime.now(timezone.utc).replace(microsecond=0)
+SESSION_NOW = datetime.now(UTC).replace(microsecond=0)
 session_clock = frozen_clock(SESSION_NOW)

@@ -1,5 +1,6 @@
 """Test fixtures: a real PostGIS (started if needed), a fresh migrated database per session,
-a rolled-back transaction per test, and Chromium options for Dash's browser fixture."""
+a rolled-back transaction per test, and Chromium options for Dash's browser fixture.
+"""
 from __future__ import annotations
 
 import os
@@ -124,7 +125,8 @@ WORLD_AS_OF = SESSION_NOW
 def last_patrol_moment(as_of: datetime) -> datetime:
     """The latest moment at or before ``as_of`` when the world's on-duty workers are all out
     walking (11:15 or 16:45 Beijing, today or yesterday): tests of live dots and tracks look
-    there, since at 07:00 or 23:00 nobody patrols."""
+    there, since at 07:00 or 23:00 nobody patrols.
+    """
     from datetime import time, timedelta
 
     from workflow.clock import BEIJING

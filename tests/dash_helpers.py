@@ -50,7 +50,8 @@ def texts_in(tree) -> str:
 
 def start_app(dash_duo, app) -> str:
     """Serve ``app`` for Chromium without opening "/" (signed-out visitors are redirected
-    to /login, which is not a Dash page, so Dash's own wait for it would time out)."""
+    to /login, which is not a Dash page, so Dash's own wait for it would time out).
+    """
     dash_duo.start_server(app, navigate=False, port=free_port())
     dash_duo._url = dash_duo.server.url.rstrip("/")  # what the server_url setter stores
     return dash_duo._url

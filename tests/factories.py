@@ -4,7 +4,13 @@ from __future__ import annotations
 from sqlalchemy import insert, text
 
 from data.models import (
-    Community, Department, Device, District, Grid, Street, User,
+    Community,
+    Department,
+    Device,
+    District,
+    Grid,
+    Street,
+    User,
 )
 
 SQUARE = "SRID=4326;MULTIPOLYGON(((117.10 39.15,117.11 39.15,117.11 39.16,117.10 39.16,117.10 39.15)))"

@@ -126,7 +126,7 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
-    def __enter__(self) -> "Gunicorn":
+    def __enter__(self) -> Gunicorn:
         env = {**os.environ, "DATABASE_URL": self.settings.database_url,
                "HQ_BACKGROUND_JOBS": "false", "PYTHONPATH": str(ROOT)}
         self.proc = subprocess.Popen(

@@ -9,8 +9,8 @@ import shapely
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-from data.world_store import clear_world
 from cli.importers import export_command, import_command
+from data.world_store import clear_world
 from geo.crs import METRIC
 from tests import factories
 from tests.conftest import create_test_database, drop_test_database
@@ -85,7 +85,8 @@ def grid_boxes() -> dict[str, shapely.Polygon]:
 
 def grid_layer(crs="EPSG:4326", replace=None, extra=()) -> gpd.GeoDataFrame:
     """The grids as a layer in ``crs``; ``replace`` swaps metric geometries by code and
-    ``extra`` adds (code, metric geometry) features at the end."""
+    ``extra`` adds (code, metric geometry) features at the end.
+    """
     boxes = {**grid_boxes(), **(replace or {})}
     items = list(boxes.items()) + list(extra)
     codes = [c for c, _ in items]

@@ -1,6 +1,6 @@
 """Shared fixtures of the ingest tests: a database of their own, a server, fresh phones."""
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 from sqlalchemy import text
@@ -10,7 +10,6 @@ from data.db import Database
 from tests import factories as f
 from tests.clock import SESSION_NOW
 from tests.conftest import create_test_database, drop_test_database
-from tests.clock import SESSION_NOW
 
 LAT, LON = 39.155, 117.105          # the middle of the test grid
 M = 1 / 111_195.0
@@ -68,4 +67,4 @@ def aside(ingest_db, phone) -> list:
 
 
 def iso(t: float) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import insert, update
 
@@ -12,14 +12,14 @@ from tests.workflow_world import World, build_world, make_incident
 
 # A hand-made November with its own frozen clock: every app built on this world reads
 # LEADERS_CLOCK, never the session's or the machine's.
-NOW = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)     # 10:00 Beijing, 26 November
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)     # 10:00 Beijing, 26 November
 LEADERS_CLOCK = frozen_clock(NOW)
 H = timedelta(hours=1)
 
 
 def bj(month: int, day: int, hour: int = 10) -> datetime:
     """A Beijing wall-clock time in 2026 as an aware UTC datetime."""
-    return datetime(2026, month, day, hour, tzinfo=timezone.utc) - 8 * H
+    return datetime(2026, month, day, hour, tzinfo=UTC) - 8 * H
 
 
 @dataclass

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine
 
-from tests.conftest import create_test_database, drop_test_database
-from tests.workflow_world import IN_A, build_world
 from cli.open311 import add_client
 from data import open311_store
 from tests.clock import SESSION_NOW
+from tests.conftest import create_test_database, drop_test_database
+from tests.workflow_world import IN_A, build_world
 
 BASE = "/open311/v2"
 

@@ -109,7 +109,8 @@ def assert_valid(schema: dict, value, xml: bool = False) -> None:
 
 def xml_to_data(element: ET.Element):
     """An element as the JSON would have it: lists for list elements (checking their items'
-    names), objects for elements with children, text for leaves."""
+    names), objects for elements with children, text for leaves.
+    """
     if element.tag in LIST_ITEMS:
         items = list(element)
         wrong = [c.tag for c in items if c.tag != LIST_ITEMS[element.tag]]

@@ -8,12 +8,20 @@ from sqlalchemy import create_engine, func, insert, select
 
 from app import build_app
 from data.models import (
-    AccessAudit, Device, Incident, IncidentEvent, Position, Resident, User, Whistle, WhistleEvent,
+    AccessAudit,
+    Device,
+    Incident,
+    IncidentEvent,
+    Position,
+    Resident,
+    User,
+    Whistle,
+    WhistleEvent,
 )
 from tests.auth_helpers import login_client
 from tests.conftest import create_test_database, drop_test_database
-from workflow.accounts import load_actor
 from tests.workflow_world import IN_A, IN_B, PASSWORD, build_world, make_incident
+from workflow.accounts import load_actor
 
 DEVICE_TOKEN = "security-device-token-0001"
 DEVICE_ID = "sec-phone-a"

@@ -1,5 +1,6 @@
 """Signed-in accounts remembered for a few seconds (the app's own cache, with a deactivated
-account, is checked in test_security_auth.py)."""
+account, is checked in test_security_auth.py).
+"""
 from __future__ import annotations
 
 import pytest

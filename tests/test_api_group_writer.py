@@ -1,6 +1,6 @@
 """Group commit: many requests' fixes in one statement, with each job's own outcome."""
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -12,8 +12,8 @@ from api.ingest.osmand import Reading
 from data.db import Database
 from data.positions import Fix
 from tests import factories as f
-from tests.conftest import create_test_database, drop_test_database
 from tests.clock import SESSION_NOW
+from tests.conftest import create_test_database, drop_test_database
 
 M = 1 / 111_195.0
 
@@ -68,7 +68,8 @@ def test_a_jump_is_set_aside_without_sinking_the_group(world):
 
 def test_a_jump_is_judged_from_what_the_database_holds(world):
     """Another process wrote the device's last fix: this writer's own memory of it is stale,
-    the statement reads the real one, and the group is planned again from it."""
+    the statement reads the real one, and the group is planned again from it.
+    """
     settings, db, phones = world
     ours, theirs = GroupWriter(db, settings), GroupWriter(db, settings)
     t = SESSION_NOW.replace(microsecond=0) - timedelta(minutes=10)
@@ -99,7 +100,7 @@ def test_concurrent_requests_are_written_together(world):
     results, errors = [], []
 
     def send(phone):
-        reading = Reading(time=datetime.fromtimestamp(t, timezone.utc), lat=39.157, lon=117.107)
+        reading = Reading(time=datetime.fromtimestamp(t, UTC), lat=39.157, lon=117.107)
         start.wait()
         try:
             results.append(ingestor.ingest(ingestor.device_by_key(f"phone-{phones.index(phone)}"),
@@ -116,5 +117,5 @@ def test_concurrent_requests_are_written_together(world):
     assert ingestor.writer.largest_group > 1
     with db.connect() as conn:
         n = conn.execute(text("select count(*) from positions where device_time = :t"),
-                         {"t": datetime.fromtimestamp(t, timezone.utc)}).scalar_one()
+                         {"t": datetime.fromtimestamp(t, UTC)}).scalar_one()
     assert n == len(phones)

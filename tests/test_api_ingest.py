@@ -1,15 +1,23 @@
 """GPS ingest over HTTP: every OsmAnd form from Traccar's decoder tests, unknown devices."""
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 from sqlalchemy import text
 
 from tests.clock import SESSION_NOW
 from tests.ingest_helpers import (  # noqa: F401
-    LAT, LON, M, aside, client, ingest_db, iso, now_s, phone, stored,
+    LAT,
+    LON,
+    M,
+    aside,
+    client,
+    ingest_db,
+    iso,
+    now_s,
+    phone,
+    stored,
 )
-
 
 # Traccar's OsmAndProtocolDecoderTest query forms, with our district and recent times.
 QUERY_FORMS = {
@@ -26,7 +34,7 @@ QUERY_FORMS = {
 
 
 def fill(form: str, phone, t: int) -> str:
-    plain = datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d+%H%%3A%M%%3A%S")
+    plain = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d+%H%%3A%M%%3A%S")
     return form.format(id=phone["id"], t=t, ms=t * 1000 + 579, lat=LAT, lon=LON,
                        iso=iso(t).replace(":", "%3A"), plain=plain)
 
@@ -69,7 +77,7 @@ def test_body_parameters_are_read_when_the_query_is_empty(client, ingest_db, pho
 def test_the_query_wins_over_the_body(client, ingest_db, phone):
     t = now_s() - 60
     response = client.post(f"/osmand?id={phone['id']}&timestamp={t}&lat={LAT}&lon={LON}",
-                           data=f"id=someone-else&lat=0&lon=0")
+                           data="id=someone-else&lat=0&lon=0")
     assert response.status_code == 200 and len(stored(ingest_db, phone)) == 1
 
 
@@ -82,7 +90,7 @@ def test_a_report_without_a_fix_is_acknowledged_and_not_stored(client, ingest_db
 def json_body(phone, t, **coords):
     c = {"latitude": LAT, "longitude": LON, "accuracy": 5, "speed": 0, "heading": -1,
          "altitude": 5, **coords}
-    return {"location": {"timestamp": datetime.fromtimestamp(t, timezone.utc).isoformat(
+    return {"location": {"timestamp": datetime.fromtimestamp(t, UTC).isoformat(
         timespec="milliseconds").replace("+00:00", "Z"), "coords": c, "is_moving": False,
         "odometer": 0, "event": "motionchange", "battery": {"level": 0.79, "is_charging": False},
         "activity": {"type": "still"}, "extras": {"device_bool_test": True, "n": 1.345}},

@@ -1,5 +1,5 @@
 """Phones whose clock is off: recognised from arrival times, corrected, shown; backlogs are not."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 from sqlalchemy import text
@@ -24,7 +24,7 @@ class Phone:
 
     def reading(self, taken: float) -> Reading:
         self.k += 1
-        return Reading(time=datetime.fromtimestamp(taken + self.skew, timezone.utc),
+        return Reading(time=datetime.fromtimestamp(taken + self.skew, UTC),
                        lat=LAT + (self.k % 50) * M, lon=LON, accuracy_m=5.0)
 
     def live(self, n: int, every: float = 10.0):
@@ -37,7 +37,8 @@ class Phone:
 
     def backlog(self, since: float, every: float = 10.0, drain: float = 0.05):
         """The fixes taken every ``every`` s since ``since`` while offline, sent oldest first,
-        one per request, as fast as the network allows."""
+        one per request, as fast as the network allows.
+        """
         taken, results = since, []
         while taken < self.now:
             self.now += drain

@@ -1,5 +1,6 @@
 """Ingest rules: what is set aside and why, duplicates, batch JSON with per-fix answers, tokens,
-GCJ-02, the OsmAnd port."""
+GCJ-02, the OsmAnd port.
+"""
 import json
 import math
 import urllib.request
@@ -11,7 +12,16 @@ from sqlalchemy import text
 from api.ingest.osmand_server import start_osmand_server
 from geo.crs import wgs84_to_gcj02
 from tests.ingest_helpers import (  # noqa: F401
-    LAT, LON, M, aside, client, ingest_db, iso, now_s, phone, stored,
+    LAT,
+    LON,
+    M,
+    aside,
+    client,
+    ingest_db,
+    iso,
+    now_s,
+    phone,
+    stored,
 )
 
 EAST_M = M / math.cos(math.radians(LAT))
@@ -107,7 +117,8 @@ def test_the_next_fix_is_judged_from_the_last_trusted_one_not_the_jump(client, i
 
 def test_a_ride_between_grids_heals_once_walking_pace_could_explain_it(client, ingest_db, phone):
     """An e-bike or a car ride: the fixes on the way are set aside, and the stream is
-    trusted again as soon as the distance from the last trusted fix is plausible."""
+    trusted again as soon as the distance from the last trusted fix is plausible.
+    """
     t = now_s() - 600
     assert osmand(client, phone, t).status_code == 200
     for k in range(1, 4):                              # 900 m in 30 s: a car

@@ -7,12 +7,16 @@ from sqlalchemy import func, select
 
 from data.models import Incident, IncidentEvent, MobilePhoto, MobileSession
 from data.queries.wall import newest_incidents
-from tests.mobile_helpers import (  # noqa: F401 - fixtures
-    jpeg, mobile_server, mobile_world, phone_client, report_form,
-)
 from tests.auth_helpers import login_client
-from tests.workflow_world import IN_B, PASSWORD
 from tests.clock import SESSION_NOW
+from tests.mobile_helpers import (  # noqa: F401 - fixtures
+    jpeg,
+    mobile_server,
+    mobile_world,
+    phone_client,
+    report_form,
+)
+from tests.workflow_world import IN_B, PASSWORD
 
 
 def counts(world) -> tuple[int, int]:

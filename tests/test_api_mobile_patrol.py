@@ -6,9 +6,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from data.models import Device, Position
+from tests.clock import SESSION_NOW
 from tests.mobile_helpers import mobile_server, mobile_world, phone_client  # noqa: F401
 from tests.workflow_world import IN_A
-from tests.clock import SESSION_NOW
 from workflow.clock import BEIJING, day_start
 from workflow.devices.identifiers import is_strong
 
@@ -16,11 +16,14 @@ FIRST_LOAD_LIMIT = 500 * 1024
 
 
 def fixes(n: int = 5, start=None) -> list[dict]:
-    """n fixes 20 s apart from ``start``: by default from 10 minutes ago, or from midnight
-    when today is younger than that (the route is today's)."""
+    """n fixes from ``start``: by default 20 s apart from 10 minutes ago; when today is younger
+    than that, from midnight and close enough together that the last is not in the future
+    (the route is today's, and a fix from the future is set aside).
+    """
     midnight = day_start(SESSION_NOW.astimezone(BEIJING).date())
     start = start or max(SESSION_NOW - timedelta(minutes=10), midnight)
-    return [{"time": (start + timedelta(seconds=20 * i)).isoformat(), "lon": IN_A[0] + 0.0001 * i,
+    step = min(timedelta(seconds=20), (SESSION_NOW - start) / n)
+    return [{"time": (start + step * i).isoformat(), "lon": IN_A[0] + 0.0001 * i,
              "lat": IN_A[1], "accuracy": 8, "speed": 1.2} for i in range(n)]
 
 

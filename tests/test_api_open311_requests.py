@@ -1,5 +1,6 @@
 """Open311 following requests: GET requests and its filters, the 90-day rule, tokens,
-idempotency, the round trip through the workflow API, every view, and the key CLI."""
+idempotency, the round trip through the workflow API, every view, and the key CLI.
+"""
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
@@ -10,10 +11,10 @@ from sqlalchemy import func, insert, select
 from data.models import Incident, Open311Request
 from data.queries.wall import newest_incidents
 from tests.auth_helpers import login_client
+from tests.clock import SESSION_NOW
 from tests.open311_helpers import BASE, open311_world, post
 from tests.open311_schemas import POST_RESPONSE, TOKEN_RESPONSE, check
 from tests.workflow_world import PASSWORD, make_incident
-from tests.clock import SESSION_NOW
 
 FORMATS = ("json", "xml")
 OLD = SESSION_NOW - timedelta(days=120)

@@ -3,7 +3,15 @@ import pytest
 
 from api.server import create_server
 from tests.ingest_helpers import (  # noqa: F401
-    LAT, LON, M, aside, client, ingest_db, now_s, phone, stored,
+    LAT,
+    LON,
+    M,
+    aside,
+    client,
+    ingest_db,
+    now_s,
+    phone,
+    stored,
 )
 
 

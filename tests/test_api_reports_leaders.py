@@ -1,5 +1,6 @@
 """The monthly report files: open the XLSX and the PDF, check sheets and totals against the
-hand-made world and the screen's tables, and who may download what."""
+hand-made world and the screen's tables, and who may download what.
+"""
 from io import BytesIO
 
 import pytest

@@ -1,6 +1,7 @@
 """Calendar edges at the session's now: whatever day and hour the suite runs on (make
 test-clock moves it to 23:59:30, 00:00:30, a month's and the year's last seconds, +30 and +400
-days), "today", "yesterday", this month, the last month and the day partitions are right."""
+days), "today", "yesterday", this month, the last month and the day partitions are right.
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta

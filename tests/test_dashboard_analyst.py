@@ -14,12 +14,20 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from app import build_app
 from dashboard.analyst.export import to_csv, to_xlsx
-from workflow.safe_cells import safe_cell
-from dashboard.analyst.state import DEFAULTS, cascade, climb, drill, parse_search, to_filter, to_search
+from dashboard.analyst.state import (
+    DEFAULTS,
+    cascade,
+    climb,
+    drill,
+    parse_search,
+    to_filter,
+    to_search,
+)
 from tests.auth_helpers import login_browser, login_client
 from tests.conftest import WORLD_AS_OF
-from workflow.clock import BEIJING
 from tests.dash_helpers import call_router, ids_in, start_app
+from workflow.clock import BEIJING
+from workflow.safe_cells import safe_cell
 
 SHOTS = Path(__file__).parent / "artifacts"
 AS_OF = WORLD_AS_OF

@@ -1,4 +1,6 @@
 """The app: every page renders in Chinese (and English), and every callback's ids exist."""
+from datetime import UTC
+
 import pytest
 
 from app import build_app
@@ -110,7 +112,7 @@ def test_shared_answers_compute_once_per_slot_and_never_hide_an_outage(test_sett
         threading.Event().wait(0.2)   # long enough for the other screens to arrive meanwhile
         return {"n": len(calls)}
 
-    moment = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 26, 8, tzinfo=UTC)
     results = []
     screens = [threading.Thread(target=lambda: results.append(answers.get(("q",), moment, slow)))
                for _ in range(8)]

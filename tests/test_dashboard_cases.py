@@ -1,22 +1,23 @@
 """The case workbench: scoped lists, the page guard, and in Chromium a street chief whistling
-in three clicks and a department officer reporting in."""
+in three clicks and a department officer reporting in.
+"""
 import json
-from urllib.parse import unquote
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from selenium.webdriver.common.by import By
 from sqlalchemy import create_engine, select
 
-from app import build_app
 from api.page_guard import protect_pages
+from app import build_app
 from data.models import WhistleEvent, WhistleSummons
 from tests.auth_helpers import TOKEN_FIELD, login_browser, login_client
+from tests.clock import SESSION_NOW
 from tests.conftest import create_test_database, drop_test_database
 from tests.dash_helpers import call_router, ids_in, start_app, texts_in
 from tests.workflow_world import PASSWORD, build_world, make_incident
-from tests.clock import SESSION_NOW
 
 SHOTS = Path(__file__).parent / "artifacts"
 

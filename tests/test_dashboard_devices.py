@@ -1,6 +1,7 @@
 """Phone health: the JSON endpoint and the /devices page, scoped like incidents, in Chromium too;
-the attention rules and the silences in shift on their own."""
-from datetime import datetime, timedelta, timezone
+the attention rules and the silences in shift on their own.
+"""
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,7 @@ def test_the_phones_that_need_attention_come_first():
 
 
 def test_silences_in_shift_are_counted_from_the_windows_edges(phones_db):
-    day = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    day = datetime(2026, 6, 1, tzinfo=UTC)
     windows = [(day, day + timedelta(hours=1)), (day + timedelta(hours=2), day + timedelta(hours=3))]
     engine, d, u = phones_db["engine"], phones_db["b"], phones_db["world"].users["worker_b"]
     with engine.connect() as conn, conn.begin():

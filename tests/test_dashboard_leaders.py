@@ -1,6 +1,7 @@
 """The leaders' page: layout and callbacks over HTTP on the hand-made world (the numbers of the
 shared tables, the scope of a street chief, English), and in Chromium the monthly meeting:
-the figures, a whistle's timeline, the ratings behind the ranking, and the report download."""
+the figures, a whistle's timeline, the ratings behind the ranking, and the report download.
+"""
 import json
 from io import BytesIO
 from pathlib import Path

@@ -5,9 +5,8 @@ import threading
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from dashboard.wall import assembly
-from dashboard.wall import reads
 from dashboard.context import AppContext, SharedAnswers
+from dashboard.wall import assembly, reads
 from dashboard.wall.reads import WallOptions, light_grids
 from data.db import Database
 from tests.conftest import WORLD_AS_OF, WORLD_PATROL_AT

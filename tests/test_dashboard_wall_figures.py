@@ -1,23 +1,31 @@
 """The wall's pure builders: map, patches, charts and panels from small hand-made data."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import plotly.io as pio
 import pytest
 from dash._utils import to_json
 
+from dashboard.theme import STATUS
 from dashboard.wall import charts
 from dashboard.wall.map_figure import LAYER, LAYERS, METRICS, MapBase, place_labels, wall_map
-from dashboard.wall.patch import (
-    chart_patch, layers_patch, positions_patch, rounded, view_patch,
-)
-from dashboard.theme import STATUS
-from dashboard.wall.reads import wall_options
 from dashboard.wall.panels import (
-    banner, compare_text, headline_tiles, ticker_rows, whistle_board,
+    banner,
+    compare_text,
+    headline_tiles,
+    ticker_rows,
+    whistle_board,
 )
+from dashboard.wall.patch import (
+    chart_patch,
+    layers_patch,
+    positions_patch,
+    rounded,
+    view_patch,
+)
+from dashboard.wall.reads import wall_options
 
-NOW = datetime(2026, 11, 26, 7, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
 
 
 def square(code, x, y, size=0.01, name=""):
@@ -227,7 +235,7 @@ def test_ticker_rows_and_the_banner():
 def test_wall_options_read_the_query_string():
     o = wall_options("?lang=en&tour=1&cameras=1&at=2026-11-26T15:30:00%2B08:00")
     assert (o.lang, o.tour, o.cameras) == ("en", True, True)
-    assert o.at == datetime(2026, 11, 26, 7, 30, tzinfo=timezone.utc)
+    assert o.at == datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
     assert wall_options("?at=yesterday").at is None and wall_options("").lang == "zh"
     assert METRICS == ("incidents_today", "open_incidents", "coverage")
 

@@ -1,17 +1,26 @@
 """The schema keeps data honest: constraints reject bad rows, good rows go in."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from data.models import (
-    Camera, Category, Grid, Incident, IncidentEvent, Position, Resident, Street, User, Whistle,
+    Camera,
+    Category,
+    Grid,
+    Incident,
+    IncidentEvent,
+    Position,
+    Resident,
+    Street,
+    User,
+    Whistle,
     WhistleSummons,
 )
 from tests import factories as f
 
-T0 = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 
 
 def rejects(conn, stmt, error=IntegrityError):
@@ -102,7 +111,7 @@ def test_a_fix_without_a_day_partition_lands_in_default(conn):
     f.hierarchy(conn)
     worker = f.user(conn, "worker2", "grid_worker")
     dev = f.device(conn, worker, "dev-2")
-    old = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    old = datetime(2020, 1, 1, tzinfo=UTC)
     conn.execute(insert(Position).values(device_id=dev, device_time=old, user_id=worker,
                                          geom=f.POINT))
     assert conn.execute(text("select count(*) from positions_default")).scalar() == 1

@@ -1,4 +1,6 @@
 """Settings: parsing, defaults, refusals."""
+from dataclasses import FrozenInstanceError
+
 import pytest
 
 from data.settings import Settings, parse_bool
@@ -52,7 +54,7 @@ def test_production_with_real_secrets_is_accepted():
 
 def test_settings_are_frozen_and_overridable():
     s = Settings.from_env({})
-    with pytest.raises(Exception):
+    with pytest.raises(FrozenInstanceError):
         s.port = 1  # type: ignore[misc]
     assert s.with_overrides(port=1).port == 1 and s.port == 8050
 

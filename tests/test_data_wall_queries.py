@@ -12,7 +12,8 @@ from data.queries import wall as wall_queries
 from data.queries import wall_map as map_queries
 from data.queries import wall_whistles as whistle_queries
 from tests import factories
-from tests.conftest import WORLD_AS_OF, WORLD_PATROL_AT as PATROL_AT
+from tests.conftest import WORLD_AS_OF
+from tests.conftest import WORLD_PATROL_AT as PATROL_AT
 
 NOW = WORLD_AS_OF
 TZ = "Asia/Shanghai"
@@ -64,7 +65,8 @@ def expected_incident_figures(df: pd.DataFrame, k: int) -> dict:
 
 def test_the_world_has_something_to_show(world_conn, incidents, fixes):
     """The comparisons below are not vacuous: there are reports in the last day, whatever the
-    hour the world ends at (at 00:00:30 "today" is still empty), and patrols."""
+    hour the world ends at (at 00:00:30 "today" is still empty), and patrols.
+    """
     assert (incidents["reported_at"] > NOW - timedelta(days=1)).sum() > 0
     assert len(fixes) > 0
 
@@ -295,7 +297,8 @@ def test_a_phone_walking_at_midnight_stays_on_the_wall_into_the_new_day(world_co
 
 def test_a_replay_shows_each_workers_dot_where_it_was_then(world_conn, fixes):
     """?at= a moment of the rounds: every worker with a good fix that day up to then has a dot
-    at their last fix, online when it is under 5 minutes old (latest_positions has moved on)."""
+    at their last fix, online when it is under 5 minutes old (latest_positions has moved on).
+    """
     dots = map_queries.worker_positions(world_conn, PATROL_AT, TZ, past=True)
     day0 = pd.Timestamp(PATROL_AT).tz_convert(TZ).normalize()
     seen = fixes[(fixes["device_time"] >= day0) & (fixes["device_time"] <= PATROL_AT)

@@ -5,8 +5,17 @@ import pyogrio
 import shapely
 
 from tests.import_helpers import (  # noqa: F401 - fixtures
-    centre, execute, fresh, grid_code, grid_layer, import_settings, incident_row, load_grids, run,
-    scalar, write_csv,
+    centre,
+    execute,
+    fresh,
+    grid_code,
+    grid_layer,
+    import_settings,
+    incident_row,
+    load_grids,
+    run,
+    scalar,
+    write_csv,
 )
 
 A = grid_code(1, 1, 1)

@@ -9,8 +9,21 @@ from etl.importers.residents import id_hash
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.track import haversine_m
 from tests.import_helpers import (  # noqa: F401 - fixtures
-    centre, fresh, grid_boxes, grid_code, grid_layer, import_settings, incident_row, lines_with,
-    load_grids, metric_box, offset, parent_layer, run, scalar, write_csv,
+    centre,
+    fresh,
+    grid_boxes,
+    grid_code,
+    grid_layer,
+    import_settings,
+    incident_row,
+    lines_with,
+    load_grids,
+    metric_box,
+    offset,
+    parent_layer,
+    run,
+    scalar,
+    write_csv,
 )
 
 A, B = grid_code(1, 1, 1), grid_code(1, 1, 2)          # two grids of community 001001

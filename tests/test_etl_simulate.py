@@ -1,7 +1,7 @@
 """The live patrol simulator: its phones, and a short real run against a server in a thread."""
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import shapely
@@ -10,6 +10,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from api.server import create_server
+from cli.simulate import simulate_command
 from data.clock import system_clock
 from data.db import Database
 from data.devices import demo_token
@@ -17,7 +18,6 @@ from data.queries.patrol import Patroller
 from etl import sim_fleet
 from etl.sim_faults import SKEWS_S, Mishaps
 from etl.sim_fleet import Fleet, make_phone
-from cli.simulate import simulate_command
 from etl.simulate import SimOptions, run_simulation
 from geo.crs import to_metric
 from geo.track import KNOT_MPS, MAX_SPEED_MPS, plausible_walk
@@ -28,7 +28,8 @@ from workflow.clock import utcnow
 GRID = shapely.box(117.10, 39.15, 117.11, 39.16)
 
 
-def fleet(n=5, seed=1, speedup=1.0, mishaps=Mishaps.none()):
+def fleet(n=5, seed=1, speedup=1.0, mishaps=None):
+    mishaps = mishaps or Mishaps.none()
     phones = [make_phone(Patroller(f"p{k}", k, k + 100, 1, GRID), to_metric(GRID), seed, mishaps)
               for k in range(n)]
     for phone in phones:
@@ -261,7 +262,7 @@ def test_mishaps_are_acknowledged_no_queue_jams_and_the_wall_stays_clean(live, m
             "array_agg(extract(epoch from device_time)::float8 order by device_time), "
             "array_agg(coalesce(accuracy_m, 0) order by device_time) "
             "from positions group by device_id")).all()
-        dots = worker_positions(conn, datetime.now(timezone.utc))
+        dots = worker_positions(conn, datetime.now(UTC))
     assert kept == acked                                       # every fix stored, once
     assert {"impossible_speed", "outside_district"} <= reasons
     assert reasons & {"future_timestamp", "stale_timestamp"}

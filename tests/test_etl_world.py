@@ -6,7 +6,11 @@ from data.world_store import world_digest
 from etl.world.geography import scaled_counts
 from etl.world.load import WorldExists, load_world
 from tests.conftest import (
-    WORLD_AS_OF, WORLD_SCALE, WORLD_SEED, create_test_database, drop_test_database,
+    WORLD_AS_OF,
+    WORLD_SCALE,
+    WORLD_SEED,
+    create_test_database,
+    drop_test_database,
     load_small_world,
 )
 

@@ -1,5 +1,5 @@
 """Day partitions and clock jumps: tomorrow's exists ahead; fixes of a day without one are kept."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -71,7 +71,8 @@ def test_the_server_makes_tomorrows_partition_when_it_starts(clock_db):
 def test_fixes_after_a_clock_jump_are_kept_and_filed_by_the_next_upkeep(clock_db, jump_days):
     """The server's clock moves (forward past tomorrow, or back beyond the 7 days kept);
     phones follow it. Their fixes have no day partition yet: the default one holds them, and
-    the next upkeep run moves them into a new partition of their own day."""
+    the next upkeep run moves them into a new partition of their own day.
+    """
     settings, db, grid = clock_db
     ensure_current_partitions(db, settings.timezone, now=SESSION_NOW)
     jumped = SESSION_NOW + timedelta(days=jump_days)
@@ -93,10 +94,11 @@ def test_fixes_after_a_clock_jump_are_kept_and_filed_by_the_next_upkeep(clock_db
 
 def test_a_fix_a_few_minutes_after_midnight_goes_to_tomorrows_partition(clock_db):
     """A phone walking across midnight (Beijing time), each fix sent as it is taken: those
-    after midnight go to tomorrow's partition, made before midnight."""
+    after midnight go to tomorrow's partition, made before midnight.
+    """
     settings, db, grid = clock_db
     today = local_day(SESSION_NOW, settings.timezone)
-    midnight = datetime(today.year, today.month, today.day, 16, tzinfo=timezone.utc)
+    midnight = datetime(today.year, today.month, today.day, 16, tzinfo=UTC)
     ensure_current_partitions(db, settings.timezone, now=midnight - timedelta(minutes=2))
     arrival = [midnight.timestamp()]
     ingestor = Ingestor(db, settings, clock=lambda: arrival[0])

@@ -1,8 +1,9 @@
 """A database restart under the live feed: the phones' buffers carry it, nothing is lost, and
-the fixes taken during the outage arrive late but all of them."""
+the fixes taken during the outage arrive late but all of them.
+"""
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 from sqlalchemy import text
@@ -42,10 +43,10 @@ def test_a_database_restart_is_a_backlog_delivered_late_and_none_lost(feed_db, f
         feed.start()
         wait_for(lambda: phones and phones[0].sim_t >= 4, 30, what="the feed to run")
         with fault_cluster.outage():
-            went = datetime.now(timezone.utc)
+            went = datetime.now(UTC)
             wait_for(lambda: phones[0].backlog() >= 3 * PHONES, 60, what="buffers to fill")
             time.sleep(3)
-        back = datetime.now(timezone.utc)
+        back = datetime.now(UTC)
         # Once the database is back, every buffer drains by itself.
         wait_for(lambda: phones[0].backlog() <= PHONES, 90, what="the buffers to drain")
         stop.set()

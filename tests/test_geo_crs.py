@@ -6,8 +6,15 @@ import pyproj
 import pytest
 import shapely
 
-from geo.crs import (METRIC, WGS84, gcj02_to_wgs84, geometry_gcj02_to_wgs84, to_metric, to_wgs84,
-                     wgs84_to_gcj02)
+from geo.crs import (
+    METRIC,
+    WGS84,
+    gcj02_to_wgs84,
+    geometry_gcj02_to_wgs84,
+    to_metric,
+    to_wgs84,
+    wgs84_to_gcj02,
+)
 
 GEOD = pyproj.Geod(ellps="WGS84")
 

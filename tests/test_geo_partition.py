@@ -11,8 +11,13 @@ from scipy.stats import spearmanr
 
 from geo.crs import to_metric
 from geo.density import density_mass, density_surface, sample_points
-from geo.partition import (STREET_ANCHORS, STREET_NAMES, allocate_counts, partition_district,
-                           street_anchor_points)
+from geo.partition import (
+    STREET_ANCHORS,
+    STREET_NAMES,
+    allocate_counts,
+    partition_district,
+    street_anchor_points,
+)
 from geo.topology import repair_fragments
 from geo.validate import check_partition
 from geo.voronoi import power_cells, power_labels

@@ -4,7 +4,8 @@ import math
 import numpy as np
 import pytest
 import shapely
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo import track
 from geo.crs import to_metric

@@ -223,7 +223,8 @@ def queue_and_fixes(driver) -> tuple[int, str | None]:
 
 def queue_a_report_that_cannot_leave(driver) -> None:
     """A report and a patrol fix kept on the phone: their endpoints are blocked, as when
-    the signal is gone, so they wait in the queue and the buffer."""
+    the signal is gone, so they wait in the queue and the buffer.
+    """
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.setBlockedURLs", {
         "urls": ["*/m/api/reports", "*/m/api/positions"]})
@@ -238,7 +239,8 @@ def queue_a_report_that_cannot_leave(driver) -> None:
 def test_signing_out_leaves_no_report_or_fix_for_the_next_worker(
         dash_duo, mobile_app, mobile_world):
     """Issue 18, item 14: a shared phone. Worker A signs out with a report and fixes
-    unsent; worker B signs in next: nothing of A's is left to send."""
+    unsent; worker B signs in next: nothing of A's is left to send.
+    """
     start_app(dash_duo, mobile_app)
     driver = dash_duo.driver
     driver.execute_cdp_cmd("Browser.grantPermissions", {
@@ -268,7 +270,8 @@ def test_signing_out_leaves_no_report_or_fix_for_the_next_worker(
 def test_a_report_left_by_an_expired_session_is_not_sent_as_the_next_worker(
         dash_duo, mobile_app, mobile_world):
     """Without a sign-out (the session ran out): the queued report is bound to its worker,
-    so worker B's page drops it instead of sending it as B's."""
+    so worker B's page drops it instead of sending it as B's.
+    """
     start_app(dash_duo, mobile_app)
     driver = dash_duo.driver
     sign_in(dash_duo, "worker_a")

@@ -1,5 +1,6 @@
 """Every route refuses strangers (enumerated from url_map); the role × action × scope matrix
-of the workflow API agrees with workflow.roles, request by request."""
+of the workflow API agrees with workflow.roles, request by request.
+"""
 import time
 
 import pytest
@@ -148,7 +149,8 @@ def target_of(sw, incident_id):
 @pytest.mark.parametrize("username", sorted(ACCOUNTS))
 def test_the_api_follows_the_permission_table(sw, matrix_cases, username):
     """For every action on an incident in street A and in street B: 403 exactly when
-    workflow.roles.can says no; otherwise the step is taken (or the lifecycle objects)."""
+    workflow.roles.can says no; otherwise the step is taken (or the lifecycle objects).
+    """
     client, actor = sw.client(username), sw.actor(username)
     wrong = []
     for (action, street), incident_id in matrix_cases.items():

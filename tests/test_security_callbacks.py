@@ -2,7 +2,8 @@
 query a callback runs is scoped by the reader's own scope, as the JSON API scopes it.
 
 The role matrix is built from Dash's own registry (app.callback_map): a callback added
-later is tried too, and one with no page does not even build (UnassignedCallback)."""
+later is tried too, and one with no page does not even build (UnassignedCallback).
+"""
 import io
 
 import pandas as pd
@@ -56,7 +57,8 @@ def test_a_callback_without_a_page_does_not_build():
 @pytest.mark.parametrize("username", sorted(ACCOUNTS))
 def test_every_callback_as_every_role(sw, clients, username):
     """403 exactly when the role may not open the callback's page; otherwise Dash runs it
-    (200, or 204 for nothing to update) without a single failure inside a callback."""
+    (200, or 204 for nothing to update) without a single failure inside a callback.
+    """
     client, actor = clients[username], sw.actor(username)
     errors_before = sw.app.server.extensions.get("hq_callback_errors", 0)
     wrong = []
@@ -130,7 +132,8 @@ def export_codes(client, app, state: dict) -> set[str]:
 
 def test_the_analyst_export_is_scoped_like_the_api(sw, clients):
     """As the attack found: a community chief exported the whole district. Each reader's
-    export holds exactly the incidents the JSON API lists for them (within the period)."""
+    export holds exactly the incidents the JSON API lists for them (within the period).
+    """
     state = parse_search("?range=30d")
     for username in ("analyst", "leader", "operator", "operator_a", "chief_a", "chief_b",
                      "community_a", "community_b", "officer_road", "officer_police",

@@ -1,5 +1,6 @@
 """Spreadsheet exports cannot carry formulas: the helper, and every module that writes one."""
 import re
+from datetime import UTC
 from pathlib import Path
 
 import pandas as pd
@@ -52,7 +53,7 @@ def test_the_analyst_export_writes_formulas_as_text():
 
     from dashboard.analyst.export import to_csv, to_xlsx
 
-    at = datetime(2026, 11, 26, 2, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 26, 2, tzinfo=UTC)
     frame = pd.DataFrame([{
         "code": "HQ1", "reported_at": at, "status": "reported", "category": "=1+1",
         "street": "@SUM(A1)", "community": "+1", "grid": "-1", "source": "patrol",
@@ -72,7 +73,8 @@ CONTROL_TEXT = "井盖\x01破损\x07\x1b[31m\x0b\x0c\x1f\x7f"
 
 def test_control_characters_are_dropped_so_xlsx_never_fails():
     """Issue 18, item 9: U+0001-U+001F in a description made openpyxl raise (a 500 for the
-    whole period); tab, LF and CR stay."""
+    whole period); tab, LF and CR stay.
+    """
     assert safe_cell(CONTROL_TEXT) == "井盖破损[31m"
     assert safe_cell("a\tb\nc\rd") == "a\tb\nc\rd"
     assert safe_cell("\x01=1+1") == "'=1+1"
@@ -83,7 +85,7 @@ def test_control_characters_are_dropped_so_xlsx_never_fails():
 
     from dashboard.analyst.export import to_xlsx
     frame = pd.DataFrame([{
-        "code": "HQ1", "reported_at": datetime(2026, 11, 26, 2, tzinfo=timezone.utc),
+        "code": "HQ1", "reported_at": datetime(2026, 11, 26, 2, tzinfo=UTC),
         "status": "reported", "category": "c", "street": "s", "community": "c", "grid": "g",
         "source": "patrol", "department": None, "deadline": None, "closed_at": None,
         "address": "光荣道\x02 1 号", "description": CONTROL_TEXT}])
@@ -120,11 +122,12 @@ def leaders_report(server_settings):
 
 def test_the_pdf_prints_whistle_text_as_typed_and_fetches_nothing(leaders_report):
     """Issue 18, item 8: user text reached ReportLab's paragraph markup unescaped: <img>
-    made the server fetch a URL (or read a file), an unbalanced <b> failed the PDF."""
+    made the server fetch a URL (or read a file), an unbalanced <b> failed the PDF.
+    """
     import http.server
     import threading
 
-    from workflow.reports.pdf import build_pdf, para, _styles
+    from workflow.reports.pdf import _styles, build_pdf, para
 
     hits = []
 

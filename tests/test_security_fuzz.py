@@ -2,13 +2,15 @@
 API route in url_map, of every Dash callback in app.callback_map, and of the forms (/login,
 /m/login, the phone's report, Open311): no 500, no stack trace, JSON errors, no failure
 inside a callback, and nothing written when a request is refused. SQL injection strings go
-into every query parameter."""
+into every query parameter.
+"""
 import io
 import json
 from urllib.parse import quote, urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from api.openapi.spec import spec
 from tests.auth_helpers import TOKEN_FIELD
@@ -222,7 +224,8 @@ callback_values = st.one_of(json_values, st.dictionaries(
 def test_every_callback_survives_fuzzing(sw, username):
     """Every server callback with random values in every input and state: never a 5xx,
     never a stack trace, and never a failure inside a callback (dashboard.callback_failed
-    counts them): each callback checks what it is sent."""
+    counts them): each callback checks what it is sent.
+    """
     from tests.callback_helpers import body_for, registry
 
     client = sw.client(username)

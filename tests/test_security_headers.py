@@ -9,7 +9,10 @@ from api.server import create_server
 from data.db import Database
 from tests.auth_helpers import TOKEN_FIELD, login_client
 from tests.security_world import (
-    DEVICE_ID, DEVICE_TOKEN, build_security_world, drop_security_world,
+    DEVICE_ID,
+    DEVICE_TOKEN,
+    build_security_world,
+    drop_security_world,
 )
 from tests.workflow_world import PASSWORD
 

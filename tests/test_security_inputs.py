@@ -1,6 +1,7 @@
 """Issue 18, items 10-13 and 15: every parameter parsed totally (400 naming the field), text
 that is not UTF-8 refused by name, caps on unbounded work, photos checked before decoding
-and stripped of every metadata, unknown API paths a JSON 404."""
+and stripped of every metadata, unknown API paths a JSON 404.
+"""
 import io
 import json
 import struct
@@ -95,9 +96,9 @@ def test_a_gbk_or_broken_form_is_refused_naming_the_encoding(sw, path):
 def test_open311_never_files_an_empty_description(sw):
     from sqlalchemy import func, select
 
+    from cli.open311 import add_client
     from data.models import Incident
     from tests.open311_helpers import BASE
-    from cli.open311 import add_client
 
     with sw.engine.begin() as conn:
         key = add_client(conn, "gbk-app")
@@ -152,7 +153,8 @@ def png_header_only(width: int, height: int) -> bytes:
 @pytest.mark.parametrize("width,height", [(7100, 7100), (9000, 9000), (60000, 60000)])
 def test_too_many_pixels_are_refused_from_the_header(width, height):
     """Before: an image of 50-89 megapixels was decoded whole before the cap (hundreds of
-    MB); now the size in the header is enough to refuse it (413, not a decoding error)."""
+    MB); now the size in the header is enough to refuse it (413, not a decoding error).
+    """
     from workflow.errors import WorkflowError
     from workflow.mobile.photo import process_photo
 
@@ -209,7 +211,8 @@ def test_pages_still_get_the_shell(sw):
     ("0001-01-01", "2001-06-30", "2000-01-01")])
 def test_a_long_custom_analyst_range_is_cut_to_three_years(first, last, start):
     """Issue 18, item 12: a 31-year custom range was accepted (and to=9999-12-31 failed with
-    a 500): days are brought into 2000-2100 and the period cut to its last 3 years."""
+    a 500): days are brought into 2000-2100 and the period cut to its last 3 years.
+    """
     from datetime import date
 
     from dashboard.analyst.state import date_range, parse_search, range_cut

@@ -1,5 +1,6 @@
 """Personal data: residents only masked, only for staff in scope, every view audited; reporter
-contacts only for the roles allowed them; no export carries residents."""
+contacts only for the roles allowed them; no export carries residents.
+"""
 import re
 
 import pytest

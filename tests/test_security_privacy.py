@@ -1,14 +1,15 @@
 """Issue 18, items 2, 3 and 13 (photo_url): vulnerable residents' matters never public on
 Open311, status_notes only notes meant for the public, reporters hidden in the timeline
-too, and an incident's photo only ever one of our stored photos."""
+too, and an incident's photo only ever one of our stored photos.
+"""
 import pytest
 from sqlalchemy import func, insert, select
 
+from cli.open311 import add_client
 from data.models import Incident, IncidentEvent, Open311Client, Open311Request
 from tests.open311_helpers import BASE, post
 from tests.security_world import build_security_world, drop_security_world
 from tests.workflow_world import NAMES, make_incident
-from cli.open311 import add_client
 
 VULNERABLE = ("0501", "0502", "0503")
 

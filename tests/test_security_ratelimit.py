@@ -1,17 +1,20 @@
 """Rate limits: sign-in attempts per username and per address, ingest requests per device (429,
-Retry-After), counted before they are served."""
+Retry-After), counted before they are served.
+"""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from api.ratelimit import SlidingWindow
 from tests.auth_helpers import TOKEN_FIELD
+from tests.clock import SESSION_NOW
 from tests.security_world import (
-    DEVICE_ID, DEVICE_TOKEN, build_security_world, drop_security_world,
+    DEVICE_ID,
+    DEVICE_TOKEN,
+    build_security_world,
+    drop_security_world,
 )
-from tests.clock import SESSION_NOW
 from tests.workflow_world import PASSWORD
-from tests.clock import SESSION_NOW
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +76,8 @@ def test_sign_ins_are_limited_per_username_from_any_address(sw):
 
 def test_one_address_spraying_usernames_is_limited(server_settings):
     """Predictable usernames (gw0001, c004001, ...) tried once each from one address: the
-    address's own budget stops the spray, whatever the names."""
+    address's own budget stops the spray, whatever the names.
+    """
     world = build_security_world(server_settings, "sec_spray", login_max_failures=3,
                                  login_address_max=6, login_window_s=300)
     try:
@@ -90,7 +94,8 @@ def test_one_address_spraying_usernames_is_limited(server_settings):
 
 def test_concurrent_wrong_passwords_are_counted_before_they_are_checked(server_settings):
     """Twelve wrong passwords at once against a budget of 5: exactly 5 are checked, the
-    other 7 are refused before any password hash is computed (count-then-check, atomic)."""
+    other 7 are refused before any password hash is computed (count-then-check, atomic).
+    """
     world = build_security_world(server_settings, "sec_race", login_max_failures=5,
                                  login_address_max=100, login_window_s=300)
     try:
@@ -180,7 +185,8 @@ def test_the_limiter_leaves_the_osmand_body_for_the_handler(sw):
 
 def test_a_junk_bearer_opens_no_fresh_budget(sw):
     """Issue 18, item 7: on /osmand the OsmAnd id is the device, on /m/api/positions the
-    phone's session; a made-up Authorization header on either changes neither."""
+    phone's session; a made-up Authorization header on either changes neither.
+    """
     from tests.mobile_helpers import phone_client
 
     client = sw.client()

@@ -1,6 +1,7 @@
 """Issue 18, items 4, 6 and 7: no constant secret anywhere, sessions that end (sign-out and
 a password change revoke every copy; a fixed lifetime), CSRF exempted only by a bearer that
-authenticates the request itself."""
+authenticates the request itself.
+"""
 import json
 import os
 import stat
@@ -87,7 +88,8 @@ def test_a_cookie_forged_with_the_old_constant_key_signs_nobody_in(sw):
 
 def test_even_a_cookie_signed_with_the_real_key_needs_a_live_server_session(sw):
     """Knowing SECRET_KEY is not enough either: the session id must be one the server
-    issued and has not revoked."""
+    issued and has not revoked.
+    """
     client = sw.client()
     forged = forge(sw.app, sw.settings.secret_key, {
         "_user_id": str(sw.world.users["admin"]), "_fresh": True, "hq_sid": "x" * 43,

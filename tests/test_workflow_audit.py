@@ -8,8 +8,8 @@ from sqlalchemy.exc import DBAPIError
 from data.models import Incident, IncidentEvent, Whistle, WhistleEvent, WhistleSummons
 from tests.test_workflow_whistles import plan
 from tests.workflow_world import IN_A, NOW, build_world
-from workflow.whistles import steps
 from workflow.incidents.service import NewIncident, create_incident, transition_incident
+from workflow.whistles import steps
 from workflow.whistles.service import NewWhistle, blow_whistle, second_whistle
 
 D = timedelta(days=1)

@@ -8,10 +8,10 @@ from data.models import IncidentEvent, WhistleEvent
 from tests.test_workflow_whistles import blown
 from tests.workflow_world import NOW, build_world, make_incident
 from workflow.deadlines import incident_deadline, is_overdue, urgency
-from workflow.incidents.read import incident_view
-from workflow.incidents.service import transition_incident
 from workflow.escalation.supervision import supervision_queue
 from workflow.escalation.tick import tick
+from workflow.incidents.read import incident_view
+from workflow.incidents.service import transition_incident
 
 H = timedelta(hours=1)
 

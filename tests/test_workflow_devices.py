@@ -1,5 +1,6 @@
 """Phones' identity: enrolment with random identifiers, set-up links, revoke, replace, list, scope,
-production refusing guessable identifiers, and the demo world's own random devices."""
+production refusing guessable identifiers, and the demo world's own random devices.
+"""
 import re
 import uuid
 from urllib.parse import parse_qs, urlsplit
@@ -13,8 +14,8 @@ from api.server import create_server
 from tests import factories as f
 from tests.conftest import WORLD_SEED
 from tests.ingest_helpers import LAT, LON, ingest_db, now_s, phone, stored  # noqa: F401
-from workflow.devices.identifiers import is_strong, new_identifier, seeded_identifiers
 from workflow.devices.enrolment import devices_for, enrol, register, revoke, setup_links
+from workflow.devices.identifiers import is_strong, new_identifier, seeded_identifiers
 from workflow.errors import WorkflowError
 from workflow.roles import Actor
 

@@ -1,15 +1,20 @@
 """The incident lifecycle: every action from every status, allowed or refused, and what it writes."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from data.models.base import INCIDENT_STATUSES
 from workflow.errors import WorkflowError
 from workflow.incidents.machine import (
-    ACTIONS, CLEARED_ON_REOPEN, TRANSITIONS, allowed_actions, check_transition, transition_values,
+    ACTIONS,
+    CLEARED_ON_REOPEN,
+    TRANSITIONS,
+    allowed_actions,
+    check_transition,
+    transition_values,
 )
 
-NOW = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 
 # The lifecycle written out by hand (DOMAIN.md), independently of the table under test.
 EXPECTED = {

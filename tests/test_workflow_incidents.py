@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from data.models import Incident, IncidentEvent
 from geo.crs import wgs84_to_gcj02
-from workflow.clock import beijing_day
 from tests.workflow_world import IN_A, IN_B, NOW, OUTSIDE, build_world, make_incident
+from workflow.clock import beijing_day
 from workflow.errors import WorkflowError
 from workflow.incidents.read import incident_view, list_incidents
 from workflow.incidents.service import NewIncident, comment_incident, create_incident, to_wgs84
@@ -95,7 +95,7 @@ def test_reading_follows_scope_and_hides_personal_data(conn, world):
     assert incident_view(conn, world.actor("analyst"), incident, NOW)["reporter_contact"] is None
     assert incident_view(conn, world.actor("worker_a"), incident, NOW)["reporter_contact"] == "139****0000"
     for who in ("chief_b", "community_b", "worker_b", "officer_road", "wall"):
-        refused(lambda: incident_view(conn, world.actor(who), incident, NOW), 403)
+        refused(lambda who=who: incident_view(conn, world.actor(who), incident, NOW), 403)
     refused(lambda: incident_view(conn, world.actor("operator"), 10**9, NOW), 404)
 
 

@@ -1,6 +1,7 @@
 """The leaders' figures against a world computed by hand: completion, timeliness, late work,
-whistles, 下考上, periods and scope, and the empty world."""
-from datetime import date, datetime, timezone
+whistles, 下考上, periods and scope, and the empty world.
+"""
+from datetime import UTC, date, datetime, timezone
 
 import pytest
 
@@ -8,12 +9,18 @@ from data.queries.supervision import department_closures
 from tests.leaders_world import NOW, bj, build_leaders_world
 from tests.workflow_world import build_world
 from workflow.errors import WorkflowError
+from workflow.escalation.supervision import scores
 from workflow.leaders.figures import (
-    LEADER_ROLES, completion, late_work, leaders_scope, month_period, range_period,
-    recent_months, timeliness,
+    LEADER_ROLES,
+    completion,
+    late_work,
+    leaders_scope,
+    month_period,
+    range_period,
+    recent_months,
+    timeliness,
 )
 from workflow.leaders.whistles import ranking, ratings_behind, trend, whistle_summary
-from workflow.escalation.supervision import scores
 
 NOV = month_period("2026-11")
 TARGET = 0.99
@@ -29,11 +36,11 @@ def by_code(rows):
 
 
 def test_periods_are_beijing_months_and_ranges():
-    assert NOV.start == datetime(2026, 10, 31, 16, tzinfo=timezone.utc)
-    assert NOV.end == datetime(2026, 11, 30, 16, tzinfo=timezone.utc)
-    assert NOV.prev_start == datetime(2026, 9, 30, 16, tzinfo=timezone.utc)
+    assert NOV.start == datetime(2026, 10, 31, 16, tzinfo=UTC)
+    assert NOV.end == datetime(2026, 11, 30, 16, tzinfo=UTC)
+    assert NOV.prev_start == datetime(2026, 9, 30, 16, tzinfo=UTC)
     jan = month_period("2026-01")
-    assert jan.prev_start == datetime(2025, 11, 30, 16, tzinfo=timezone.utc)
+    assert jan.prev_start == datetime(2025, 11, 30, 16, tzinfo=UTC)
     week = range_period(date(2026, 11, 16), date(2026, 11, 22))
     assert (week.end - week.start).days == 7 and (week.start - week.prev_start).days == 7
     assert recent_months("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]

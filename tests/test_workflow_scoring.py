@@ -7,8 +7,13 @@ from sqlalchemy import update
 from data.models import Incident, WhistleSummons
 from tests.workflow_world import NOW, build_world, make_incident
 from workflow.errors import WorkflowError
-from workflow.leaders.scoring import department_scores, performance, street_evaluation, summons_score
 from workflow.escalation.supervision import scores
+from workflow.leaders.scoring import (
+    department_scores,
+    performance,
+    street_evaluation,
+    summons_score,
+)
 
 DEPTS = [{"id": 1, "code": "CGW", "name_zh": "区城管委", "name_en": "CGW"},
          {"id": 2, "code": "GA", "name_zh": "公安", "name_en": "GA"},

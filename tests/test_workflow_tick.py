@@ -3,8 +3,8 @@ import time
 
 from click.testing import CliRunner
 
-from data.db import Database
 from cli.workflow import workflow_cli
+from data.db import Database
 from workflow.escalation.ticker import start_ticker
 
 

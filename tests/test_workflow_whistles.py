@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from data.models import IncidentEvent, Whistle, WhistleEvent
 from tests.workflow_world import NOW, build_world, make_incident
-from workflow.whistles import steps
 from workflow.errors import WorkflowError
+from workflow.whistles import steps
 from workflow.whistles.service import NewWhistle, blow_whistle, second_whistle
 
 DAY = timedelta(days=1)
@@ -157,7 +157,8 @@ def test_the_street_verifies_and_the_result_goes_back_to_the_incident(conn, worl
             "not_completed")
     view = finished(conn, world, view)
     for who in ("officer_road", "chief_b", "operator", "deputy_a"):
-        refused(lambda: steps.verify(conn, world.actor(who), view["id"], NOW + 6 * DAY), 403)
+        refused(lambda who=who: steps.verify(conn, world.actor(who), view["id"], NOW + 6 * DAY),
+                403)
     view = steps.verify(conn, world.actor("director_a"), view["id"], NOW + 6 * DAY, "已建成口袋公园")
     assert (view["status"], view["feedback"]) == ("closed", "已建成口袋公园")
     feedback = conn.execute(select(IncidentEvent.note).where(

@@ -23,7 +23,8 @@ def in_calendar(day: date | datetime) -> bool:
 
 def utcnow() -> datetime:
     """The machine's now, timezone-aware, for scripts outside the app (the simulator, tests
-    that run on the real clock). The app reads ``Settings.now()``; services take ``now``."""
+    that run on the real clock). The app reads ``Settings.now()``; services take ``now``.
+    """
     return system_clock()
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 class WorkflowError(Exception):
     """A rule said no. ``status`` follows HTTP (400, 403, 404, 409, 422) so the API can answer
-    with it directly and the workbench can show ``message``."""
+    with it directly and the workbench can show ``message``.
+    """
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None):
         super().__init__(message)

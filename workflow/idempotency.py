@@ -20,7 +20,8 @@ def check_key(key: str | None) -> str | None:
 
 def check_replay(existing: dict, actor_id: int, owner_column: str, same: bool) -> None:
     """A retry must come from the same account with the same content; anything else is a
-    different request reusing a key, which must not be answered with someone else's data."""
+    different request reusing a key, which must not be answered with someone else's data.
+    """
     if existing[owner_column] != actor_id or not same:
         raise conflict("idempotency_key_reused", "该 Idempotency-Key 已用于另一请求 / this "
                        "Idempotency-Key was used for a different request", "Idempotency-Key")

@@ -1,8 +1,8 @@
 """Who may do what, where: the permission table and the scope tests it names."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 from workflow.errors import forbidden
 

@@ -1,5 +1,6 @@
 """Spreadsheet cells that cannot run or break a file: control characters dropped, text
-starting with = + - @ (or tab/CR/LF) quoted."""
+starting with = + - @ (or tab/CR/LF) quoted.
+"""
 from __future__ import annotations
 
 import re
@@ -16,7 +17,8 @@ def safe_cell(value):
     """The value for a CSV/XLSX cell: control characters (U+0000-U+001F but tab, LF, CR;
     and DEL) removed, then text that a spreadsheet would read as a formula gets a leading
     apostrophe (OWASP's advice), so ``=HYPERLINK(...)`` shows as text; numbers, dates and
-    other values pass unchanged."""
+    other values pass unchanged.
+    """
     if not isinstance(value, str):
         return value
     value = CONTROL.sub("", value)

@@ -23,7 +23,8 @@ def id_hash(session_id: str) -> str:
 
 def open_session(conn: Connection, actor: Actor, now: datetime, lifetime_s: int) -> str:
     """A new session for ``actor`` ending ``lifetime_s`` after ``now``; returns its id (for
-    the signed cookie only)."""
+    the signed cookie only).
+    """
     session_id = secrets.token_urlsafe(32)
     web_sessions.create(conn, id_hash(session_id), actor.id, now,
                         now + timedelta(seconds=lifetime_s))

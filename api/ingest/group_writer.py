@@ -5,7 +5,7 @@ import math
 import queue
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import OperationalError
 
@@ -21,7 +21,7 @@ WAIT_S = 30.0
 MAX_GROUP_FIXES = 2000
 MAX_REPLANS = 2
 MAX_REMEMBERED = 50_000
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def fix_key(device_pk: int, when: datetime) -> tuple[int, int]:
@@ -55,7 +55,8 @@ class Job:
 
 class _Replan(Exception):
     """The device positions read in the transaction differ from the guess in a way that
-    changes which fixes jump: roll back and plan again from what was read."""
+    changes which fixes jump: roll back and plan again from what was read.
+    """
 
     def __init__(self, truth: dict):
         super().__init__("jump check planned on a stale position")
@@ -89,7 +90,8 @@ def plan(jobs: list[Job], start: dict) -> dict[Job, list[Fix]]:
 
 def _same(truth: dict, guess: dict) -> bool:
     """Whether two maps of device positions agree (to a millimetre and a millisecond; the
-    database's copy of a float has been through text, and NaN is NaN)."""
+    database's copy of a float has been through text, and NaN is NaN).
+    """
     if truth.keys() != guess.keys():
         return False
     for d, a in truth.items():

@@ -4,9 +4,9 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable, Sequence
+from datetime import UTC, datetime
 
 from api.errors import ApiError
 from api.ingest.group_writer import GroupWriter, Job
@@ -44,7 +44,8 @@ class FixRejected(ApiError):
 @dataclass(frozen=True)
 class IngestResult:
     """What happened to a request's fixes: counts, and each reading's fate in order
-    (``{"index", "result": accepted | set_aside | duplicate | skipped, "reason"}``)."""
+    (``{"index", "result": accepted | set_aside | duplicate | skipped, "reason"}``).
+    """
 
     received: int
     stored: int
@@ -160,7 +161,7 @@ class Ingestor:
             store = None
             if watch.estimate is not None and (changed or now - watch.stored_at > CLOCK_STORE_S):
                 watch.stored_at = now
-                store = (watch.estimate, datetime.fromtimestamp(now, timezone.utc))
+                store = (watch.estimate, datetime.fromtimestamp(now, UTC))
             return watch.applied, store
 
     def ingest(self, device, readings: Sequence[Reading]) -> IngestResult:
@@ -197,7 +198,7 @@ class Ingestor:
     def _fix(self, device, r: Reading, t: float, raw: float | None, reason: str | None) -> Fix:
         battery = None if r.battery is None else int(round(min(max(r.battery, 0.0), 100.0)))
         # Uncorrected, the phone's own datetime is the fix's (no float round trip).
-        when = r.time if raw is None and r.time is not None else datetime.fromtimestamp(t, timezone.utc)
+        when = r.time if raw is None and r.time is not None else datetime.fromtimestamp(t, UTC)
         return Fix(device.id, device.user_id, when, r.lon, r.lat, r.speed_mps, r.bearing,
                    r.altitude, r.accuracy_m, battery, False,
                    None if raw is None else r.time, reason)

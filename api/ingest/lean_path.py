@@ -1,7 +1,7 @@
 """A lean WSGI path for the everyday OsmAnd fix; anything else goes on to the Flask app."""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs
 
 from flask import Flask

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs
 
 from api.errors import ApiError
@@ -57,7 +58,7 @@ def parse_timestamp(value: Any, field: str = "timestamp") -> datetime:
         if isinstance(value, (int, float)) or _INTEGER.fullmatch(text) or _DECIMAL.fullmatch(text):
             number = float(text)
             seconds = number if number < INT_MAX else number / 1000.0
-            return datetime.fromtimestamp(seconds, timezone.utc)
+            return datetime.fromtimestamp(seconds, UTC)
         if "T" in text:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         else:
@@ -65,7 +66,7 @@ def parse_timestamp(value: Any, field: str = "timestamp") -> datetime:
     except (ValueError, OverflowError, OSError):
         raise bad(field, f"unreadable timestamp {text[:40]!r}: use epoch seconds, epoch "
                   "milliseconds or ISO 8601", "invalid_timestamp") from None
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 def number(value: Any, field: str) -> float:

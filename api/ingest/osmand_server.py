@@ -7,9 +7,9 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from api.errors import register_error_handlers
-from api.ingest.routes import osmand_blueprint
 from api.ingest.ingestor import Ingestor
 from api.ingest.lean_path import install_fast_path
+from api.ingest.routes import osmand_blueprint
 from api.ratelimit import PORT_INGEST_PATHS, init_ingest_limit
 from api.security import init_input_guard, json_errors
 from data.db import Database
@@ -36,7 +36,8 @@ def osmand_app(db: Database, settings: Settings) -> Flask:
 
 def wsgi() -> Flask:
     """The OsmAnd-only app for gunicorn, settings from the environment:
-    ``gunicorn -w 2 -k gthread --threads 32 -b 0.0.0.0:5055 'api.ingest.osmand_server:wsgi()'``."""
+    ``gunicorn -w 2 -k gthread --threads 32 -b 0.0.0.0:5055 'api.ingest.osmand_server:wsgi()'``.
+    """
     settings = Settings.from_env()
     return osmand_app(Database(settings), settings)
 
@@ -50,7 +51,7 @@ class OsmandServer:
         self.thread = threading.Thread(target=self.server.serve_forever, name="hq-osmand",
                                        daemon=True)
 
-    def start(self) -> "OsmandServer":
+    def start(self) -> OsmandServer:
         self.thread.start()
         return self
 

@@ -8,7 +8,13 @@ from flask import Blueprint, Response, jsonify, request
 from api.errors import ApiError
 from api.ingest.ingestor import FixRejected, Ingestor
 from api.ingest.osmand import (
-    Reading, bad, decode_json, decode_params, number, parse_timestamp, request_params,
+    Reading,
+    bad,
+    decode_json,
+    decode_params,
+    number,
+    parse_timestamp,
+    request_params,
 )
 from geo.crs import gcj02_to_wgs84
 
@@ -139,7 +145,8 @@ def positions_blueprint(ingestor: Ingestor) -> Blueprint:
 
 def batch_answer(result) -> dict:
     """The answer to a batch: counts, and each fix's fate (accepted, set aside with its
-    reason, duplicate). ``flagged`` repeats ``set_aside`` for clients of the first version."""
+    reason, duplicate). ``flagged`` repeats ``set_aside`` for clients of the first version.
+    """
     return {"received": result.received, "stored": result.stored,
             "duplicates": result.duplicates, "set_aside": result.set_aside,
             "flagged": result.set_aside, "fixes": list(result.fixes)}

@@ -1,5 +1,6 @@
 """Background upkeep of the server: day partitions of positions, ensured at start and hourly;
-fixes set aside more than 90 days ago forgotten."""
+fixes set aside more than 90 days ago forgotten.
+"""
 from __future__ import annotations
 
 import logging

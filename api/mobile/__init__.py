@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import hmac
 
-from api.context import request_now
 from flask import Blueprint, Response, redirect, request
 from werkzeug.exceptions import HTTPException
 
+from api.context import request_now
 from api.errors import error_response
 from api.mobile.pages import TEXT, Bundle, lang, login_page
 from api.mobile.session import (
-    LOGIN_COOKIE, PATH, check_csrf, clear_session_cookie, phone, set_session_cookie,
+    LOGIN_COOKIE,
+    PATH,
+    check_csrf,
+    clear_session_cookie,
+    phone,
+    set_session_cookie,
 )
 from api.mobile.views import register_views
 from data.db import Database

@@ -58,7 +58,8 @@ def _asset(raw: bytes, suffix: str) -> Asset:
 
 class Bundle:
     """The page's files, read and gzipped once when the blueprint is built; the script
-    parts are joined into one app.js (one request on a slow connection)."""
+    parts are joined into one app.js (one request on a slow connection).
+    """
 
     def __init__(self, folder: Path = STATIC) -> None:
         self.assets: dict[str, Asset] = {}

@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from api.context import request_now
 from flask import current_app, g, request
 
+from api.context import request_now
 from api.errors import ApiError
 from data.settings import Settings
 from workflow.mobile.work import SESSION_DAYS, session_actor

@@ -1,13 +1,13 @@
 """The phone page's JSON endpoints: home, my work, report, check, patrol positions, photos."""
 from __future__ import annotations
 
-from api.context import request_now
 from flask import Blueprint, Response, current_app, request
 
 from api.auth import current_actor
+from api.context import request_now
 from api.errors import ApiError
-from api.ingest.routes import batch_answer, decode_batch, rejected_response
 from api.ingest.ingestor import FixRejected
+from api.ingest.routes import batch_answer, decode_batch, rejected_response
 from api.mobile import forms
 from api.mobile.session import COOKIE, csrf_for, phone, phone_actor
 from api.payload import json_body, respond
@@ -15,8 +15,8 @@ from data.db import Database
 from data.positions.queries import worker_history
 from data.settings import Settings
 from workflow.clock import BEIJING
-from workflow.mobile.work import home, my_work, revoke, sessions_for
 from workflow.mobile.report import check, patrol_device, photo_for, report
+from workflow.mobile.work import home, my_work, revoke, sessions_for
 
 MAX_ROUTE_POINTS = 1500
 REPORT_FIELDS = ("id", "code", "status", "category_code", "category_name", "grid_id",

@@ -1,17 +1,21 @@
 """The Open311 GeoReport v2 views: discovery, services, requests, tokens."""
 from __future__ import annotations
 
-from api.context import request_now
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from api.context import request_now
 from api.open311.formats import error, render
 from api.open311.params import clean, list_filters, post_request
 from data.db import Database
 from workflow.errors import WorkflowError, not_found
 from workflow.open311.requests import (
-    client_for_key, get_request, list_requests, submit_request, token_request,
+    client_for_key,
+    get_request,
+    list_requests,
+    submit_request,
+    token_request,
 )
 from workflow.open311.services import attributes_by_service, definition, service, services
 
@@ -114,7 +118,8 @@ def _format_of_request() -> str:
 
 def routes(bp: Blueprint) -> None:
     """Every resource as .json and .xml; anything else under the prefix is a 404 in the
-    spec's error format."""
+    spec's error format.
+    """
     add = bp.add_url_rule
     add(f"{PREFIX}/discovery.{FORMAT}", view_func=discovery)
     add(f"{PREFIX}/services.{FORMAT}", view_func=service_list)

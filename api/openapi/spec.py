@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from api.openapi.ingest import ingest_paths, ingest_schemas
 from api.open311.openapi import open311_paths, open311_schemas
+from api.openapi.ingest import ingest_paths, ingest_schemas
 from api.openapi.paths import incident_paths, oversight_paths, whistle_paths
 from api.workflow.residents import residents_paths
 from data.models.base import INCIDENT_STATUSES, SOURCES, WHISTLE_STATUSES

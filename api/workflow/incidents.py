@@ -1,22 +1,33 @@
 """/api/v1/incidents: report, read, list, and one endpoint per lifecycle transition."""
 from __future__ import annotations
 
-from api.context import request_now
 from flask import Blueprint, current_app, request
 
 from api.auth import current_actor
+from api.context import request_now
+from api.errors import ApiError
 from api.payload import (
-    field, json_body, parse_time, query_bool, query_int, query_list, respond, text_field,
+    field,
+    json_body,
+    parse_time,
+    query_bool,
+    query_int,
+    query_list,
+    respond,
+    text_field,
     time_field,
 )
-from api.errors import ApiError
 from data.db import Database
 from workflow.incidents.machine import ACTIONS, INCIDENT_STATUSES
 from workflow.incidents.read import incident_view, list_incidents
-from workflow.mobile.report import require_stored_photo
 from workflow.incidents.service import (
-    NewIncident, comment_incident, create_incident, to_wgs84, transition_incident,
+    NewIncident,
+    comment_incident,
+    create_incident,
+    to_wgs84,
+    transition_incident,
 )
+from workflow.mobile.report import require_stored_photo
 
 
 def _location(body: dict) -> tuple[float, float]:

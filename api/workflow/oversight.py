@@ -1,23 +1,23 @@
 """/api/v1: the supervision queue, 下考上 scores, who am I, sign-in for API clients, lists."""
 from __future__ import annotations
 
-from api.context import request_now
 from datetime import timedelta
 
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 
 from api.auth import current_actor, start_session
+from api.context import request_now
 from api.csrf import session_token
 from api.errors import ApiError
 from api.payload import json_body, query_date, query_int, respond, text_field
 from data import directory
 from data.db import Database
 from workflow.accounts import authenticate
-from workflow.sessions import change_password as change_password_rule
 from workflow.clock import day_start, year_to_date
-from workflow.leaders.scoring import STREET_WEIGHT
 from workflow.escalation.supervision import scores, supervision_queue
+from workflow.leaders.scoring import STREET_WEIGHT
+from workflow.sessions import change_password as change_password_rule
 
 
 def _weight() -> float:
@@ -85,7 +85,8 @@ def api_login():
 
 def change_password():
     """POST /api/v1/me/password: a signed-in person sets a new password; every session of
-    the account (desk and phone, every copy) is revoked and this browser gets a new one."""
+    the account (desk and phone, every copy) is revoked and this browser gets a new one.
+    """
     if not current_user.is_authenticated or request.headers.get("Authorization"):
         raise ApiError(401, "unauthorized", "请先登录 / sign in first")
     actor, body = current_actor(), json_body()

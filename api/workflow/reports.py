@@ -1,13 +1,13 @@
 """/api/v1/reports: the leaders' monthly report as XLSX or PDF, under the page's own rules."""
 from __future__ import annotations
 
-from api.context import request_now
 from datetime import date
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
 
 from api.auth import PAGE_ROLES, current_actor
+from api.context import request_now
 from api.errors import ApiError
 from data.db import Database
 from workflow.leaders.figures import current_month, month_period, range_period

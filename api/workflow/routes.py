@@ -5,9 +5,9 @@ from flask import Flask
 
 from api.auth import init_auth
 from api.errors import error_response
-from api.workflow.incidents import incidents_blueprint
 from api.login import login_blueprint
 from api.openapi.spec import openapi_blueprint
+from api.workflow.incidents import incidents_blueprint
 from api.workflow.oversight import oversight_blueprint
 from api.workflow.residents import residents_blueprint
 from api.workflow.whistles import whistles_blueprint

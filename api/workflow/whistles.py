@@ -1,13 +1,20 @@
 """/api/v1/whistles: blow, report in, complete, verify, rate, second whistle, comment, read."""
 from __future__ import annotations
 
-from api.context import request_now
 from flask import Blueprint, current_app, request
 
 from api.auth import current_actor
+from api.context import request_now
 from api.errors import ApiError
 from api.payload import (
-    field, json_body, list_field, query_bool, query_int, query_list, respond, text_field,
+    field,
+    json_body,
+    list_field,
+    query_bool,
+    query_int,
+    query_list,
+    respond,
+    text_field,
     time_field,
 )
 from data.db import Database

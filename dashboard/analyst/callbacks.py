@@ -3,16 +3,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dash import Dash, Input, Output, ctx as trigger, no_update
+from dash import Dash, Input, Output, no_update
+from dash import ctx as trigger
 
 from dashboard import ids
+from dashboard.analyst import content_callbacks as analyst_content
+from dashboard.analyst.map_figure import CHORO, HOTSPOTS
 from dashboard.analyst.state import (
-    cascade, clean_state, climb, drill, parse_search, to_search,
+    cascade,
+    clean_state,
+    climb,
+    drill,
+    parse_search,
+    to_search,
 )
 from dashboard.analyst.view import AnalystCache, options
-from dashboard.analyst import content_callbacks as analyst_content
 from dashboard.context import AppContext
-from dashboard.analyst.map_figure import CHORO, HOTSPOTS
 from workflow.clock import BEIJING
 
 F = ids.ANALYST_FILTER

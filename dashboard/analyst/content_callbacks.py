@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import logging
 
-from dash import Dash, Input, Output, Patch, State, ctx as trigger, dcc, html, no_update
+from dash import Dash, Input, Output, Patch, State, dcc, html, no_update
+from dash import ctx as trigger
 
 from dashboard import ids
-from dashboard.analyst.export import to_csv, to_xlsx
+from dashboard.analyst.export import EXPORT_MAX_ROWS, to_csv, to_xlsx
+from dashboard.analyst.map_figure import CHORO, HEAT, HOTSPOTS, OUTLINE, PICKED, POINTS
 from dashboard.analyst.panels import chart_content, incident_panel, map_content
-from dashboard.analyst.export import EXPORT_MAX_ROWS
-from dashboard.analyst.state import clean_state, range_cut, to_filter, to_search
+from dashboard.analyst.state import clean_state, range_cut, to_filter
 from dashboard.analyst.view import AnalystCache
 from dashboard.cases.view import session_actor
 from dashboard.context import AppContext
-from dashboard.analyst.map_figure import CHORO, HEAT, HOTSPOTS, OUTLINE, PICKED, POINTS
 from dashboard.i18n import t
 from data.queries import analyst_raw as raw
 from workflow.analyst_scope import analyst_scope
@@ -29,7 +29,8 @@ MAX_OFFSET = 10_000_000
 
 def current_filter(state: dict, settings, actor=None):
     """The filter for a state now, within the signed-in reader's scope (None: no reader, or
-    one whose scope the analyst cannot show)."""
+    one whose scope the analyst cannot show).
+    """
     try:
         scope = analyst_scope(actor if actor is not None else session_actor())
     except WorkflowError:

@@ -5,8 +5,8 @@ import io
 
 import pandas as pd
 
-from dashboard.i18n import t
 from dashboard.analyst.layout_parts import COLUMN_KEYS
+from dashboard.i18n import t
 from workflow.safe_cells import safe_frame
 
 # An export holds at most this many rows (the newest); the page says so when it cut.

@@ -5,12 +5,11 @@ from dataclasses import replace
 
 from dash import html
 
+from dashboard.analyst import charts, map_figure
 from dashboard.analyst.view import AnalystCache, crumb_labels, selection_view
-from dashboard.context import AppContext
-from dashboard.analyst import charts
-from dashboard.analyst import map_figure
-from dashboard.i18n import t
 from dashboard.cases.detail import facts, timeline, when
+from dashboard.context import AppContext
+from dashboard.i18n import t
 from dashboard.theme import STATUS, percent, thousands
 from data.queries import analyst as analyst_queries
 from data.queries import analyst_raw as raw
@@ -25,7 +24,8 @@ STATUS_COLOUR = {"closed": STATUS["closed"], "rejected": STATUS["closed"],
 
 def _hot_rows(ctx: AppContext, cache: AnalystCache, conn, f: AnalystFilter) -> list[dict]:
     """Gi* over the whole district (the selection's place does not bias it), this period and
-    the previous one of the same length."""
+    the previous one of the same length.
+    """
     unplaced = replace(f, street_id=None, community_id=None, grid_id=None)
     now = analyst_queries.grid_counts_pair(conn, unplaced, unplaced.shifted(f.days))
     result = hotspots.hot_spots(now["n"].to_numpy(), now["n_before"].to_numpy(),

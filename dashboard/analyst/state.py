@@ -49,7 +49,8 @@ def _code(value) -> str | None:
 def _date(value) -> str | None:
     """An ISO day, brought within FIRST_DAY..LAST_DAY (so "1995-01-01" or "9999-12-31" ask
     for the longest range there is, which date_range then cuts, with a note); None if it is
-    not a day at all."""
+    not a day at all.
+    """
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -98,7 +99,8 @@ def parse_search(search: str | None, lang: str = "zh") -> dict:
 
 def clean_state(state) -> dict | None:
     """A state as the browser's store sent it, every key typed and within its choices
-    (a forged callback may send anything); None when it is not a state at all."""
+    (a forged callback may send anything); None when it is not a state at all.
+    """
     if not isinstance(state, dict):
         return None
     out = {**DEFAULTS, "layers": list(DEFAULTS["layers"])}
@@ -152,7 +154,8 @@ def range_cut(state: dict) -> bool:
 
 def to_filter(state: dict, today: date, now: datetime, scope: dict | None = None) -> AnalystFilter:
     """The AnalystFilter for a state on a given Beijing day, within the reader's ``scope``
-    (workflow.analyst_scope: street_id, community_id or department_id)."""
+    (workflow.analyst_scope: street_id, community_id or department_id).
+    """
     start, end = date_range(state, today)
     scope = scope or {}
     return AnalystFilter(

@@ -6,13 +6,13 @@ import time
 
 from dash import html
 
+from dashboard.analyst import layout_parts as parts
+from dashboard.analyst import map_figure
 from dashboard.analyst.state import parse_search
 from dashboard.context import AppContext
-from dashboard.analyst import map_figure
 from dashboard.figures.basemap import offline_style
 from dashboard.figures.district_map import geojson_bounds, outline_lines
 from dashboard.i18n import t
-from dashboard.analyst import layout_parts as parts
 from data import directory
 from data.models.base import INCIDENT_STATUSES, SOURCES
 from data.queries import analyst as analyst_queries
@@ -53,7 +53,8 @@ class AnalystCache:
 
     def weights(self):
         """The grids' queen contiguity, built once per set of grids (a new world rebuilds it):
-        only the grids' digest is read again when the cache's time runs out."""
+        only the grids' digest is read again when the cache's time runs out.
+        """
         signature = self._get("grid_signature", raw.grid_signature)
         with self._lock:
             kept = self._weights

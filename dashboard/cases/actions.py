@@ -9,12 +9,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.cases.view import error_text
 from dashboard.context import AppContext
 from dashboard.i18n import t
-from workflow.whistles import steps
 from workflow.clock import BEIJING, in_calendar
 from workflow.errors import WorkflowError, invalid
 from workflow.incidents.machine import ACTIONS as INCIDENT_ACTIONS
 from workflow.incidents.service import comment_incident, transition_incident
 from workflow.roles import Actor
+from workflow.whistles import steps
 from workflow.whistles.service import NewWhistle, blow_whistle, second_whistle
 
 

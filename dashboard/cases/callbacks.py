@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import uuid
 
-from dash import Dash, Input, Output, State, ctx as trigger, no_update
+from dash import Dash, Input, Output, State, no_update
+from dash import ctx as trigger
 
 from dashboard import ids
 from dashboard.cases.actions import Form, run_action
+from dashboard.cases.forms import FORM_ACTIONS, PRIMARY
+from dashboard.cases.layout import case_list
 from dashboard.cases.view import detail, error_text, list_items, session_actor
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import count, optional_text, record, text, texts, whole
-from dashboard.cases.layout import case_list
-from dashboard.cases.forms import FORM_ACTIONS, PRIMARY
 from data import directory
 
 DIRECT = [a for a in ids.CASES_ACTION_NAMES if a not in FORM_ACTIONS]

@@ -4,10 +4,9 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.cases.forms import action_panel
 from dashboard.components import desk_page
 from dashboard.i18n import t
-from dashboard.cases.forms import action_panel
-
 from data.models.base import INCIDENT_STATUSES, WHISTLE_STATUSES
 
 OPEN_INCIDENT_STATUSES = ("reported", "accepted", "dispatched", "in_progress", "resolved",
@@ -17,7 +16,8 @@ OPEN_WHISTLE_STATUSES = ("summoned", "reported_in", "completed")
 
 def case_list(options: list[dict], value: str | None) -> dcc.RadioItems:
     """The list of work. It is rebuilt whole on every refresh: Dash 4's renderer fails when
-    the component labels of a mounted RadioItems are replaced by others of the same count."""
+    the component labels of a mounted RadioItems are replaced by others of the same count.
+    """
     return dcc.RadioItems(id=ids.CASES_LIST, options=options, value=value, className="cases-list",
                           inputClassName="cases-list-input", labelClassName="cases-item-label")
 

@@ -7,21 +7,26 @@ from dash import html
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.cases import layout as page
+from dashboard.cases.detail import (
+    TONE,
+    incident_detail,
+    list_label,
+    queue_label,
+    timeline,
+    whistle_detail,
+)
+from dashboard.cases.map_figure import DESK_GROUND, case_map
 from dashboard.components import desk_page
 from dashboard.context import AppContext
 from dashboard.figures.basemap import offline_style
-from dashboard.cases.map_figure import DESK_GROUND, case_map
 from dashboard.i18n import t
-from dashboard.cases import layout as page
-from dashboard.cases.detail import (
-    TONE, incident_detail, list_label, queue_label, timeline, whistle_detail,
-)
 from data import directory
 from workflow.clock import BEIJING
 from workflow.errors import WorkflowError
+from workflow.escalation.supervision import supervision_queue
 from workflow.incidents.read import incident_view, list_incidents
 from workflow.roles import Actor, can
-from workflow.escalation.supervision import supervision_queue
 from workflow.whistles.read import list_whistles, rateable, whistle_view
 
 LIST_SIZE = 50

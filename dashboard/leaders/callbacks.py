@@ -1,14 +1,20 @@
 """Callback wiring of the leaders page: period to headline and tab, row clicks to drill-downs."""
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, ctx as trigger, no_update
+from dash import Dash, Input, Output, State, no_update
+from dash import ctx as trigger
 
 from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang
 from dashboard.inputs import optional_text, record, text, whole
 from dashboard.leaders.view import (
-    drill_view, error_view, headline_view, pick_period, report_links, tab_view,
+    drill_view,
+    error_view,
+    headline_view,
+    pick_period,
+    report_links,
+    tab_view,
 )
 
 DRILLS = {ids.LEADERS_WHISTLE_GRID: "whistle", ids.LEADERS_RANKING_GRID: "ranking"}
@@ -61,7 +67,7 @@ def register(app: Dash, ctx: AppContext) -> None:
                 if (box) { box.scrollIntoView({behavior: 'smooth', block: 'start'}); }
             }
             return window.dash_clientside.no_update;
-        }""" % ids.LEADERS_DRILL,
+        }""".replace("%s", ids.LEADERS_DRILL),
         Output(ids.LEADERS_DRILL, "className"), Input(ids.LEADERS_DRILL, "children"),
         prevent_initial_call=True)
 

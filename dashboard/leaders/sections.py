@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard.components import stat_tile
-from dashboard.leaders import charts
-from dashboard.i18n import t
 from dashboard.cases.detail import parties_table, timeline
+from dashboard.components import stat_tile
+from dashboard.i18n import t
+from dashboard.leaders import charts
 from dashboard.leaders.tables import column_defs, grid, row_data
 from dashboard.theme import percent, thousands
 from workflow.reports.monthly import Table
@@ -85,7 +85,8 @@ def timeliness(tables: list[Table], lang: str) -> list:
 
 def whistles(tables: list[Table], lang: str) -> list:
     """Counts by street and department, second whistles and the queue (codes open the whistle
-    in /cases); every whistle is in the clickable table below (``clickable_rows``)."""
+    in /cases); every whistle is in the clickable table below (``clickable_rows``).
+    """
     by_street, by_dept, items, seconds, queue = tables
     empty = None if items.rows else html.Div(t("ld_w_none", lang), className="empty-hint")
     return [empty, _title(t("ld_w_by_street", lang)),

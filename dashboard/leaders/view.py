@@ -10,17 +10,26 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.cases.view import session_actor
 from dashboard.context import AppContext
 from dashboard.i18n import t
-from dashboard.leaders import parts
-from dashboard.leaders import sections
+from dashboard.leaders import parts, sections
 from data import directory
 from workflow.errors import WorkflowError, bad_request
 from workflow.leaders.figures import (
-    Period, current_month, last_month_of, leaders_scope, month_period, range_period,
+    Period,
+    current_month,
+    last_month_of,
+    leaders_scope,
+    month_period,
+    range_period,
     recent_months,
 )
 from workflow.leaders.whistles import ratings_behind
 from workflow.reports.monthly import (
-    Table, completion_table, headline, score_tables, timeliness_tables, whistle_tables,
+    Table,
+    completion_table,
+    headline,
+    score_tables,
+    timeliness_tables,
+    whistle_tables,
 )
 from workflow.whistles.read import whistle_view
 
@@ -93,7 +102,8 @@ def headline_view(ctx: AppContext, period: Period, lang: str, now: datetime) -> 
 def tab_view(ctx: AppContext, tab: str, period: Period, dimension: str, street: int | None,
              lang: str, now: datetime) -> dict:
     """The content of one tab for the period, and the rows of its clickable table if any:
-    {"content": [...], "ranking": (columnDefs, rowData) | None, "whistles": ... | None}."""
+    {"content": [...], "ranking": (columnDefs, rowData) | None, "whistles": ... | None}.
+    """
     actor = session_actor()
     leaders_scope(actor)
     out = {"ranking": None, "whistles": None}

@@ -11,15 +11,13 @@ from datetime import datetime
 import plotly.graph_objects as go
 
 from dashboard.context import AppContext
-from dashboard.wall import charts
 from dashboard.figures.district_map import geojson_bounds
-from dashboard.wall.map_figure import METRIC_SCALES, METRICS, MapBase, wall_map, wall_style
-from dashboard.wall.patch import chart_patch, layers_patch, positions_patch, view_patch
 from dashboard.i18n import t
-from dashboard.wall import reads
-from dashboard.wall import panel_reads
 from dashboard.theme import WALL_BG
+from dashboard.wall import charts, panel_reads, reads
+from dashboard.wall.map_figure import METRIC_SCALES, METRICS, MapBase, wall_map, wall_style
 from dashboard.wall.panels import headline_tiles, metric_legend, ticker_rows, whistle_board
+from dashboard.wall.patch import chart_patch, layers_patch, positions_patch, view_patch
 
 EMPTY = {"type": "FeatureCollection", "features": []}
 # The 15-minute tracks are most of the map's bytes: they follow every other map tick (each
@@ -101,7 +99,8 @@ def positions(ctx: AppContext, now: datetime, past: bool = False):
 
 def shared_positions(ctx: AppContext, now: datetime, past: bool = False):
     """The worker dots' patch, read and built once per slot for every live screen; a replay
-    (``past``) has its own answer per moment, never a live screen's."""
+    (``past``) has its own answer per moment, never a live screen's.
+    """
     key = ("positions", now.isoformat()) if past else ("positions",)
     return ctx.built.get(key, now, lambda: positions(ctx, now, past), SLOT_S["pos"])
 
@@ -141,7 +140,8 @@ def panels(ctx: AppContext, now: datetime, lang: str, street: str | None, page: 
 
 def panel_parts(ctx: AppContext, now: datetime, lang: str, street: str | None) -> dict:
     """The panels' board data and built charts and ticker rows, once per slot for all screens
-    (each screen turns its own page of the board)."""
+    (each screen turns its own page of the board).
+    """
     def compute():
         board = (reads.open_whistles(ctx, now, lang, street),
                  reads.closed_whistles(ctx, now, lang, street), reads.whistle_year(ctx, now, street))

@@ -9,12 +9,12 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard.wall import assembly
 from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.inputs import count, optional_text, record
-from dashboard.wall.reads import local, wall_now, wall_options
+from dashboard.wall import assembly
 from dashboard.wall.panels import banner, tour_caption
+from dashboard.wall.reads import local, wall_now, wall_options
 
 # The database going away shows as these; anything else is a bug and should say so.
 DOWN = (SQLAlchemyError, OSError)
@@ -165,7 +165,7 @@ def _tour(app: Dash, ctx: AppContext) -> None:
         try:
             patch, focus = assembly.tour_stop(ctx, count(n), options.lang)
         except DOWN:
-            raise PreventUpdate
+            raise PreventUpdate from None
         scope = f" · {focus['name']}" if focus["street"] else ""
         caption = tour_caption(options.lang, focus["name"])
         return [patch, focus, caption, "wall-tour-caption", *[scope] * len(scopes)]

@@ -68,7 +68,8 @@ def _rate_tone(rate: float | None, target: float) -> str:
 
 def axis_floor(rates: list[float | None], target: float) -> float:
     """Where the rate axis starts: a whole percent under the lowest rate and the target, so
-    that differences of tenths of a percent show (from 0 every bar would look full)."""
+    that differences of tenths of a percent show (from 0 every bar would look full).
+    """
     known = [r for r in rates if r is not None] or [target]
     return max(0.0, math.floor((min(min(known), target) - 0.004) * 100) / 100)
 

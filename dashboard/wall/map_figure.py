@@ -101,7 +101,8 @@ def _box(note: dict, font_px: float, size) -> tuple[float, float, float, float]:
 
 def declutter(notes: list[dict], font_px: float, size=MAP_SIZE) -> list[dict]:
     """Nudge labels that would overlap a label already placed up or down, a line at a time
-    (long English names collide where the Chinese ones do not)."""
+    (long English names collide where the Chinese ones do not).
+    """
     placed: list[tuple] = []
     for note in notes:
         for step in (0, 1, -1, 2, -2):

@@ -26,7 +26,7 @@ def category_series(ctx: AppContext, now: datetime, lang: str, street: str | Non
     days = [today - timedelta(days=i) for i in range(CATEGORY_DAYS - 1, -1, -1)]
     name_col = "name_en" if lang == "en" else "name_zh"
     series = []
-    for code, group in df.groupby("code", sort=True):
+    for _code, group in df.groupby("code", sort=True):
         by_day = dict(zip(group["day"], group["n"]))
         series.append((short(group[name_col].iloc[0]), [int(by_day.get(d, 0)) for d in days]))
     series.sort(key=lambda s: -sum(s[1]))

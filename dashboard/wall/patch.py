@@ -6,7 +6,14 @@ import plotly.graph_objects as go
 from dash import Patch
 
 from dashboard.wall.map_figure import (
-    LAYER, METRIC_SCALES, MAP_SIZE, heat_top, place_labels, scale_max, view_for, whistle_colours,
+    LAYER,
+    MAP_SIZE,
+    METRIC_SCALES,
+    heat_top,
+    place_labels,
+    scale_max,
+    view_for,
+    whistle_colours,
 )
 
 

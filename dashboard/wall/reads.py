@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from dashboard.context import AppContext
-from dashboard.wall.map_figure import METRICS, MapBase
 from dashboard.i18n import pick_lang, t
-from workflow.clock import in_calendar
+from dashboard.wall.map_figure import METRICS, MapBase
 from data.positions.queries import track_arrays
 from data.queries import wall as wall_queries
 from data.queries import wall_map as map_queries
 from data.queries import wall_whistles as whistle_queries
 from data.settings import Settings
+from workflow.clock import in_calendar
 from workflow.deadlines import WHISTLE_OPEN, urgency
 
 TRACK_MINUTES = 15
@@ -191,7 +191,8 @@ def map_layers_data(ctx: AppContext, now: datetime) -> dict:
 
 def headline(ctx: AppContext, now: datetime) -> dict:
     """The headline figures now and 1 and 7 days back, as {k: {name: value}} (shared by
-    every screen within a time slot)."""
+    every screen within a time slot).
+    """
     return ctx.answers.get(("headline",), now, lambda: _headline(ctx, now))
 
 

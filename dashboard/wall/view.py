@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.wall import assembly
 from dashboard.context import AppContext
-from dashboard.wall import charts
 from dashboard.i18n import t
+from dashboard.wall import assembly, charts
 from dashboard.wall import layout as wall
-from dashboard.wall.reads import local, wall_now, wall_options
 from dashboard.wall.panels import banner
+from dashboard.wall.reads import local, wall_now, wall_options
 from data.queries.world import world_counts
 
 

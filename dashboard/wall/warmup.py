@@ -4,11 +4,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
-from dashboard.wall import assembly
 from dashboard.context import AppContext
+from dashboard.wall import assembly
 from dashboard.wall.reads import wall_now, wall_options
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ def keep_warm(ctx: AppContext, stop: threading.Event, every_s: float = 1.0,
 
 def start_warming(ctx: AppContext, stop: threading.Event | None = None) -> threading.Thread:
     """Run :func:`keep_warm` in a daemon thread; a failure (no world yet, database away) is
-    logged and left to the screens, which ask anyway."""
+    logged and left to the screens, which ask anyway.
+    """
     thread = threading.Thread(target=keep_warm, args=(ctx, stop or threading.Event()),
                               name="wall-warm-up", daemon=True)
     thread.start()

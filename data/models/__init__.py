@@ -1,19 +1,22 @@
 """The GeoAlchemy2 models of the whole data model; import Base from here."""
+from data.models.assets import Camera
+from data.models.audit import AccessAudit
 from data.models.base import Base
 from data.models.grids import Building, Community, District, Grid, Resident, Street
-from data.models.people import Department, Device, User, WorkerGrid
-from data.models.assets import Camera
-from data.models.positions import LatestPosition, Position, SetAsideFix
 from data.models.incidents import Category, Incident, IncidentEvent
-from data.models.whistles import Whistle, WhistleEvent, WhistleIncident, WhistleSummons
-from data.models.rollups import (
-    IncidentRollup, IncidentRollupDayKind, IncidentRollupGridMonth, IncidentRollupMonth,
-    IncidentRollupStreetMonth,
-)
 from data.models.mobile import MobilePhoto, MobileSession
 from data.models.open311 import Open311Client, Open311Request
-from data.models.audit import AccessAudit
+from data.models.people import Department, Device, User, WorkerGrid
+from data.models.positions import LatestPosition, Position, SetAsideFix
+from data.models.rollups import (
+    IncidentRollup,
+    IncidentRollupDayKind,
+    IncidentRollupGridMonth,
+    IncidentRollupMonth,
+    IncidentRollupStreetMonth,
+)
 from data.models.sessions import WebSession
+from data.models.whistles import Whistle, WhistleEvent, WhistleIncident, WhistleSummons
 
 __all__ = [
     "Base", "Building", "Camera", "Category", "Community", "Department", "Device", "District",

@@ -4,13 +4,28 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from data.models.base import (
-    DISTRICT_CODE, INCIDENT_STATUSES, SOURCES, Base, geometry, in_lonlat, one_of,
+    DISTRICT_CODE,
+    INCIDENT_STATUSES,
+    SOURCES,
+    Base,
+    geometry,
+    in_lonlat,
+    one_of,
 )
 
 

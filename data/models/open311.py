@@ -4,8 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String,
-    UniqueConstraint, func,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,7 +38,8 @@ class Open311Client(Base):
 
 class Open311Request(Base):
     """What came with an incident filed through Open311: its client, token, idempotency
-    identity, the service attributes and the citizen's contact details."""
+    identity, the service attributes and the citizen's contact details.
+    """
 
     __tablename__ = "open311_requests"
     __table_args__ = (

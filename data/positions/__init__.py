@@ -1,9 +1,17 @@
 """Positions from phones: day partitions, batched writes, and what the wall and analysts read."""
 from data.positions.partitions import (
-    ensure_current_partitions, ensure_partition, local_day, prune_set_aside,
+    ensure_current_partitions,
+    ensure_partition,
+    local_day,
+    prune_set_aside,
 )
 from data.positions.queries import (
-    district_outline, patrol_coverage, recent_tracks, track_arrays, worker_history, worker_status,
+    district_outline,
+    patrol_coverage,
+    recent_tracks,
+    track_arrays,
+    worker_history,
+    worker_status,
 )
 from data.positions.writes import Fix, WriteResult, write_fixes
 

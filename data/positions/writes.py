@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import Connection
 
@@ -40,7 +41,8 @@ class WriteResult:
     """How many fixes were new, how many the database already had, which were new
     ((device, epoch microseconds) pairs, of trusted and of set-aside fixes: a set-aside fix
     is keyed by the time the phone sent), and where each device was before this write
-    (lon, lat, epoch seconds, accuracy in metres or NaN), for the caller's jump check."""
+    (lon, lat, epoch seconds, accuracy in metres or NaN), for the caller's jump check.
+    """
 
     inserted: int
     duplicates: int

@@ -42,7 +42,7 @@ class AnalystFilter:
         """True when the rollups cannot answer (overdue, or a department's scope)."""
         return self.overdue or self.scope_department_id is not None
 
-    def shifted(self, days: int) -> "AnalystFilter":
+    def shifted(self, days: int) -> AnalystFilter:
         """The same filter moved ``days`` back (the previous period of the same length)."""
         return replace(self, date_from=self.date_from - timedelta(days=days),
                        date_to=self.date_to - timedelta(days=days))
@@ -101,7 +101,8 @@ def filter_params(f: AnalystFilter) -> dict:
 def where(fragments: dict, params: dict, alias: str, extra: tuple[str, ...] = (),
           prefix: str = "") -> str:
     """AND of the fragments whose parameter is present, plus ``extra`` conditions (whose
-    ``{p}`` is the parameter prefix too)."""
+    ``{p}`` is the parameter prefix too).
+    """
     parts = [fragments[k].format(a=alias, p=prefix) for k in fragments if k in params]
     parts += [x.format(p=prefix) for x in extra]
     return (" where " + " and ".join(parts)) if parts else ""

@@ -70,14 +70,16 @@ def close_times(conn: Connection, f: AnalystFilter, split_at: int = SPLIT_CLOSE_
 
 def _sort_in_memory(conn: Connection) -> None:
     """Exact percentiles sort every closed incident of the selection; a year at 10x is ~3
-    million rows: room, for this transaction, to sort them in memory instead of on disk."""
+    million rows: room, for this transaction, to sort them in memory instead of on disk.
+    """
     conn.execute(text("select set_config('work_mem', '128MB', true)"))
 
 
 def _mostly_time_bound(conn: Connection, f: AnalystFilter, split_at: int) -> bool:
     """More than ``split_at`` incidents selected, and at least half of the period's: the
     per-category reads (which select by category and time only) waste little on rows the
-    other filters drop. Both counts come from the rollups."""
+    other filters drop. Both counts come from the rollups.
+    """
     n = incident_count(conn, f)
     if n <= split_at:
         return False
@@ -91,7 +93,8 @@ def _close_times_by_category(conn: Connection, cond: str, params: dict,
                              codes: list[str]) -> pd.DataFrame:
     """Close times for the categories ``codes``: one range read of
     ix_incidents_category_time per category, already grouped, so nothing sorts the whole
-    selection by category."""
+    selection by category.
+    """
     sql = f"""select c.code as category_code, c.name_zh, c.name_en, x.n, x.q[1] as median_h,
                      x.q[2] as p90_h
               from categories c cross join lateral (
@@ -127,7 +130,8 @@ def _close_times_split(conn: Connection, cond: str, params: dict) -> pd.DataFram
 
 def heat_bins(conn: Connection, f: AnalystFilter, size_deg: float = 0.002) -> pd.DataFrame:
     """Counts in square bins of ``size_deg`` degrees (centres as ST_SnapToGrid puts them):
-    lon, lat, n."""
+    lon, lat, n.
+    """
     cond, params = raw_source(f)
     # Integer cell numbers hash-aggregate where snapped geometries had to be sorted; round()
     # on float8 is rint(), half to even, as ST_SnapToGrid. geom is in ix_incidents_analyst,
@@ -198,7 +202,8 @@ def incident_count(conn: Connection, f: AnalystFilter) -> int:
 
 def export_frame(conn: Connection, f: AnalystFilter, limit: int | None = None) -> pd.DataFrame:
     """The selection with readable columns, newest first, for CSV/XLSX export (at most
-    ``limit`` rows when given)."""
+    ``limit`` rows when given).
+    """
     cond, params = raw_source(f)
     sql = TABLE_COLUMNS + TABLE_FROM + cond + " order by i.reported_at desc, i.id desc"
     if limit is not None:

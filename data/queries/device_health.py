@@ -1,8 +1,8 @@
 """How each phone is doing today: last fix, battery, fixes stored and set aside, clock, gaps."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from sqlalchemy import Connection, text
 

@@ -95,7 +95,8 @@ UNESCALATED_WHISTLES_SQL = text("""
 
 def unescalated(conn: Connection, now: datetime) -> tuple[list[dict], list[dict]]:
     """Overdue incidents and whistles whose escalation has not been recorded yet (row-locked,
-    skipping rows another transaction holds, so a request is never blocked by the ticker)."""
+    skipping rows another transaction holds, so a request is never blocked by the ticker).
+    """
     incidents = conn.execute(UNESCALATED_INCIDENTS_SQL, {"working": WORKING, "now": now})
     whistles = conn.execute(UNESCALATED_WHISTLES_SQL, {"open": WHISTLE_OPEN, "now": now})
     return [dict(r) for r in incidents.mappings()], [dict(r) for r in whistles.mappings()]

@@ -1,8 +1,8 @@
 """The wall's whistle board: open whistles with their summoned parties, and the latest closed."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 import pandas as pd
 from sqlalchemy import Connection, text

@@ -11,7 +11,14 @@ from data.import_store import existing_keys, lookup, write_keyed
 from data.models.base import CAMERA_KINDS
 from etl.importers.incident_rules import normalise
 from etl.importers.points import (
-    PointOptions, PointPlan, duplicates, open_points, place, point_ewkb, require, summarise,
+    PointOptions,
+    PointPlan,
+    duplicates,
+    open_points,
+    place,
+    point_ewkb,
+    require,
+    summarise,
     too_long,
 )
 from etl.importers.problems import Report

@@ -10,7 +10,11 @@ import shapely
 
 from etl.importers.fields import Fields
 from etl.importers.hierarchy import (
-    CODE_LENGTH, NAME_LENGTH, fallback_names, parent_level, prefix,
+    CODE_LENGTH,
+    NAME_LENGTH,
+    fallback_names,
+    parent_level,
+    prefix,
 )
 from etl.importers.problems import Report
 from etl.importers.sources import Source

@@ -11,10 +11,20 @@ from data.export_store import level_frame
 from data.import_store import hierarchy_counts, hierarchy_references, replace_hierarchy
 from etl.importers.fields import Fields
 from etl.importers.grid_checks import (
-    derived_problems, partition_problems, unit_frame, unit_names,
+    derived_problems,
+    partition_problems,
+    unit_frame,
+    unit_names,
 )
 from etl.importers.hierarchy import (
-    COLUMNS, LABELS, LEVELS, TABLES, dissolve, empty_level, fallback_names, parent_level,
+    COLUMNS,
+    LABELS,
+    LEVELS,
+    TABLES,
+    dissolve,
+    empty_level,
+    fallback_names,
+    parent_level,
     table_frames,
 )
 from etl.importers.problems import ImportRefused, Report

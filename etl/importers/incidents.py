@@ -10,11 +10,25 @@ from sqlalchemy import Connection
 from data.import_store import append_rows, existing_keys, lookup, write_keyed
 from data.models.base import INCIDENT_STATUSES, SOURCES
 from etl.importers.incident_rules import (
-    HANDLERS, SOURCE_WORDS, STATUS_WORDS, TIMES, check_times, known, lifecycle_events,
-    normalise, read_times,
+    HANDLERS,
+    SOURCE_WORDS,
+    STATUS_WORDS,
+    TIMES,
+    check_times,
+    known,
+    lifecycle_events,
+    normalise,
+    read_times,
 )
 from etl.importers.points import (
-    PointOptions, PointPlan, duplicates, open_points, place, point_ewkb, require, summarise,
+    PointOptions,
+    PointPlan,
+    duplicates,
+    open_points,
+    place,
+    point_ewkb,
+    require,
+    summarise,
     too_long,
 )
 

@@ -13,7 +13,14 @@ from sqlalchemy import Connection
 from data.import_store import existing_keys, refresh_grid_population, write_keyed
 from etl.importers.fields import Fields, parse_bools, parse_ints
 from etl.importers.points import (
-    PointOptions, PointPlan, duplicates, open_points, place, point_ewkb, require, summarise,
+    PointOptions,
+    PointPlan,
+    duplicates,
+    open_points,
+    place,
+    point_ewkb,
+    require,
+    summarise,
 )
 from etl.importers.problems import Report
 

@@ -1,7 +1,7 @@
 """Running an import: print the dry run's report, then write all of it or nothing."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.exc import DBAPIError
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import Connection
 
@@ -11,9 +11,19 @@ from data.bulk import CopyWriter
 from data.db import Database
 from data.settings import Settings
 from data.world_store import (
-    clear_world, deferred_checks, finish_load, rollups_paused, world_is_loaded,
+    clear_world,
+    deferred_checks,
+    finish_load,
+    rollups_paused,
+    world_is_loaded,
 )
-from etl.world.stages import WorldState, stage_cameras, stage_geography, stage_people, stage_residents
+from etl.world.stages import (
+    WorldState,
+    stage_cameras,
+    stage_geography,
+    stage_people,
+    stage_residents,
+)
 from etl.world.stages_events import stage_incidents, stage_whistles
 from etl.world.stages_live import prepare_partitions, stage_patrols
 from workflow.open311.requests import ensure_demo_client

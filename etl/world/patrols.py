@@ -1,5 +1,6 @@
 """Yesterday's and today's patrols: on-duty workers walk street-like routes in their grids,
-a fix every 10 s."""
+a fix every 10 s.
+"""
 from __future__ import annotations
 
 import math
@@ -24,7 +25,8 @@ DAYS_BACK = 1       # yesterday too: replay and "vs yesterday" have a day to com
 
 def shift_windows(as_of: datetime, rng: np.random.Generator) -> list[tuple[float, float]]:
     """The shift windows (epoch seconds) of yesterday and today, each start jittered, cut at
-    as-of: whatever the hour as-of falls on, yesterday's rounds are whole."""
+    as-of: whatever the hour as-of falls on, yesterday's rounds are whole.
+    """
     today = as_of.astimezone(BEIJING).replace(hour=0, minute=0, second=0, microsecond=0)
     end_cap = as_of.timestamp()
     windows = []

@@ -8,12 +8,10 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
+from werkzeug.security import generate_password_hash
 
 from data.bulk import CopyWriter
 from data.devices import demo_token, hash_token
-from werkzeug.security import generate_password_hash
-
-
 from etl.world import cameras as camera_world
 from etl.world import people as people_world
 from etl.world import residents as resident_world

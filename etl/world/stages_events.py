@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-
 from etl.world import incidents as incident_world
 from etl.world.frames import nullable_int, with_point
 from etl.world.incident_events import incident_events

@@ -1,7 +1,7 @@
 """When incidents happen: daily counts with weekly and seasonal rhythm, and times of day."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,7 @@ def report_times(as_of: datetime, scale: float, rng: np.random.Generator) -> np.
     hour = rng.choice(24, counts.sum(), p=HOURS / HOURS.sum())
     seconds = hour * 3600 + rng.integers(0, 3600, counts.sum())
     times = day_start + seconds.astype("timedelta64[s]")
-    cutoff = np.datetime64(as_of.astimezone(timezone.utc).replace(tzinfo=None), "ns")
+    cutoff = np.datetime64(as_of.astimezone(UTC).replace(tzinfo=None), "ns")
     return np.sort(times[times <= cutoff])
 
 

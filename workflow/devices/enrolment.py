@@ -13,7 +13,12 @@ from sqlalchemy import Connection
 
 from data import auth_store
 from data.devices import (
-    create_device, device_row, find_device_row, list_devices, revoke_device, worker_place,
+    create_device,
+    device_row,
+    find_device_row,
+    list_devices,
+    revoke_device,
+    worker_place,
 )
 from workflow.devices.identifiers import is_strong, new_identifier
 from workflow.errors import bad_request, conflict, forbidden, not_found

@@ -9,8 +9,8 @@ from data import directory
 from data.queries import supervision as queries
 from workflow.deadlines import hours_overdue
 from workflow.errors import forbidden, invalid
-from workflow.roles import Actor, list_filter, require
 from workflow.leaders.scoring import STREET_WEIGHT, department_scores
+from workflow.roles import Actor, list_filter, require
 
 
 def supervision_queue(conn: Connection, actor: Actor, now: datetime, limit: int = 200) -> dict:

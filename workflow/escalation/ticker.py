@@ -6,8 +6,8 @@ import threading
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from data.db import Database
 from data.clock import Clock
+from data.db import Database
 from workflow.escalation.tick import tick
 
 log = logging.getLogger(__name__)
@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 class Ticker(threading.Thread):
     """Runs ``tick`` every ``interval_s`` seconds until stopped; a database outage is logged
-    and retried on the next round rather than killing the thread."""
+    and retried on the next round rather than killing the thread.
+    """
 
     def __init__(self, db: Database, clock: Clock, interval_s: float = 60.0) -> None:
         super().__init__(name="workflow-ticker", daemon=True)

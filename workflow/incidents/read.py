@@ -65,7 +65,8 @@ def incident_view(conn: Connection, actor: Actor, incident_id: int, now: datetim
 
 def mask_reporter(event: dict, reporter_id: int | None) -> dict:
     """An event as someone not allowed the reporter's identity sees it: the reporter's own
-    steps (the report, a verification) carry no name or account id, only the role."""
+    steps (the report, a verification) carry no name or account id, only the role.
+    """
     if reporter_id is None or event.get("actor_id") != reporter_id:
         return event
     return {**event, "actor_name": None, "actor_id": None}

@@ -134,7 +134,8 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
     reopen): permission first (403), then the lifecycle (409), then write row and event.
 
     ``public`` marks the step's note as meant for the reporter and the public (Open311's
-    status_notes); notes are internal otherwise."""
+    status_notes); notes are internal otherwise.
+    """
     row = incident_store.lock_incident(conn, incident_id)
     if row is None:
         raise not_found("事件", "incident", "id")

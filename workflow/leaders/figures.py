@@ -12,8 +12,8 @@ from data.queries.supervision import overdue_incidents
 from workflow.clock import BEIJING, FIRST_DAY, LAST_DAY, MAX_PERIOD, day_start, in_calendar
 from workflow.deadlines import hours_overdue
 from workflow.errors import bad_request, forbidden, invalid
-from workflow.roles import Actor
 from workflow.leaders.scoring import on_time_rate
+from workflow.roles import Actor
 
 # Who may open /leaders (api/auth.PAGE_ROLES holds the same tuple for the page guard).
 LEADER_ROLES = ("district_leader", "supervisor", "analyst", "operator", "street_chief", "admin")
@@ -35,7 +35,8 @@ class Period:
 def month_period(month: str) -> Period:
     """A calendar month "YYYY-MM" in Beijing time; the previous period is the month before.
 
-    400 naming ``month`` for anything else, or a month outside 2000-01..2100-12."""
+    400 naming ``month`` for anything else, or a month outside 2000-01..2100-12.
+    """
     match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", month) if isinstance(month, str) else None
     year, mon = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
     if not (match and 1 <= mon <= 12 and FIRST_DAY.year <= year <= LAST_DAY.year):
@@ -50,7 +51,8 @@ def month_period(month: str) -> Period:
 def range_period(first: date, last: date) -> Period:
     """Whole Beijing days ``first`` to ``last`` inclusive; the previous period as long, before.
 
-    400 naming the field for a day outside 2000..2100 or a range longer than MAX_PERIOD."""
+    400 naming the field for a day outside 2000..2100 or a range longer than MAX_PERIOD.
+    """
     for name, day in (("from", first), ("to", last)):
         if not in_calendar(day):
             raise bad_request(f"{name} 须在 2000-01-01 至 2100-12-31 之间 / {name} must lie "

@@ -1,8 +1,8 @@
 """下考上: a department's score = street evaluation (mean rating) blended with on-time closure."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 STREET_WEIGHT = 0.5     # the report: the streets' ratings are 50% of the annual score
 

@@ -10,10 +10,10 @@ from data import directory
 from data.queries import leaders_whistles as queries
 from data.queries.supervision import overdue_whistles
 from workflow.deadlines import WHISTLE_OPEN, hours_overdue, is_overdue
-from workflow.leaders.figures import Period, leaders_scope, month_period, recent_months
-from workflow.roles import Actor
-from workflow.leaders.scoring import STREET_WEIGHT, street_evaluation, summons_score
 from workflow.escalation.supervision import scores
+from workflow.leaders.figures import Period, leaders_scope, month_period, recent_months
+from workflow.leaders.scoring import STREET_WEIGHT, street_evaluation, summons_score
+from workflow.roles import Actor
 
 TREND_MONTHS = 6
 
@@ -29,7 +29,8 @@ def _median(values) -> float | None:
 
 def outcome(whistle: dict, now: datetime) -> str:
     """closed (accepted by the street), escalated (second whistle), completed (awaiting the
-    street), overdue (in the supervision queue) or open."""
+    street), overdue (in the supervision queue) or open.
+    """
     if whistle["status"] in ("closed", "escalated", "completed"):
         return whistle["status"]
     return "overdue" if is_overdue(whistle["status"], whistle["deadline"], now,

@@ -32,7 +32,8 @@ def photo_id_of(url) -> str | None:
 
 def check_photo_url(url: str | None, field: str = "photo_url") -> str | None:
     """``url`` when it names one of our stored photos' addresses (or is empty: None);
-    anything else (``javascript:``, another site, a path elsewhere) is refused (422)."""
+    anything else (``javascript:``, another site, a path elsewhere) is refused (422).
+    """
     if url is None or url == "":
         return None
     if photo_id_of(url) is None:

@@ -51,7 +51,8 @@ def report(conn: Connection, actor: Actor, new: NewIncident | None, photo_data: 
 def check(conn: Connection, actor: Actor, incident_id: int, fixed: bool, note: str,
           photo_data: bytes | None, now: datetime) -> dict:
     """The worker's answer to "is it fixed?": verify (yes) or reopen (no, with a reason),
-    with an optional photo; permission and lifecycle are the state machine's."""
+    with an optional photo; permission and lifecycle are the state machine's.
+    """
     photo, photo_id = _photo(photo_data)
     url = PHOTO_URL.format(photo_id) if photo_id else None
     view = transition_incident(conn, actor, incident_id, "verify" if fixed else "reopen", now,
@@ -80,7 +81,8 @@ def photo_for(conn: Connection, actor: Actor, photo_id: str) -> bytes:
 
 def require_stored_photo(conn: Connection, url: str | None) -> None:
     """422 unless ``url`` is empty or names a photo this server stored (API callers may
-    attach a phone's photo to an incident or a step, nothing else)."""
+    attach a phone's photo to an incident or a step, nothing else).
+    """
     photo_id = photo_id_of(check_photo_url(url))
     if photo_id is not None and photo_store.photo(conn, photo_id) is None:
         raise invalid("照片不存在 / no such photo", "photo_url", "invalid_photo_url")
@@ -88,7 +90,8 @@ def require_stored_photo(conn: Connection, url: str | None) -> None:
 
 def patrol_device(conn: Connection, actor: Actor) -> DeviceRef:
     """The worker's phone as a device for positions; registered on first use when the worker
-    has none (its token is random and discarded: the page authenticates with its session)."""
+    has none (its token is random and discarded: the page authenticates with its session).
+    """
     if actor.role != "grid_worker":
         raise forbidden()
     device = mobile_queries.device_of_user(conn, actor.id)

@@ -41,7 +41,8 @@ def sign_in(conn: Connection, username: str, password: str, user_agent: str,
 
 def session_actor(conn: Connection, token: str | None, now: datetime) -> tuple[Actor, int] | None:
     """The grid worker a phone's cookie token stands for, and the session id; or None when
-    the token is unknown, revoked, expired, or its account is deactivated."""
+    the token is unknown, revoked, expired, or its account is deactivated.
+    """
     if not token or len(token) > 200:
         return None
     found = mobile_sessions.live_session(conn, token_hash(token), now)
@@ -57,7 +58,8 @@ def session_actor(conn: Connection, token: str | None, now: datetime) -> tuple[A
 
 def sessions_for(conn: Connection, actor: Actor, user_id: int | None = None) -> list[dict]:
     """Phone sessions an administrator or the supervision office may see (all), or a worker's
-    own."""
+    own.
+    """
     if actor.role in SESSION_ADMINS:
         return mobile_sessions.list_sessions(conn, user_id)
     if actor.role in MOBILE_ROLES:
@@ -67,7 +69,8 @@ def sessions_for(conn: Connection, actor: Actor, user_id: int | None = None) -> 
 
 def revoke(conn: Connection, actor: Actor | None, session_id: int, now: datetime) -> None:
     """Revoke a phone session (administrators and supervisors: any; a worker: their own;
-    ``actor`` None: the command line)."""
+    ``actor`` None: the command line).
+    """
     if actor is not None and actor.role not in SESSION_ADMINS:
         own = {s["id"] for s in mobile_sessions.list_sessions(conn, actor.id)}
         if session_id not in own:
@@ -86,7 +89,8 @@ def local_starts(now: datetime) -> tuple[datetime, datetime]:
 
 def ordered_categories(conn: Connection, actor: Actor, now: datetime) -> list[dict]:
     """Level-2 categories under their subjects, most used by this worker first, then most
-    used in their grids, then by code; each with ``subject`` names."""
+    used in their grids, then by code; each with ``subject`` names.
+    """
     usage = mobile_queries.category_usage(conn, actor.id, sorted(actor.grid_ids),
                                           now - timedelta(days=USAGE_DAYS))
     everything = directory.categories(conn)

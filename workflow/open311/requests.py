@@ -34,7 +34,8 @@ def key_hash(api_key: str) -> str:
 
 def demo_api_key(secret: str) -> str:
     """The demo client's key, derived from the deployment's demo secret (Settings.demo_secret)
-    like the demo devices' tokens."""
+    like the demo devices' tokens.
+    """
     return demo_token("open311-demo", secret)
 
 
@@ -153,7 +154,8 @@ def submit_request(conn: Connection, client: dict, post: Open311Post, now: datet
 def date_range(start: datetime | None, end: datetime | None,
                now: datetime) -> tuple[datetime, datetime]:
     """The spec's window: the last 90 days by default; one bound gives the other 90 days
-    away; both may not span more than 90 days (400), nor end before they start."""
+    away; both may not span more than 90 days (400), nor end before they start.
+    """
     if start is None and end is None:
         return now - SPAN, now
     if start is None:
@@ -172,7 +174,8 @@ def list_requests(conn: Connection, ids: list[str], service_codes: list[str],
                   statuses: list[str], start: datetime | None, end: datetime | None,
                   now: datetime) -> list[dict]:
     """GET requests: by service_request_id (which overrides every other filter), else by
-    service code, open/closed and the date window."""
+    service code, open/closed and the date window.
+    """
     hidden = sorted(NOT_PUBLIC)
     if ids:
         return [to_open311(r) for r in open311_store.service_requests(
@@ -212,7 +215,8 @@ def token_request(conn: Connection, token: str) -> dict:
 
 def ensure_demo_client(conn: Connection, secret: str) -> str:
     """The demo's Open311 client with the key derived from ``secret`` (Settings.demo_secret),
-    re-keyed when it was made from another secret; returns the key."""
+    re-keyed when it was made from another secret; returns the key.
+    """
     key = demo_api_key(secret)
     open311_store.ensure_client(conn, DEMO_CLIENT, key_hash(key), key[:6])
     return key

@@ -76,7 +76,8 @@ def services(conn: Connection, attributes: dict[str, list[Attribute]]) -> list[d
 
 def service(conn: Connection, code: str) -> dict | None:
     """The category behind a service code when it is a public service (level 2, not one
-    of NOT_PUBLIC), else None."""
+    of NOT_PUBLIC), else None.
+    """
     if not isinstance(code, str) or len(code) > 8 or code in NOT_PUBLIC:
         return None
     row = directory.category(conn, code)
@@ -99,7 +100,8 @@ def definition(code: str, attributes: dict[str, list[Attribute]]) -> dict:
 def check_attributes(given: dict[str, list[str]], attrs: list[Attribute]) -> dict:
     """The attribute values of a POST, checked against the service's definition (400 when
     a required one is missing or a value does not fit its datatype). Unknown codes are
-    ignored: clients such as FixMyStreet send extra attributes of their own."""
+    ignored: clients such as FixMyStreet send extra attributes of their own.
+    """
     out: dict = {}
     for a in attrs:
         if not a.variable:

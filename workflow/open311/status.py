@@ -27,7 +27,8 @@ def open311_status(status: str) -> str:
 
 def status_notes(status: str, last_note: str | None) -> str:
     """The richer state in words, with the newest note staff marked public (e.g. why it was
-    rejected, what was done before closing); internal notes never appear here."""
+    rejected, what was done before closing); internal notes never appear here.
+    """
     text = f"{STATUS_ZH.get(status, status)} / {STATUS_EN.get(status, status)}"
     note = (last_note or "").strip()
     return f"{text}: {note}"[:1000] if note else text
@@ -35,7 +36,8 @@ def status_notes(status: str, last_note: str | None) -> str:
 
 def agency_responsible(row: dict) -> str:
     """The department it was dispatched to, or the street or community handling it itself;
-    before dispatch the command centre holds it."""
+    before dispatch the command centre holds it.
+    """
     handled_by = row.get("handled_by")
     if handled_by == "department" and row.get("department_name"):
         return row["department_name"]

@@ -54,7 +54,8 @@ def text(value, kind: str, lang: str = "zh") -> str:
 
 def cell(value, kind: str, lang: str = "zh"):
     """A value as it goes into a spreadsheet cell: numbers stay numbers (rounded), the rest
-    becomes text."""
+    becomes text.
+    """
     if value is None:
         return None
     if kind in ("pct", "pts"):

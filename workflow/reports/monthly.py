@@ -7,7 +7,13 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from workflow.leaders.figures import (
-    Period, completion, district_counts, last_month_of, late_work, leaders_scope, timeliness,
+    Period,
+    completion,
+    district_counts,
+    last_month_of,
+    late_work,
+    leaders_scope,
+    timeliness,
 )
 from workflow.leaders.whistles import ranking, ratings_behind, trend, whistle_summary
 from workflow.roles import Actor
@@ -144,7 +150,8 @@ def report_tables(conn: Connection, actor: Actor, period: Period, now: datetime,
 
 def headline(tables: list[Table], target: float) -> dict:
     """The figures at the top: district closure and on-time rates, departments below the
-    target, whistles and second whistles, items overdue now."""
+    target, whistles and second whistles, items overdue now.
+    """
     by_key = {t.key: t for t in tables}
     total = by_key["department"].total
     below = [r for r in by_key["department"].rows if r["below_target"] and r["reported"]]

@@ -12,8 +12,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table as Grid
-from reportlab.platypus import TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as Grid
 
 from workflow.reports.format import text, when
 from workflow.reports.monthly import COLUMNS, Table
@@ -28,7 +28,8 @@ def para(value, style) -> Paragraph:
     """A Paragraph of plain text. ReportLab reads a Paragraph's text as markup (``<img
     src=...>`` fetches a URL or reads a file, an unbalanced ``<b>`` fails the whole PDF),
     so every text is escaped: whatever a person typed prints as typed. Control characters
-    (which the PDF's XML parser refuses) become spaces."""
+    (which the PDF's XML parser refuses) become spaces.
+    """
     text = "" if value is None else str(value)
     text = "".join(" " if ord(c) < 32 and c not in "\n" else c for c in text)
     return Paragraph(escape(text).replace("\n", "<br/>"), style)

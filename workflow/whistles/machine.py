@@ -1,8 +1,8 @@
 """The whistle's rules, pure: report-in steps, the whistle's status, second whistles, ratings."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Mapping, Sequence
 
 from workflow.deadlines import WHISTLE_OPEN, is_overdue
 from workflow.errors import conflict, invalid

@@ -164,7 +164,8 @@ def _leaders(conn: Connection, leader_ids: tuple[int, ...]) -> list[int]:
 def second_whistle(conn: Connection, actor: Actor, parent_id: int, new: NewWhistle,
                    now: datetime, idempotency_key: str | None = None) -> tuple[dict, bool]:
     """The street is not satisfied: a level-2 whistle on the same matter that also summons
-    district leaders. The first whistle becomes "escalated"."""
+    district leaders. The first whistle becomes "escalated".
+    """
     parent = whistle_store.lock_whistle(conn, parent_id)
     if parent is None:
         raise not_found("吹哨", "whistle", "id")

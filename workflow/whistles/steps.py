@@ -9,7 +9,12 @@ from data import incident_store, whistle_store
 from workflow.errors import bad_request, forbidden, invalid, not_found
 from workflow.roles import Actor, require
 from workflow.whistles.machine import (
-    check_complete, check_rate, check_report_in, check_verify, derive_status, validate_ratings,
+    check_complete,
+    check_rate,
+    check_report_in,
+    check_verify,
+    derive_status,
+    validate_ratings,
 )
 from workflow.whistles.read import own_summons, whistle_target, whistle_view
 
@@ -95,7 +100,8 @@ def complete(conn: Connection, actor: Actor, whistle_id: int, now: datetime,
 def verify(conn: Connection, actor: Actor, whistle_id: int, now: datetime,
            feedback: str = "") -> dict:
     """The street accepts the result and closes the whistle; the result is fed back to the
-    incidents' logs, where their reporters see it."""
+    incidents' logs, where their reporters see it.
+    """
     whistle, _, incidents = _load(conn, actor, whistle_id, "whistle.verify")
     check_verify(whistle["status"])
     feedback = _note(feedback).strip() or "问题已解决"

@@ -8,8 +8,8 @@ Whistles get an Idempotency-Key column like incidents have, so a retried "blow" 
 summons departments twice. Incidents are found from their whistles and whistles from their
 incidents, and the ticker asks "was this already escalated?": those need indexes.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0003'
 down_revision = '0001'

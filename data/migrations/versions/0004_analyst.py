@@ -12,8 +12,8 @@ triggers with transition tables apply each INSERT/UPDATE/DELETE (and a COPY, whi
 one insert statement) as one grouped delta; TRUNCATE empties them. The function is given
 a switch (hongqiao.rollup = off) for loaders that rebuild once instead.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'

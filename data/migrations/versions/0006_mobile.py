@@ -8,8 +8,8 @@ The grid worker's phone page (/m): long-lived sessions of signed-in phones (toke
 hashed, revocable) and the photos sent with reports and verifications (stored re-encoded,
 in the same transaction as the incident they belong to).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0006'
 down_revision = '0005'

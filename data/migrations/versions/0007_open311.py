@@ -8,8 +8,8 @@ Open311 clients hold a hashed api key each; every incident filed through Open311
 row with its client, its token, its idempotency identity, the service attributes and the
 citizen's contact details (kept off the incident row, which has room for one contact).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0007'

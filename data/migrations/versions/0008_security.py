@@ -7,8 +7,8 @@ Create Date: 2026-11-26 12:30:00
 The access audit: one row per view of a resident's record (who, when, from where).
 Rate limits keep their counters in process memory, so they need no table.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0008'
 down_revision = '0007'

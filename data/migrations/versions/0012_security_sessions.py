@@ -10,8 +10,8 @@ incident_events.public: only notes marked public reach Open311's status_notes.
 open311_requests.media_url: a client's external photo link, kept off incidents.photo_url
 (which holds only photos this server stored).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0012'
 down_revision = '0011'

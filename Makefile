@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SHELL := /bin/bash
 
-.PHONY: demo test test-clock lint bench db-up db-down clean-db python browser
+.PHONY: demo test test-fast test-clock lint bench db-up db-down clean-db python browser
 
 python:
 	@bash scripts/bootstrap.sh python
@@ -31,9 +31,17 @@ test: python browser
 test-clock: python browser
 	@bash scripts/test_clock.sh
 
-## make lint: ruff, mypy and the import contracts (pyproject.toml, .importlinter)
+## make test-fast: the inner loop, without the browser, fault-cluster and slow tiers
+## (markers in pytest.ini, applied by fixture in tests/conftest.py); `--lf` reruns last failures
+test-fast: python
+	@$(PY) app.py db up >/dev/null
+	@$(PY) -m pytest -q -m "not browser and not faults and not slow" $(ARGS)
+
+## make lint: ruff, mypy and the import contracts (all configured in pyproject.toml)
 lint: python
 	@.venv/bin/ruff check .
+	@.venv/bin/mypy
+	@.venv/bin/lint-imports
 
 ## make bench: benchmarks with their naive baselines (not part of the tests)
 bench: python

@@ -5,12 +5,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from data.db import Database
 from data.settings import Settings
-
-
-def current_db() -> Database:
-    return current_app.extensions["hq_db"]
 
 
 def current_settings() -> Settings:

@@ -7,13 +7,14 @@ from dashboard import desk, ids
 from dashboard.analyst import callbacks as analyst_callbacks
 from dashboard.analyst import layout as analyst_layout
 from dashboard.cases import callbacks as cases_callbacks
-from dashboard.cases.view import cases_page, login_hint, session_actor
+from dashboard.cases.view import cases_page, login_hint
 from dashboard.context import AppContext
 from dashboard.devices import callbacks as devices_callbacks
 from dashboard.devices import layout as devices_layout
 from dashboard.i18n import pick_lang
 from dashboard.leaders import callbacks as leaders_callbacks
 from dashboard.leaders import layout as leaders_layout
+from dashboard.session import session_actor
 from dashboard.wall import callbacks as wall_callbacks
 from dashboard.wall.view import wall_view
 from workflow.pages import may_open

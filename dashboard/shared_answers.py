@@ -8,10 +8,28 @@ import time
 import zlib
 from collections.abc import Callable
 from datetime import datetime
+from typing import NamedTuple
 
 from data.db import Database
 
 log = logging.getLogger(__name__)
+
+
+class AnswerKey(NamedTuple):
+    """Which remembered answer: the question, its slot length, the slot of the moment asked
+    about (a replay's ``?at=`` moment) and the slot of the clock (so a replay's fixed moment
+    is still recomputed every slot).
+    """
+
+    question: tuple
+    slot_s: float
+    moment_slot: int
+    clock_slot: int
+
+    @property
+    def series(self) -> tuple:
+        """The same question at any slot: whose newest answer may stand in while stale."""
+        return (self.question, self.slot_s)
 
 
 class SharedAnswers:
@@ -37,10 +55,10 @@ class SharedAnswers:
         # rebuild in the same second (a burst that took both cores for a second or two at
         # each minute), while spread out the same work is a steady trickle.
         self._spread = os.getpid() if spread else None
-        self._items: dict[tuple, object] = {}
+        self._items: dict[AnswerKey, object] = {}
         # The newest answer of each question (whatever its slot), for answering while stale.
-        self._latest: dict[tuple, tuple[tuple, object]] = {}
-        self._flights: dict[tuple, threading.Lock] = {}
+        self._latest: dict[tuple, tuple[AnswerKey, object]] = {}
+        self._flights: dict[AnswerKey, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, question: tuple, moment: datetime, compute: Callable[[], object],
@@ -50,8 +68,8 @@ class SharedAnswers:
         shift = self._offset(question, slot)
         # The slot of the moment asked about and of the clock: a replay's fixed moment is
         # still recomputed every slot.
-        key = (*question, slot, int((moment.timestamp() + shift) // slot),
-               int((self._clock() + shift) // slot))
+        key = AnswerKey(question, slot, int((moment.timestamp() + shift) // slot),
+                        int((self._clock() + shift) // slot))
         with self._lock:
             hit = key in self._items
             stale = None if hit or not self._background else self._stale(key)
@@ -76,15 +94,16 @@ class SharedAnswers:
         seed = zlib.crc32(f"{self._spread}:{question!r}".encode())
         return (seed % 1000) / 1000.0 * slot
 
-    def _stale(self, key: tuple) -> tuple | None:
+    def _stale(self, key: AnswerKey) -> tuple[AnswerKey, object] | None:
         """The last answer to the same question, if it is recent enough to show meanwhile."""
-        latest = self._latest.get(key[:-2])
+        latest = self._latest.get(key.series)
         if latest is None:
             return None
         old, n = latest[0], self._stale_slots
-        return latest if key[-1] - n <= old[-1] < key[-1] and abs(old[-2] - key[-2]) <= n else None
+        recent = key.clock_slot - n <= old.clock_slot < key.clock_slot
+        return latest if recent and abs(old.moment_slot - key.moment_slot) <= n else None
 
-    def _build(self, key: tuple, compute: Callable[[], object]):
+    def _build(self, key: AnswerKey, compute: Callable[[], object]):
         with self._lock:
             flight = self._flights.setdefault(key, threading.Lock())
         with flight:
@@ -95,7 +114,7 @@ class SharedAnswers:
             self._store(key, value)
             return value
 
-    def _refresh(self, key: tuple, compute: Callable[[], object]) -> None:
+    def _refresh(self, key: AnswerKey, compute: Callable[[], object]) -> None:
         """Build ``key`` in a thread of its own unless a build of it is under way."""
         with self._lock:
             if key in self._flights or key in self._items:
@@ -108,7 +127,7 @@ class SharedAnswers:
             try:
                 self._store(key, compute())
             except Exception:  # noqa: BLE001 - the next screen asks again (and sees errors)
-                log.warning("refreshing %s failed", key[:-2], exc_info=True)
+                log.warning("refreshing %s failed", key.question, exc_info=True)
                 with self._lock:
                     self._flights.pop(key, None)
             finally:
@@ -116,21 +135,21 @@ class SharedAnswers:
 
         threading.Thread(target=run, name="shared-answer", daemon=True).start()
 
-    def _store(self, key: tuple, value: object) -> None:
+    def _store(self, key: AnswerKey, value: object) -> None:
         with self._lock:
             if len(self._items) >= self._limit:
                 self._evict()
             self._items[key] = value
-            latest = self._latest.get(key[:-2])
-            if latest is None or latest[0][-1] <= key[-1]:
-                self._latest[key[:-2]] = (key, value)
+            latest = self._latest.get(key.series)
+            if latest is None or latest[0].clock_slot <= key.clock_slot:
+                self._latest[key.series] = (key, value)
             self._flights.pop(key, None)
 
     def _evict(self) -> None:
         """Drop the answers of past clock slots (all of them if that frees nothing)."""
         now = self._clock()
-        live = {k: v for k, v in self._items.items() if k[-1] >= int(now // k[-3])}
+        live = {k: v for k, v in self._items.items() if k.clock_slot >= int(now // k.slot_s)}
         self._items = live if len(live) < self._limit else {}
-        self._latest = {b: kv for b, kv in self._latest.items()
-                        if kv[0][-1] >= int(now // kv[0][-3]) - self._stale_slots}
+        self._latest = {series: (k, v) for series, (k, v) in self._latest.items()
+                        if k.clock_slot >= int(now // k.slot_s) - self._stale_slots}
         self._flights = {k: v for k, v in self._flights.items() if v.locked()}

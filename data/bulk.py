@@ -19,6 +19,14 @@ _EWKB_POINT_HEADER = bytes.fromhex("0101000020E6100000")
 _EWKB_POINT = np.dtype([("head", "S9"), ("x", "<f8"), ("y", "<f8")])
 
 
+def raw_cursor(conn: Connection):
+    """psycopg2's own cursor under a SQLAlchemy connection: COPY needs the driver's."""
+    driver = conn.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection is closed")
+    return driver.cursor()
+
+
 def points_ewkb(lon: np.ndarray, lat: np.ndarray) -> list[str]:
     """Hex EWKB (SRID 4326) of points, built in bulk: the fastest form PostGIS parses.
 
@@ -124,7 +132,7 @@ def copy_frame(conn: Connection, table: str, frame: pd.DataFrame, chunk_rows: in
     if frame.empty:
         return 0
     sql = _copy_statement(table, frame)
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = raw_cursor(conn)
     cursor.execute("set local timezone = 'UTC'")
     try:
         for body in _bodies(frame, chunk_rows):
@@ -149,7 +157,7 @@ class CopyWriter:
 
     def __init__(self, conn: Connection, depth: int = 3) -> None:
         self._types = column_types(conn)
-        self._cursor = conn.connection.driver_connection.cursor()
+        self._cursor = raw_cursor(conn)
         # Timestamps are written without an offset, as UTC.
         self._cursor.execute("set local timezone = 'UTC'")
         self._queue: queue.Queue = queue.Queue(maxsize=depth)

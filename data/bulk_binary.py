@@ -121,6 +121,6 @@ def _group(columns: list[_Column], layout: list[int], rows: np.ndarray) -> bytes
     out["count"] = len(columns)
     for i, (column, length) in enumerate(zip(columns, layout)):
         out[f"len{i}"] = length
-        if f"val{i}" in out.dtype.names:
+        if f"val{i}" in (out.dtype.names or ()):
             out[f"val{i}"] = column.take(rows, length)
     return out.tobytes()

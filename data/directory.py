@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from data.models import Category, Community, Department, Grid, Street, User
+from data.models import Category, Department, Street, User
 
 
 def department_by_code(conn: Connection, code: str) -> dict | None:
@@ -49,17 +49,3 @@ def streets(conn: Connection) -> list[dict]:
     """The streets, by code."""
     stmt = select(Street.id, Street.code, Street.name_zh, Street.name_en).order_by(Street.code)
     return [dict(r) for r in conn.execute(stmt).mappings()]
-
-
-def place_names(conn: Connection, street_id: int | None, community_id: int | None = None,
-                grid_id: int | None = None) -> dict:
-    """The names of a street, community and grid (None where not given or not found)."""
-    out = {"street": None, "community": None, "grid": None}
-    if street_id is not None:
-        out["street"] = conn.execute(select(Street.name_zh).where(Street.id == street_id)).scalar()
-    if community_id is not None:
-        out["community"] = conn.execute(
-            select(Community.name_zh).where(Community.id == community_id)).scalar()
-    if grid_id is not None:
-        out["grid"] = conn.execute(select(Grid.name_zh).where(Grid.id == grid_id)).scalar()
-    return out

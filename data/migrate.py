@@ -47,7 +47,10 @@ def head() -> str:
     """The newest revision among the migration scripts."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    newest = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if newest is None:
+        raise RuntimeError("no migration scripts in data/migrations/versions")
+    return newest
 
 
 def current(url: str) -> str | None:

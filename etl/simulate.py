@@ -111,15 +111,3 @@ def run_simulation(settings: Settings, options: SimOptions, stop: threading.Even
         sender.close()
     return {"ticks": ticks, "phones": len(phones.phones), **sender.counts,
             "fixes_taken": sum(p.taken for p in phones.phones), "backlog": phones.backlog()}
-
-
-def start_simulation_thread(settings: Settings, options: SimOptions,
-                            db: Database | None = None) -> tuple[threading.Thread, threading.Event]:
-    """Run the feed in a daemon thread (for `make demo`, next to the server); set the event
-    to stop it.
-    """
-    stop = threading.Event()
-    thread = threading.Thread(target=run_simulation, args=(settings, options, stop, db),
-                              name="hq-simulate", daemon=True)
-    thread.start()
-    return thread, stop

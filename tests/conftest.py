@@ -23,6 +23,36 @@ def pytest_report_header(config):
     return f"session clock: {SESSION_NOW.astimezone(BEIJING):%Y-%m-%d %H:%M:%S} Beijing"
 
 
+# Test tiers. pytest.ini registers the markers (with --strict-markers, a typo is an error);
+# each tier follows from a fixture the test asks for, so a new test lands in its tier by
+# itself. `make test-fast` leaves all three out; `make test` runs everything.
+TIER_FIXTURES = {
+    "browser": {"dash_duo", "dash_br", "dash_thread_server", "dash_process_server"},
+    "faults": {"fault_cluster"},
+    # The synthetic world (a session's first load takes most of a minute) and the modules
+    # that load worlds of their own.
+    "slow": {"world_db_url", "world_settings", "world_conn", "mobile_world", "sw",
+             "security_world", "open311_world"},
+}
+# Modules measured over a few seconds a test (`pytest --durations=40`): whole-district
+# partitions, importers and exports of real files, the simulator, sign-in budgets that wait
+# for their window, migrations up and down.
+SLOW_MODULES = {"test_etl_world", "test_ops_backup", "test_security_fuzz", "test_geo_track",
+                "test_geo_partition", "test_security_ratelimit", "test_etl_simulate",
+                "test_api_ingest_clock", "test_security_sessions", "test_etl_importers",
+                "test_etl_export", "test_data_migrate"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in TIER_FIXTURES.items():
+            if names & fixtures:
+                item.add_marker(marker)
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker("slow")
+
+
 def pytest_setup_options():
     """Chromium for dash_duo: Debian's build, headless, no sandbox (we run as root in CI)."""
     from selenium.webdriver.chrome.options import Options

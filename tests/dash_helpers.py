@@ -55,3 +55,29 @@ def start_app(dash_duo, app) -> str:
     dash_duo.start_server(app, navigate=False, port=free_port())
     dash_duo._url = dash_duo.server.url.rstrip("/")  # what the server_url setter stores
     return dash_duo._url
+
+
+SETTLED_JS = """
+const busy = document.querySelectorAll('[data-dash-is-loading="true"]').length > 0;
+const maps = [...document.querySelectorAll('.js-plotly-plot')]
+    .map(gd => gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot)
+    .filter(Boolean).map(s => s.map);
+const moving = maps.some(m => !m.loaded() || m.isMoving());
+const drawing = [...document.querySelectorAll('.js-plotly-plot')].some(gd => gd._transitioning);
+return !(busy || moving || drawing);
+"""
+
+
+def wait_settled(dash_duo, timeout: float = 30) -> None:
+    """Wait until no callback is in flight, every MapLibre map is idle and plotly is not
+    mid-transition, twice in a row (a patch applied one frame after the answer arrives).
+    """
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    calm = {"n": 0}
+
+    def settled(driver) -> bool:
+        calm["n"] = calm["n"] + 1 if driver.execute_script(SETTLED_JS) else 0
+        return calm["n"] >= 2
+
+    WebDriverWait(dash_duo.driver, timeout, poll_frequency=0.25).until(settled)

@@ -25,7 +25,7 @@ from dashboard.analyst.state import (
 )
 from tests.auth_helpers import login_browser, login_client
 from tests.conftest import WORLD_AS_OF
-from tests.dash_helpers import call_router, ids_in, start_app
+from tests.dash_helpers import call_router, ids_in, start_app, wait_settled
 from workflow.clock import BEIJING
 from workflow.safe_cells import safe_cell
 
@@ -162,7 +162,7 @@ def _click_map_at(dash_duo, lon: float | None = None, lat: float | None = None) 
         return [p.x, p.y];"""
     canvas = dash_duo.driver.find_element(By.CSS_SELECTOR, "#analyst-map .maplibregl-canvas")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
-    time.sleep(1.5)  # let plotly apply the last patch (and the map its new view)
+    wait_settled(dash_duo)  # plotly has applied the last patch and the map its new view
     # Selenium 4.2 takes the offset from the element's top-left corner (as MapLibre does).
     dx, dy = dash_duo.driver.execute_script(script, lon, lat)
     ActionChains(dash_duo.driver).move_to_element_with_offset(canvas, int(dx), int(dy)).click().perform()
@@ -198,7 +198,7 @@ def test_drill_from_district_to_grid_and_back(dash_duo, analyst_app, world_setti
     # Street -> community: a click on its bar in the "by area" chart (cross-filtering).
     first = places["community"][places["community"]["street_id"] == street]["name_zh"].iloc[0]
     dash_duo.wait_for_contains_text("#analyst-chart-place", first, timeout=60)
-    time.sleep(1)
+    wait_settled(dash_duo)
     labels = [e.text for e in dash_duo.driver.find_elements(
         By.CSS_SELECTOR, "#analyst-chart-place .ytick text")]
     bars = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#analyst-chart-place .point path")
@@ -215,7 +215,7 @@ def test_drill_from_district_to_grid_and_back(dash_duo, analyst_app, world_setti
     wait.until(lambda d: len(_crumbs(dash_duo)) == 4)
     assert _param(dash_duo, "grid") == grid["id"] and _param(dash_duo, "street") == street
     dash_duo.wait_for_contains_text("#analyst-summary", "筛选结果", timeout=60)
-    time.sleep(2)
+    wait_settled(dash_duo)
     dash_duo.driver.save_screenshot(str(SHOTS / "analyst_grid.png"))
     # Back up to the street by the breadcrumb; the browser's back button returns to the grid.
     dash_duo.find_element("#analyst-crumb-street").click()
@@ -227,11 +227,11 @@ def test_drill_from_district_to_grid_and_back(dash_duo, analyst_app, world_setti
     dash_duo.find_element("#analyst-crumb-district").click()
     wait.until(lambda d: len(_crumbs(dash_duo)) == 1 and _param(dash_duo, "street") is None)
     dash_duo.wait_for_contains_text("#analyst-summary", "筛选结果", timeout=60)
-    time.sleep(2)
+    wait_settled(dash_duo)
     dash_duo.driver.save_screenshot(str(SHOTS / "analyst_back.png"))
     charts = dash_duo.find_element("#analyst-chart-close")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", charts)
-    time.sleep(1)
+    wait_settled(dash_duo)
     dash_duo.driver.save_screenshot(str(SHOTS / "analyst_charts.png"))
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []

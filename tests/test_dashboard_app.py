@@ -102,6 +102,7 @@ def test_shared_answers_compute_once_per_slot_and_never_hide_an_outage(test_sett
     from sqlalchemy.exc import OperationalError
 
     from dashboard.context import SharedAnswers
+    from dashboard.shared_answers import AnswerKey
     from data.db import Database
 
     db = Database(test_settings)
@@ -126,6 +127,7 @@ def test_shared_answers_compute_once_per_slot_and_never_hide_an_outage(test_sett
     # A remembered answer still needs the database to answer: an outage is not hidden.
     away = Database(replace(test_settings, database_url="postgresql://nobody@127.0.0.1:1/none"))
     broken = SharedAnswers(away, slot_s=3600)
-    broken._items[("q", 3600, int(moment.timestamp() // 3600), int(time.time() // 3600))] = 1
+    broken._items[AnswerKey(("q",), 3600, int(moment.timestamp() // 3600),
+                            int(time.time() // 3600))] = 1
     with pytest.raises(OperationalError):
         broken.get(("q",), moment, slow)

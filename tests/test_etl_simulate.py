@@ -23,6 +23,7 @@ from geo.crs import to_metric
 from geo.track import KNOT_MPS, MAX_SPEED_MPS, plausible_walk
 from tests import factories as f
 from tests.conftest import create_test_database, drop_test_database
+from tests.fault_helpers import wait_for
 from workflow.clock import utcnow
 
 GRID = shapely.box(117.10, 39.15, 117.11, 39.16)
@@ -194,8 +195,10 @@ def test_the_command_stops_when_told(live):
     result = {}
     worker = threading.Thread(target=lambda: result.update(run_simulation(
         settings, SimOptions(url, workers=2, interval_s=0.5, seed=8, incident_rate=0), stop, db)))
+    before = _stored(db)
     worker.start()
-    time.sleep(1.2)
+    # Two rounds of two phones have reached the database: the feed is running.
+    wait_for(lambda: _stored(db) >= before + 4, 30, what="two rounds of fixes")
     stop.set()
     worker.join(timeout=5)
     assert not worker.is_alive() and result["ticks"] >= 2
@@ -271,3 +274,8 @@ def test_mishaps_are_acknowledged_no_queue_jams_and_the_wall_stays_clean(live, m
         assert plausible_walk(lon, lat, t, acc).all()
     district = GRID.buffer(0.0065)
     assert all(district.contains(shapely.Point(x, y)) for x, y in zip(dots["lon"], dots["lat"]))
+
+
+def _stored(db) -> int:
+    with db.connect() as conn:
+        return conn.execute(text("select count(*) from positions")).scalar_one()

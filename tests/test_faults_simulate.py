@@ -45,7 +45,8 @@ def test_a_database_restart_is_a_backlog_delivered_late_and_none_lost(feed_db, f
         with fault_cluster.outage():
             went = datetime.now(UTC)
             wait_for(lambda: phones[0].backlog() >= 3 * PHONES, 60, what="buffers to fill")
-            time.sleep(3)
+            # The outage lasts long enough for every phone to keep a few more fixes back.
+            wait_for(lambda: phones[0].backlog() >= 4 * PHONES, 60, what="buffers to grow")
         back = datetime.now(UTC)
         # Once the database is back, every buffer drains by itself.
         wait_for(lambda: phones[0].backlog() <= PHONES, 90, what="the buffers to drain")

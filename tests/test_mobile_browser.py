@@ -149,6 +149,8 @@ def test_a_report_made_offline_is_sent_once_when_the_signal_returns(
         lambda d: d.find_element(By.ID, "m-queue").get_attribute("data-count") == "0")
     WebDriverWait(driver, 10).until(lambda d: "已上报" in toast(d))
     driver.execute_script("window.dispatchEvent(new Event('online'))")   # a second nudge
+    # Checking that nothing more happens cannot wait for a condition: the queue's own retry
+    # delay (2 s) is the time a duplicate would take to arrive.
     time.sleep(2)
     assert incidents(mobile_world) == before + 1
     with mobile_world["engine"].connect() as conn:

@@ -14,10 +14,6 @@ RESIDENT_READ = {"operator": "area", "street_chief": "street", "community_chief"
                  "admin": "any"}
 
 
-def may_read_residents(actor: Actor) -> bool:
-    return actor.role in RESIDENT_READ
-
-
 def resident_view(conn: Connection, actor: Actor, resident_id: int, ip: str | None = None,
                   path: str | None = None) -> dict:
     """The masked record, after writing the audit row (in the caller's transaction).
@@ -29,9 +25,9 @@ def resident_view(conn: Connection, actor: Actor, resident_id: int, ip: str | No
     if scope is None:
         raise forbidden("您的角色无权查看居民信息 / your role may not view residents")
     row = resident_record(conn, resident_id)
-    target = row and Target(street_id=row["street_id"],
-                            community_ids=frozenset([row["community_id"]]), grid_id=row["grid_id"])
-    if row is None or not SCOPES[scope](actor, target):
+    if row is None or not SCOPES[scope](actor, Target(
+            street_id=row["street_id"], community_ids=frozenset([row["community_id"]]),
+            grid_id=row["grid_id"])):
         raise not_found("居民", "resident", "id")
     record_access(conn, actor.id, actor.role, READ, "resident", resident_id, ip, path)
     return row

@@ -134,11 +134,6 @@ def sees_personal_data(actor: Actor) -> bool:
     return actor.role in PERSONAL_DATA_ROLES
 
 
-def actions_allowed(actor: Actor, actions: tuple[str, ...], target: Target) -> list[str]:
-    """The subset of ``actions`` this actor may take on ``target`` (for the workbench)."""
-    return [name for name in actions if can(actor, name, target)]
-
-
 def list_filter(actor: Actor, action: str) -> dict | None:
     """The scope of a list as filter values for data/ (None: the role may not list at all).
 

@@ -90,7 +90,7 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
                 _, token = sign_in(conn, username, request.form.get("password") or "",
                                    request.headers.get("User-Agent", ""), request_now())
         except WorkflowError as err:
-            message = err.message.split(" / ")[1 if lang() == "en" else 0]
+            message = err.text(lang())
             return _login_form(bundle, err.status, message, username)
         response = redirect("/m" + ("?lang=en" if lang() == "en" else ""))
         set_session_cookie(response, token, settings)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from dash import Dash, Input, Output, no_update
 from dash import ctx as trigger
+from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.analyst import content_callbacks as analyst_content
@@ -80,27 +81,35 @@ def register(app: Dash, ctx: AppContext) -> None:
 
 
 def _register_state(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
-    control_outputs = [Output(F[k], p) for k, p in CONTROLS]
-    inputs = ([Input(ids.ANALYST_URL, "search")] + [Input(F[k], p) for k, p in CONTROLS]
-              + [Input(F["dates"], "start_date"), Input(F["dates"], "end_date"),
-                 Input(ids.ANALYST_MAP, "clickData")]
-              + [Input(b, "n_clicks") for b in ids.ANALYST_CRUMB.values()]
-              + [Input(ids.ANALYST_CHART[c], "clickData") for c in CHARTS])
+    # Named inputs and outputs (Dash's flexible signatures): adding a control cannot shift
+    # anything else, as positions in *args did.
+    inputs = {
+        "search": Input(ids.ANALYST_URL, "search"),
+        "controls": {k: Input(F[k], p) for k, p in CONTROLS},
+        "start": Input(F["dates"], "start_date"), "end": Input(F["dates"], "end_date"),
+        "map_click": Input(ids.ANALYST_MAP, "clickData"),
+        "crumbs": {lvl: Input(b, "n_clicks") for lvl, b in ids.ANALYST_CRUMB.items()},
+        "chart_clicks": {c: Input(ids.ANALYST_CHART[c], "clickData") for c in CHARTS},
+    }
+    outputs = {
+        "search": Output(ids.ANALYST_URL, "search"), "state": Output(ids.ANALYST_STATE, "data"),
+        "community": Output(F["community"], "options"), "grid": Output(F["grid"], "options"),
+        "category": Output(F["category"], "options"),
+        "dates_class": Output(F["dates"], "className"),
+        "start": Output(F["dates"], "start_date"), "end": Output(F["dates"], "end_date"),
+        "controls": {k: Output(F[k], p) for k, p in CONTROLS},
+    }
 
-    @app.callback([Output(ids.ANALYST_URL, "search"), Output(ids.ANALYST_STATE, "data"),
-                   Output(F["community"], "options"), Output(F["grid"], "options"),
-                   Output(F["category"], "options"), Output(F["dates"], "className"),
-                   Output(F["dates"], "start_date"), Output(F["dates"], "end_date")]
-                  + control_outputs, inputs, prevent_initial_call=False)
-    def sync(search, *args):
-        n = len(CONTROLS)
-        values, (start, end, map_click) = list(args[:n]), args[n:n + 3]
-        chart_clicks = dict(zip(CHARTS, args[n + 7:]))
+    @app.callback(output=outputs, inputs=inputs, prevent_initial_call=False)
+    def sync(search, controls, start, end, map_click, crumbs, chart_clicks):
+        # ``crumbs`` only trigger: which one was clicked is trigger.triggered_id.
+        values = [controls.get(k) for k, _ in CONTROLS] if isinstance(controls, dict) else []
+        chart_clicks = chart_clicks if isinstance(chart_clicks, dict) else {}
         search = search if isinstance(search, str) else ""
         lang = parse_search(search)["lang"]
         places, parents = cache.places(), cache.parents()
         trig = trigger.triggered_id
-        if trig is None or trig == ids.ANALYST_URL:
+        if trig is None or trig == ids.ANALYST_URL or len(values) != len(CONTROLS):
             state = parse_search(search, lang)
         else:
             state = state_from_controls(values, (start, end), lang)
@@ -112,7 +121,7 @@ def _register_state(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
             elif crumb:
                 state = climb(state, crumb)
             elif chart:
-                state = chart_click(state, chart, chart_clicks[chart], places, parents)
+                state = chart_click(state, chart, chart_clicks.get(chart), places, parents)
             elif trig == ids.ANALYST_MAP:
                 # A grid (or the hot-spot mark on it) drills down; incidents open their detail.
                 point = _first_point(map_click)
@@ -120,7 +129,7 @@ def _register_state(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
                 code = {CHORO: point.get("location"), HOTSPOTS: point.get("customdata")}.get(
                     curve) if isinstance(curve, int) else None
                 if not isinstance(code, str) or not code:
-                    return [no_update] * (8 + n)
+                    raise PreventUpdate
                 state = drill(state, code, places)
             state = clean_state(state) or parse_search("", lang)
             if state["range"] == "custom" and not (state["from"] and state["to"]):
@@ -129,9 +138,12 @@ def _register_state(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
                 state["to"] = today.isoformat()
         new_search = to_search(state)
         opts = options(cache, state, lang)
-        dates_class = "an-dates" + ("" if state["range"] == "custom" else " hidden")
-        return ([no_update if new_search == (search or "") else new_search, state,
-                 opts["community"], opts["grid"], opts["category"], dates_class,
-                 state["from"], state["to"]]
-                + [(["1"] if state["overdue"] else []) if k == "overdue" else state[k]
-                   for k, _ in CONTROLS])
+        return {
+            "search": no_update if new_search == (search or "") else new_search,
+            "state": state, "community": opts["community"], "grid": opts["grid"],
+            "category": opts["category"],
+            "dates_class": "an-dates" + ("" if state["range"] == "custom" else " hidden"),
+            "start": state["from"], "end": state["to"],
+            "controls": {k: (["1"] if state["overdue"] else []) if k == "overdue" else state[k]
+                         for k, _ in CONTROLS},
+        }

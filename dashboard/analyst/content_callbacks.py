@@ -1,8 +1,6 @@
 """Analyst wiring, second half: the state drives the map, charts, table, detail, export."""
 from __future__ import annotations
 
-import logging
-
 from dash import Dash, Input, Output, Patch, State, dcc, html, no_update
 from dash import ctx as trigger
 
@@ -12,15 +10,15 @@ from dashboard.analyst.map_figure import CHORO, HEAT, HOTSPOTS, OUTLINE, PICKED,
 from dashboard.analyst.panels import chart_content, incident_panel, map_content
 from dashboard.analyst.state import clean_state, range_cut, to_filter
 from dashboard.analyst.view import AnalystCache
-from dashboard.cases.view import session_actor
 from dashboard.context import AppContext
+from dashboard.failures import readable
 from dashboard.i18n import t
+from dashboard.session import session_actor
 from data.queries import analyst_raw as raw
 from workflow.analyst_scope import analyst_scope
 from workflow.clock import BEIJING
 from workflow.errors import WorkflowError
 
-log = logging.getLogger(__name__)
 CHARTS = ("series", "subject", "source", "place", "department", "close")
 # The table's infinite model asks for blocks of 100 rows; no request may ask for more.
 MAX_BLOCK = 200
@@ -96,9 +94,8 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
         lang = state["lang"]
         try:
             content = map_content(ctx, cache, state, f, lang)
-        except Exception:  # noqa: BLE001 - say so on the page, never a stack trace
-            log.exception("analyst map")
-            return [no_update, t("an_error", lang), ""] + [no_update] * 8
+        except Exception as err:  # noqa: BLE001 - said on the page, logged with its stack
+            return [no_update, readable(err, lang, "an_error", "/analyst map"), ""] + [no_update] * 8
         if range_cut(state):
             content["summary"] = content["summary"] + [html.Span(t("an_range_cut", lang).format(
                 start=f.date_from.isoformat()), className="an-note")]
@@ -172,7 +169,7 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
         try:
             body, marks = incident_panel(ctx, actor, ident, state["lang"], ctx.settings.now())
         except WorkflowError as err:        # not in the reader's scope, or gone
-            return html.Div(err.message, className="empty-hint"), no_update
+            return html.Div(err.text(state["lang"]), className="empty-hint"), no_update
         patch = Patch()
         _set(patch, PICKED, marks)
         return body, patch

@@ -7,9 +7,9 @@ from dash import html
 
 from dashboard.analyst import charts, map_figure
 from dashboard.analyst.view import AnalystCache, crumb_labels, selection_view
-from dashboard.cases.detail import facts, timeline, when
 from dashboard.context import AppContext
 from dashboard.i18n import t
+from dashboard.incident_detail import facts, timeline, when
 from dashboard.theme import STATUS, percent, thousands
 from data.queries import analyst as analyst_queries
 from data.queries import analyst_raw as raw

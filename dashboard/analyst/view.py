@@ -10,6 +10,7 @@ from dashboard.analyst import layout_parts as parts
 from dashboard.analyst import map_figure
 from dashboard.analyst.state import parse_search
 from dashboard.context import AppContext
+from dashboard.failures import readable
 from dashboard.figures.basemap import offline_style
 from dashboard.figures.district_map import geojson_bounds, outline_lines
 from dashboard.i18n import t
@@ -121,9 +122,9 @@ def analyst_page(ctx: AppContext, lang: str, search: str):
         opts = options(cache, state, lang)
         grids, streets = ctx.boundaries.get("grid"), ctx.boundaries.get("street")
         bounds = geojson_bounds(streets)
-    except Exception:  # noqa: BLE001 - no database or no world: say so, keep the page whole
+    except Exception as err:  # noqa: BLE001 - no database or no world: say so, keep the page whole
         opts, grids, bounds = NO_OPTIONS, {"type": "FeatureCollection", "features": []}, None
-        hint = html.Div(t("no_data", lang), className="empty-hint")
+        hint = html.Div(readable(err, lang, "no_data", "/analyst page"), className="empty-hint")
     figure = map_figure.base_map(grids, bounds or FALLBACK_BOUNDS, map_style(ctx))
     return parts.layout(lang, state, opts, figure, hint)
 

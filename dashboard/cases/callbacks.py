@@ -10,10 +10,11 @@ from dashboard import ids
 from dashboard.cases.actions import Form, run_action
 from dashboard.cases.forms import FORM_ACTIONS, PRIMARY
 from dashboard.cases.layout import case_list
-from dashboard.cases.view import detail, error_text, list_items, session_actor
+from dashboard.cases.view import detail, error_text, list_items
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import count, optional_text, record, text, texts, whole
+from dashboard.session import session_actor
 from data import directory
 
 DIRECT = [a for a in ids.CASES_ACTION_NAMES if a not in FORM_ACTIONS]

@@ -4,11 +4,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from dash import html
-from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.cases import layout as page
-from dashboard.cases.detail import (
+from dashboard.cases.map_figure import DESK_GROUND, case_map
+from dashboard.components import desk_page
+from dashboard.context import AppContext
+from dashboard.failures import readable
+from dashboard.figures.basemap import offline_style
+from dashboard.i18n import t
+from dashboard.incident_detail import (
     TONE,
     incident_detail,
     list_label,
@@ -16,14 +21,9 @@ from dashboard.cases.detail import (
     timeline,
     whistle_detail,
 )
-from dashboard.cases.map_figure import DESK_GROUND, case_map
-from dashboard.components import desk_page
-from dashboard.context import AppContext
-from dashboard.figures.basemap import offline_style
-from dashboard.i18n import t
+from dashboard.session import session_actor
 from data import directory
 from workflow.clock import BEIJING
-from workflow.errors import WorkflowError
 from workflow.escalation.supervision import supervision_queue
 from workflow.incidents.read import incident_view, list_incidents
 from workflow.roles import Actor, can
@@ -31,11 +31,6 @@ from workflow.whistles.read import list_whistles, rateable, whistle_view
 
 LIST_SIZE = 50
 NOT_FOR_DESK = ("wall",)
-
-
-def session_actor() -> Actor | None:
-    """The signed-in person's Actor (set by api/auth's user loader), or None."""
-    return getattr(current_user, "actor", None) if current_user.is_authenticated else None
 
 
 def kinds_for(actor: Actor | None) -> list[str]:
@@ -155,10 +150,8 @@ def whistle_prefill(view: dict, now: datetime) -> dict:
 
 
 def error_text(err: Exception, lang: str) -> str:
-    if isinstance(err, WorkflowError):
-        zh, _, en = err.message.partition(" / ")
-        return en if (lang == "en" and en) else zh
-    return t("cases_db_error", lang)
+    """What the workbench shows for a refusal or a failure (logged by dashboard.failures)."""
+    return readable(err, lang, "cases_db_error", "/cases")
 
 
 def login_hint(lang: str):

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, html
 
 from dashboard import ids
-from dashboard.cases.view import session_actor
 from dashboard.context import AppContext
 from dashboard.devices.view import table, tiles
 from dashboard.i18n import pick_lang, t
+from dashboard.session import session_actor
 from workflow.devices.health import phone_health
 from workflow.roles import can
 

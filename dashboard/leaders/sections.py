@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard.cases.detail import parties_table, timeline
 from dashboard.components import stat_tile
 from dashboard.i18n import t
+from dashboard.incident_detail import parties_table, timeline
 from dashboard.leaders import charts
 from dashboard.leaders.tables import column_defs, grid, row_data
 from dashboard.theme import percent, thousands

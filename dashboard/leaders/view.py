@@ -7,12 +7,13 @@ from urllib.parse import parse_qs, urlencode
 from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.cases.view import session_actor
 from dashboard.context import AppContext
+from dashboard.failures import readable
 from dashboard.i18n import t
 from dashboard.leaders import parts, sections
+from dashboard.session import session_actor
 from data import directory
-from workflow.errors import WorkflowError, bad_request
+from workflow.errors import bad_request
 from workflow.leaders.figures import (
     Period,
     current_month,
@@ -143,7 +144,4 @@ def drill_view(ctx: AppContext, key: str, row_id: str, period: Period, lang: str
 
 def error_view(err: Exception, lang: str) -> html.Div:
     """What the person sees instead of a stack trace."""
-    if isinstance(err, WorkflowError):
-        zh, _, en = err.message.partition(" / ")
-        return html.Div(en if lang == "en" and en else zh, className="empty-hint")
-    return html.Div(t("ld_error", lang), className="empty-hint")
+    return html.Div(readable(err, lang, "ld_error", "/leaders"), className="empty-hint")

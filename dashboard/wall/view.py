@@ -9,16 +9,6 @@ from dashboard.wall import assembly, charts
 from dashboard.wall import layout as wall
 from dashboard.wall.panels import banner
 from dashboard.wall.reads import local, wall_now, wall_options
-from data.queries.world import world_counts
-
-
-def safe_counts(ctx: AppContext) -> dict | None:
-    """The world's counts, or None when the database cannot be read."""
-    try:
-        with ctx.db.connect() as conn:
-            return world_counts(conn, ctx.settings.timezone)
-    except SQLAlchemyError:
-        return None
 
 
 def empty_charts(lang: str, target: float) -> dict:

@@ -198,12 +198,12 @@ def write_fixes(conn: Connection, fixes: Sequence[Fix], tz: str = "Asia/Shanghai
     """
     if not fixes:
         return WriteResult(0, 0)
-    columns = {name: [getattr(f, name) for f in fixes] for name in Fix._fields}
-    for name, values in columns.items():
+    columns: dict[str, list | None] = {}
+    for name in Fix._fields:
+        values = [getattr(f, name) for f in fixes]
         # A column without a value is sent as one NULL, not an array of them: unnest()
         # pads it with NULLs, and PostgreSQL need not parse thousands of NULL literals.
-        if all(v is None for v in values):
-            columns[name] = None
+        columns[name] = None if all(v is None for v in values) else values
     row = WRITE.run(conn, {**columns, "tz": tz, "district": district_code}).one()
     previous = {int(d): (float(lon), float(lat), float(t), math.nan if acc is None else float(acc))
                 for d, lon, lat, t, acc in row.previous or []}

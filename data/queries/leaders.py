@@ -69,8 +69,8 @@ def completion_counts(conn: Connection, dimension: str, start: datetime, end: da
         ``_prev``; every row of the dimension, by code, zeros included.
     """
     joins, row_filter = DIMENSIONS[dimension]
-    where = []
-    if dimension in ("department", "category"):
+    where: list[str] = []
+    if dimension in ("department", "category") and row_filter:
         where.append(row_filter)
     elif street_id is not None and row_filter:
         where.append(row_filter)

@@ -21,7 +21,7 @@ from data.devices import (
     worker_place,
 )
 from workflow.devices.identifiers import is_strong, new_identifier
-from workflow.errors import bad_request, conflict, forbidden, not_found
+from workflow.errors import bad_request, conflict, forbidden, not_found, present
 from workflow.roles import Actor, Target, can, list_filter
 
 # What Traccar Client should do: a fix every 10 s, whatever the distance, the best accuracy,
@@ -127,7 +127,7 @@ def revoke(conn: Connection, actor: Actor | None, key: str | int, now: datetime)
     _allowed(actor, "devices.manage", _scoped_row(conn, device))
     if not revoke_device(conn, device["id"], now):
         raise conflict("already_revoked", "设备已停用 / the device is already revoked", "device")
-    return device_row(conn, device["id"])
+    return present(device_row(conn, device["id"]), "设备", "device", "device")
 
 
 def replace(conn: Connection, actor: Actor | None, key: str | int, now: datetime) -> dict:

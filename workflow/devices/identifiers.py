@@ -47,7 +47,7 @@ def seeded_identifiers(rng: np.random.Generator, n: int) -> list[str]:
     -------
     list of str
     """
-    out = []
+    out: list[str] = []
     while len(out) < n:
         identifier = encode(rng.bytes(RANDOM_BYTES))
         if is_strong(identifier):

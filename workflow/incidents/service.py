@@ -11,7 +11,7 @@ from data import directory, incident_store
 from data.models.base import SOURCES
 from workflow.clock import beijing_day
 from workflow.deadlines import incident_deadline
-from workflow.errors import invalid, not_found
+from workflow.errors import invalid, not_found, present
 from workflow.idempotency import check_key, check_replay
 from workflow.incidents.machine import HANDLERS, transition_values
 from workflow.incidents.read import incident_target, incident_view
@@ -114,7 +114,8 @@ def _dispatch_values(conn, row: dict, handled_by: str | None, department_code: s
     if handled_by not in HANDLERS:
         raise invalid("handled_by 应为 department、street 或 community / unknown handler",
                       "handled_by")
-    category = directory.category(conn, row["category_code"])
+    category = present(directory.category(conn, row["category_code"]), "类别", "category",
+                       "category_code")
     department_id = None
     if handled_by == "department":
         code = department_code or category["department_code"]

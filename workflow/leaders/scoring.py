@@ -86,6 +86,6 @@ def department_scores(departments: Sequence[Mapping], ratings: Iterable[Mapping]
 
 def _ranked(scores: list[DepartmentScore]) -> list[DepartmentScore]:
     scored = sorted((s for s in scores if s.performance is not None),
-                    key=lambda s: (-s.performance, s.code))
+                    key=lambda s: (-(s.performance or 0.0), s.code))
     ranked = [DepartmentScore(**{**s.__dict__, "rank": i + 1}) for i, s in enumerate(scored)]
     return ranked + sorted((s for s in scores if s.performance is None), key=lambda s: s.code)

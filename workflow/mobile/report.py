@@ -24,7 +24,7 @@ def _photo(data: bytes | None) -> tuple[Photo | None, str | None]:
     return process_photo(data), photo_id
 
 
-def report(conn: Connection, actor: Actor, new: NewIncident | None, photo_data: bytes | None,
+def report(conn: Connection, actor: Actor, new: NewIncident, photo_data: bytes | None,
            key: str | None, now: datetime, where: tuple[float, float] | None = None,
            ) -> tuple[dict, bool]:
     """Report an incident from the phone, with its photo, in the caller's transaction.
@@ -34,7 +34,7 @@ def report(conn: Connection, actor: Actor, new: NewIncident | None, photo_data: 
     always ``actor``. A retried Idempotency-Key replays the first report and stores nothing.
     """
     photo, photo_id = _photo(photo_data)
-    if where is None and photo is not None and photo.lon is not None:
+    if where is None and photo is not None and photo.lon is not None and photo.lat is not None:
         where = (photo.lon, photo.lat)
     if where is None:
         raise invalid("请定位或在网格图上点选位置 / locate the phone or tap the place on the map",
@@ -42,7 +42,7 @@ def report(conn: Connection, actor: Actor, new: NewIncident | None, photo_data: 
     new = replace(new, lon=where[0], lat=where[1], source="patrol",
                   photo_url=PHOTO_URL.format(photo_id) if photo_id else None)
     view, created = create_incident(conn, actor, new, now, key)
-    if created and photo is not None:
+    if created and photo is not None and photo_id is not None:
         photo_store.insert_photo(conn, photo_id, actor.id, view["id"], "report", photo.content,
                                  photo.width, photo.height, photo.lon, photo.lat)
     return view, created
@@ -57,7 +57,7 @@ def check(conn: Connection, actor: Actor, incident_id: int, fixed: bool, note: s
     url = PHOTO_URL.format(photo_id) if photo_id else None
     view = transition_incident(conn, actor, incident_id, "verify" if fixed else "reopen", now,
                                note=note, photo_url=url)
-    if photo is not None:
+    if photo is not None and photo_id is not None:
         photo_store.insert_photo(conn, photo_id, actor.id, incident_id, "verify", photo.content,
                                  photo.width, photo.height, photo.lon, photo.lat)
     return view

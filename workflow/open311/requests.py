@@ -140,6 +140,7 @@ def submit_request(conn: Connection, client: dict, post: Open311Post, now: datet
         return get_request_by_id(conn, found["incident_id"]), False
     # The client's photo link stays with the request: an incident's photo_url only ever
     # names a photo this server stored.
+    assert post.lon is not None and post.lat is not None  # _check_post refused a request without
     new = NewIncident(category_code=post.service_code, lon=post.lon, lat=post.lat,
                       description=post.description, address=post.address_string[:200] or None,
                       source="app", reporter_contact=_contact_line(post.contact))
@@ -159,6 +160,7 @@ def date_range(start: datetime | None, end: datetime | None,
     if start is None and end is None:
         return now - SPAN, now
     if start is None:
+        assert end is not None  # both None returned above
         return end - SPAN, end
     if end is None:
         return start, start + SPAN

@@ -153,9 +153,9 @@ def headline(tables: list[Table], target: float) -> dict:
     target, whistles and second whistles, items overdue now.
     """
     by_key = {t.key: t for t in tables}
-    total = by_key["department"].total
+    # Both tables always carry the district's total (department_table, whistle tables).
+    total, w_total = by_key["department"].total or {}, by_key["w_street"].total or {}
     below = [r for r in by_key["department"].rows if r["below_target"] and r["reported"]]
-    w_total = by_key["w_street"].total
     return {"closure_rate": total["closure_rate"], "closure_delta": total["closure_delta"],
             "on_time_rate": total["on_time_rate"], "on_time_delta": total["on_time_delta"],
             "reported": total["reported"], "below_target": len(below), "target": target,

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from data import directory, incident_store, whistle_store
 from data.models.base import DISTRICT_CODE
 from workflow.clock import beijing_day
-from workflow.errors import conflict, forbidden, invalid, not_found
+from workflow.errors import conflict, forbidden, invalid, not_found, present
 from workflow.idempotency import check_key, check_replay
 from workflow.incidents.machine import FINAL_STATUSES
 from workflow.roles import Actor, Target, require
@@ -134,7 +134,8 @@ def blow_whistle(conn: Connection, actor: Actor, new: NewWhistle, now: datetime,
     new = NewWhistle(**{**new.__dict__, "matter": matter,
                         "meeting_place": _text(new.meeting_place, "meeting_place", 200),
                         "description": _text(new.description, "description", 4000, False)})
-    first = incident_store.incident_detail(conn, incidents[0]["id"])
+    first = present(incident_store.incident_detail(conn, incidents[0]["id"]), "事件", "incident",
+                    "incident_ids")
     try:
         with conn.begin_nested():
             whistle_id = _insert(conn, actor, new, now, key, 1, None, actor.street_id,
@@ -144,7 +145,7 @@ def blow_whistle(conn: Connection, actor: Actor, new: NewWhistle, now: datetime,
             raise
         return replay, False
     _summon(conn, whistle_id, departments, [])
-    code = whistle_store.whistle(conn, whistle_id)["code"]
+    code = present(whistle_store.whistle(conn, whistle_id), "吹哨", "whistle")["code"]
     whistle_store.add_whistle_event(conn, whistle_id, now, actor.id, "blow", note=matter)
     _note_on_incidents(conn, actor, incidents, whistle_id, code, new.deadline, now, 1)
     return whistle_view(conn, actor, whistle_id, now), True
@@ -190,7 +191,7 @@ def second_whistle(conn: Connection, actor: Actor, parent_id: int, new: NewWhist
     whistle_store.update_whistle(conn, parent_id, {"status": "escalated"})
     whistle_store.add_whistle_event(conn, parent_id, now, actor.id, "escalate",
                                     note="街道不满意，吹响二次哨")
-    code = whistle_store.whistle(conn, whistle_id)["code"]
+    code = present(whistle_store.whistle(conn, whistle_id), "吹哨", "whistle")["code"]
     whistle_store.add_whistle_event(conn, whistle_id, now, actor.id, "second_whistle", note=matter)
     linked = [incident_store.lock_incident(conn, i["id"])
               for i in whistle_store.whistle_incidents(conn, parent_id)]

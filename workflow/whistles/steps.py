@@ -60,7 +60,7 @@ def _settle(conn: Connection, whistle: dict, summonses: list[dict], now: datetim
     """Recompute the whistle's status from its parties and write it when it changed."""
     status = derive_status(whistle["status"], summonses)
     if status != whistle["status"]:
-        values = {"status": status}
+        values: dict[str, object] = {"status": status}
         if status == "completed":
             values["completed_at"] = now
         whistle_store.update_whistle(conn, whistle["id"], values)

@@ -1,4 +1,6 @@
-"""The detail of one case or whistle: header, facts, small map, and the timeline."""
+"""The detail of one case or whistle (shared by /cases, /analyst and /leaders): header,
+facts, small map, and the timeline.
+"""
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,10 +1,14 @@
 """JSON errors for the API: {"error": code, "message": ..., "field": ...}, never a stack trace."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, current_app, jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -87,6 +91,8 @@ def register_error_handlers(server: Flask) -> None:
     @server.errorhandler(OperationalError)
     @server.errorhandler(InterfaceError)
     def database_down(err):
+        # Answered (503, retry), and logged: an outage must reach the log, not only the client.
+        log.warning("database unavailable on %s: %s", request.path, err)
         response = error_response(503, "database_unavailable",
                                   "数据库暂不可用，请稍后重试 / database unavailable, retry later")
         response.headers["Retry-After"] = "5"
@@ -94,6 +100,7 @@ def register_error_handlers(server: Flask) -> None:
 
     @server.errorhandler(PoolTimeout)
     def overloaded(err):
+        log.warning("connection pool exhausted on %s", request.path)
         # Every pooled connection stayed busy for pool_timeout: overload, so retry later.
         response = error_response(503, "server_busy", "服务繁忙，请稍后重试 / busy, retry later")
         response.headers["Retry-After"] = "5"

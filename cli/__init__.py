@@ -22,10 +22,11 @@ def _register() -> None:
     from cli.open311 import open311_cli
     from cli.server import serve
     from cli.simulate import simulate_command
+    from cli.users import users_cli
     from cli.workflow import workflow_cli
 
     for command in (serve, db, demo, simulate_command, workflow_cli, import_command,
-                    export_command, open311_cli, mobile_cli, devices_cli):
+                    export_command, open311_cli, mobile_cli, devices_cli, users_cli):
         cli.add_command(command)
 
 

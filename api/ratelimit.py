@@ -34,6 +34,7 @@ MAX_KEYS = 50_000
 INGEST_COUNTED = "hq.ingest_counted"
 USER_SCOPE, ADDRESS_SCOPE = "login-user", "login-address"
 LIMITER_PREFIX = "hq"
+UNLOCK = "hq_unlock_sign_in"
 
 
 class SlidingWindow:
@@ -219,6 +220,9 @@ def limit_sign_in(server: Flask, settings: Settings) -> None:
                                        methods=["POST"])
     for endpoint in LOGIN_ENDPOINTS:
         server.view_functions[endpoint] = per_address(per_user(server.view_functions[endpoint]))
+    # How the admin API and page unlock a username (its counters are this server's).
+    server.extensions[UNLOCK] = lambda username: clear_sign_in_budget(limiter.limiter, settings,
+                                                                      username)
 
     @server.after_request
     def success_clears(response):

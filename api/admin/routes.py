@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 
 from api.auth import current_actor
-from api.context import current_db, current_settings, request_now
+from api.context import current_db, request_now
 from api.payload import field, json_body, query_int, respond
-from api.ratelimit import clear_sign_in_budget
+from api.ratelimit import UNLOCK
 from data import admin_audit, org_store, people_store
 from workflow.admin import organisation, people
 from workflow.admin.audit import Who
@@ -94,8 +94,7 @@ def unlock_user(username: str):
     who = _admin()
     with current_db().begin() as conn:
         account = people.record_unlock(conn, who, username, request_now())
-    limiter = current_app.extensions["hq_limiter"]
-    clear_sign_in_budget(limiter.limiter, current_settings(), account["username"])
+    current_app.extensions[UNLOCK](account["username"])
     return respond({"user": account, "unlocked": True})
 
 

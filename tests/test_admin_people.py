@@ -237,7 +237,8 @@ def test_production_refuses_demo_passwords_at_sign_in(sw, server_settings):
     with sw.engine.begin() as conn:
         from werkzeug.security import generate_password_hash
 
-        conn.execute(text("update users set password_hash = :h where username = 'leader2'"),
+        conn.execute(text("update users set password_hash = :h "
+                          "where username in ('leader2', 'worker_a')"),
                      {"h": generate_password_hash("hongqiao-demo")})
     prod = sw.settings.with_overrides(production=True, demo_password="changed-demo-password",
                                       secret_key="p" * 32)
@@ -248,6 +249,17 @@ def test_production_refuses_demo_passwords_at_sign_in(sw, server_settings):
                           base_url="https://localhost")
     assert refused.status_code == 403 and refused.get_json()["error"] == "demo_password_refused"
     assert refused.get_json()["field"] == "password"
+    token = TOKEN_FIELD.search(client.get("/login", base_url="https://localhost")
+                               .get_data(as_text=True)).group(1)
+    desk = client.post("/login", data={"username": "leader2", "password": "hongqiao-demo",
+                                       "csrf_token": token}, base_url="https://localhost",
+                       headers={"Referer": "https://localhost/login"})
+    assert desk.status_code == 403 and "重置密码" in desk.get_data(as_text=True)
+    page = client.get("/m/login", base_url="https://localhost").get_data(as_text=True)
+    phone = client.post("/m/login", data={"username": "worker_a", "password": "hongqiao-demo",
+                                          "csrf_token": LOGIN_TOKEN.search(page).group(1)},
+                        base_url="https://localhost")
+    assert phone.status_code == 403 and "重置密码" in phone.get_data(as_text=True)
     fine = client.post("/api/v1/login", json={"username": "leader", "password": PASSWORD},
                        base_url="https://localhost")
     assert fine.status_code == 200

@@ -121,6 +121,11 @@ def test_a_worker_moved_to_another_grid_keeps_the_history(sw):
     assert code != 0 and "grid_empty [grid_codes]" in out
 
 
+def test_unlock_from_the_shell_needs_shared_counters(sw):
+    result = CliRunner().invoke(users_cli, ["unlock", "leader"], obj=sw.settings)
+    assert result.exit_code != 0 and "/admin" in result.output and "memory://" in result.output
+
+
 # ---- the roster ----
 
 ROSTER_HEADER = "username,name,role,street,community,department,grids,phone\n"

@@ -9,6 +9,7 @@ from flask import current_app
 from dashboard import ids
 from dashboard import inputs as given
 from dashboard.admin import view
+from dashboard.admin.layout import USER_ACTIONS
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.session import session_actor
@@ -132,6 +133,8 @@ def _people_action(button, username: str, values: dict, action: str, lang: str):
             account = people.edit_account(conn, who, username, values, now)
             current_app.extensions["hq_accounts"].forget(account["id"])
             return t("admin_done", lang).format(u=account["username"])
+        if action not in USER_ACTIONS:
+            return t("admin_not_allowed", lang)
         if action == "reset":
             account, password = people.reset_password(conn, who, username, now)
             return t("admin_reset", lang).format(u=account["username"], p=password)

@@ -152,19 +152,31 @@ def set_worker_grids(conn: Connection, user_id: int, grid_ids: list[int], now: d
                                                           valid_from=now))
 
 
+HISTORY_SQL = """
+    select h.user_id, u.username, g.code as grid_code, h.valid_from, h.valid_to, h.id
+    from worker_grid_history h join users u on u.id = h.user_id join grids g on g.id = h.grid_id
+    where {where}
+    union all
+    -- Current assignments written without a history row (the demo world's COPY): held
+    -- since the account was made.
+    select wg.user_id, u.username, g.code, u.created_at, null, 0
+    from worker_grids wg join users u on u.id = wg.user_id join grids g on g.id = wg.grid_id
+    where {current} and not exists (
+        select 1 from worker_grid_history h where h.user_id = wg.user_id
+          and h.grid_id = wg.grid_id and h.valid_to is null)
+    order by valid_from desc, id desc
+"""
+
+
 def grid_history(conn: Connection, user_id: int | None = None,
                  grid_id: int | None = None) -> list[dict]:
     """Assignments with their validity (newest first), of one worker or one grid."""
-    stmt = (select(WorkerGridHistory.user_id, User.username, Grid.code.label("grid_code"),
-                   WorkerGridHistory.valid_from, WorkerGridHistory.valid_to)
-            .join(User, User.id == WorkerGridHistory.user_id)
-            .join(Grid, Grid.id == WorkerGridHistory.grid_id)
-            .order_by(WorkerGridHistory.valid_from.desc(), WorkerGridHistory.id.desc()))
-    if user_id is not None:
-        stmt = stmt.where(WorkerGridHistory.user_id == user_id)
-    if grid_id is not None:
-        stmt = stmt.where(WorkerGridHistory.grid_id == grid_id)
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+    if (user_id is None) == (grid_id is None):
+        raise ValueError("give exactly one of user_id, grid_id")
+    column = "user_id" if user_id is not None else "grid_id"
+    sql = HISTORY_SQL.format(where=f"h.{column} = :key", current=f"wg.{column} = :key")
+    rows = conn.execute(text(sql), {"key": user_id if user_id is not None else grid_id})
+    return [{k: v for k, v in r.items() if k != "id"} for r in rows.mappings()]
 
 
 def grid_worker_at(conn: Connection, grid_id: int, at: datetime) -> list[int]:

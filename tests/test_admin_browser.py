@@ -79,6 +79,12 @@ def test_in_chromium_the_admin_creates_an_account_and_sees_it_audited(dash_duo, 
     tabs[2].click()
     dash_duo.wait_for_contains_text("#admin-cat-table", "0101", timeout=10)
     dash_duo.driver.save_screenshot(str(SHOTS / "admin_categories.png"))
+    tabs[3].click()
+    _type(dash_duo, "#admin-grid-code", "120106001001001")
+    dash_duo.find_element("#admin-grid-show").click()
+    dash_duo.wait_for_contains_text("#admin-grid-table", "worker_a", timeout=10)
+    assert "至今" in dash_duo.find_element("#admin-grid-table").text
+    dash_duo.driver.save_screenshot(str(SHOTS / "admin_grids.png"))
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert not severe, severe
 

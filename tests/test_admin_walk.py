@@ -66,6 +66,10 @@ def test_a_new_district_sets_itself_up_and_works_a_day(server_settings, tmp_path
         cli(settings, org_cli, "defaults", "--commit")
         cli(settings, org_cli, "category", "0101", "--deadline-hours", "36")
         assert count(engine, "select count(*) from departments") == 54
+        cli(settings, org_cli, "department", "CGW-SZ", "--name-zh", "市政所", "--name-en",
+            "Municipal Works")
+        cli(settings, org_cli, "department", "CGW-SZ", "--merge-into", "CGW-DL")
+        assert count(engine, "select count(*) from departments where active") == 54
         # 4. The roster: a dry run, then --commit; passwords shown once.
         roster = write_csv(tmp_path / "roster.csv", [
             {"username": "op1", "name": "值班员", "role": "operator", "street": "", "grids": "",
@@ -133,7 +137,8 @@ def test_a_new_district_sets_itself_up_and_works_a_day(server_settings, tmp_path
         assert [i["id"] for i in listed["items"]] == [incident]
         # Every administrative step is in the audit log.
         actions = {r["action"] for r in admin.get("/api/v1/admin/audit").get_json()["items"]}
-        assert {"user.create", "user.import", "reference.load", "category.edit"} <= actions
+        assert {"user.create", "user.import", "reference.load", "category.edit",
+                "department.create", "department.merge"} <= actions
         assert count(engine, "select count(*) from users where must_change_password") == 1
     finally:
         engine.dispose()

@@ -98,3 +98,46 @@ def test_in_chromium_the_page_speaks_english(dash_duo, sw):
     tabs[1].click()
     dash_duo.wait_for_contains_text("#admin-dept-table", "GA", timeout=10)
     dash_duo.driver.save_screenshot(str(SHOTS / "admin_departments_en.png"))
+
+
+def _temporary(sw, username: str, role: str, **scope) -> str:
+    from workflow.admin.audit import Who
+    from workflow.admin.people import create_account
+
+    with sw.engine.begin() as conn:
+        _, password = create_account(conn, Who(None, "test"), {
+            "username": username, "display_name": username, "role": role, **scope}, sw.settings.now())
+    return password
+
+
+def _submit(driver, fields: dict) -> None:
+    for name, value in fields.items():
+        element = driver.find_element(By.ID, name)
+        element.clear()
+        element.send_keys(value)
+    driver.find_element(By.ID, "login-submit").click()
+
+
+def test_in_chromium_a_first_sign_in_chooses_a_password_at_the_desk_and_on_the_phone(dash_duo, sw):
+    start_app(dash_duo, sw.app)
+    driver = dash_duo.driver
+    desk_temp = _temporary(sw, "first_desk", "analyst")
+    driver.get(f"{dash_duo.server_url}/login?next=/analyst")
+    WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.ID, "username")))
+    _submit(driver, {"username": "first_desk", "password": desk_temp})
+    WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.ID, "new_password")))
+    assert "首次登录" in driver.find_element(By.TAG_NAME, "h1").text
+    driver.save_screenshot(str(SHOTS / "login_first_change.png"))
+    _submit(driver, {"password": desk_temp, "new_password": "desk-own-pass-1",
+                     "confirm_password": "desk-own-pass-1"})
+    WebDriverWait(driver, 15).until(lambda d: "/analyst" in d.current_url)
+    driver.delete_all_cookies()
+    phone_temp = _temporary(sw, "first_phone", "grid_worker", grid_codes=["120106002001001"])
+    driver.get(f"{dash_duo.server_url}/m/login")
+    WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.ID, "username")))
+    _submit(driver, {"username": "first_phone", "password": phone_temp})
+    WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.ID, "new_password")))
+    driver.save_screenshot(str(SHOTS / "m_login_first_change.png"))
+    _submit(driver, {"password": phone_temp, "new_password": "phone-own-pass-1",
+                     "confirm_password": "phone-own-pass-1"})
+    WebDriverWait(driver, 15).until(lambda d: d.current_url.rstrip("/").endswith("/m"))

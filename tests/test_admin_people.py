@@ -71,6 +71,8 @@ def test_users_add_prints_a_temporary_password_once_and_stores_only_its_hash(sw)
 @pytest.mark.parametrize("args,field", [
     (["chief_x", "--role", "street_chief"], "street_code"),               # missing scope
     (["ana_x", "--role", "analyst", "--street", "120106001"], "street_code"),   # wrong kind
+    (["off_y", "--role", "dept_officer", "--department", "GA", "--grids", "120106001001001"],
+     "grid_codes"),
     (["off_x", "--role", "dept_officer", "--department", "NOPE"], "department_code"),
     (["wk_x", "--role", "grid_worker", "--grids", "120106999001001"], "grid_codes"),
     (["ph_x", "--role", "operator", "--phone", "12345"], "phone"),
@@ -124,6 +126,18 @@ def test_a_worker_moved_to_another_grid_keeps_the_history(sw):
 def test_unlock_from_the_shell_needs_shared_counters(sw):
     result = CliRunner().invoke(users_cli, ["unlock", "leader"], obj=sw.settings)
     assert result.exit_code != 0 and "/admin" in result.output and "memory://" in result.output
+
+
+def test_a_new_role_drops_the_old_kind_of_scope(sw):
+    add(sw, "changer", "--role", "community_chief", "--community", "120106001001")
+    code, out = run(sw, "users", "edit", "changer", "--role", "dept_officer",
+                    "--department", "GA")
+    assert code == 0, out
+    row = user_row(sw, "changer")
+    assert row.department_id == sw.world.departments["GA"]
+    assert row.community_id is None and row.street_id is None and row.title == "officer"
+    code, out = run(sw, "users", "edit", "changer", "--name", "改名")     # the rest is kept
+    assert code == 0 and user_row(sw, "changer").department_id == sw.world.departments["GA"]
 
 
 # ---- the roster ----

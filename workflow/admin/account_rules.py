@@ -15,13 +15,17 @@ TITLES = ("party_secretary", "director", "deputy", "officer", "member")
 DEFAULT_TITLE = {"street_chief": "director", "community_chief": "party_secretary",
                  "grid_worker": "member", "wall": "member", "admin": "member"}
 # Per role: the scope fields it must have, and those it may have (others are the wrong
-# kind of scope: an analyst with a street, an officer with grids).
+# kind of scope: an analyst with a street, an officer with grids). District-wide staff may
+# name their home department (the demo's leaders sit in 区政府, operators in 网格中心); it
+# does not narrow what they see.
 SCOPE_RULES: dict[str, tuple[frozenset, frozenset]] = {
+    "district_leader": (frozenset(), frozenset({"department"})),
+    "analyst": (frozenset(), frozenset({"department"})),
     "street_chief": (frozenset({"street"}), frozenset({"street"})),
     "community_chief": (frozenset({"community"}), frozenset({"community", "street"})),
     "dept_officer": (frozenset({"department"}), frozenset({"department"})),
     "supervisor": (frozenset(), frozenset({"department"})),
-    "operator": (frozenset(), frozenset({"street"})),
+    "operator": (frozenset(), frozenset({"street", "department"})),
     "grid_worker": (frozenset({"grid"}), frozenset({"grid", "community", "street"})),
 }
 SCOPE_FIELDS = {"street": "street_code", "community": "community_code",

@@ -82,20 +82,16 @@ def edit_account(conn: Connection, who: Who, username: str, values: dict,
     refs = load_refs(conn)
     current_ids = [refs.ids["grid"][c] for c in before["grid_codes"] if c in refs.ids["grid"]]
     changes = {k: v for k, v in values.items() if k in EDITABLE and v is not None}
-    if "role" in changes and changes["role"] != before["role"]:
-        # A new role brings a new kind of scope: the old one is not carried over.
-        before_scope = {k: None for k in ("street_code", "community_code", "department_code",
-                                          "grid_codes")}
-        before_scope.update({k: changes[k] for k in before_scope if k in changes})
-        changes = {**changes, **before_scope}
-        if "title" not in changes:
-            changes["title"] = ""
     existing = {**before, "grid_ids": current_ids}
-    if "grid_codes" in changes:
+    scope_keys = ("street_code", "community_code", "department_code", "grid_codes")
+    if changes.get("role", before["role"]) != before["role"]:
+        # A new role brings a new kind of scope (and title): the old ones are not kept.
+        for key in (*scope_keys, "title"):
+            existing[key] = None
+    elif "grid_codes" in changes:
         # A worker's street and community follow their grids unless given with them.
         for key in ("street_code", "community_code"):
-            if key not in changes:
-                existing[key] = None
+            existing[key] = None
     resolved, issues = check_account(changes, refs, existing=existing)
     issues += _left_empty(current_ids, resolved["grid_ids"], refs, before)
     if issues:

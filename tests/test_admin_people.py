@@ -3,16 +3,18 @@ roster import naming every bad row, the temporary password every sign-in door fo
 change, and production refusing demo passwords and the demo world.
 """
 import re
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
 from app import build_app
 from cli.users import users_cli
 from cli.world import load_command
 from data.models import AdminAudit, User, WorkerGridHistory
 from tests.auth_helpers import TOKEN_FIELD, login_client
+from tests.clock import SESSION_NOW
 from tests.mobile_helpers import LOGIN_TOKEN
 from tests.security_world import build_security_world, drop_security_world
 from tests.workflow_world import PASSWORD
@@ -105,6 +107,10 @@ def test_deactivate_ends_sessions_and_reactivate_lets_back_in(sw):
 
 
 def test_a_worker_moved_to_another_grid_keeps_the_history(sw):
+    with sw.engine.begin() as conn:      # as migration 0014 fills it for existing workers
+        conn.execute(insert(WorkerGridHistory).values(
+            user_id=sw.world.users["worker_a"], grid_id=sw.world.ids["grid"],
+            valid_from=SESSION_NOW - timedelta(days=30)))
     add(sw, "worker_a2", "--role", "grid_worker", "--name", "接替者", "--grids", "120106001001001")
     # worker_a is no longer the only one in grid A, so may move to grid B.
     code, out = run(sw, "users", "edit", "worker_a", "--grids", "120106002001001")
@@ -116,6 +122,19 @@ def test_a_worker_moved_to_another_grid_keeps_the_history(sw):
     assert [r.grid_id for r in rows] == [sw.world.ids["grid"], sw.world.ids["grid_b"]]
     assert rows[0].valid_to is not None and rows[1].valid_to is None
     assert rows[0].valid_to == rows[1].valid_from
+    # Who covered grid A before the move, and after: the history answers both.
+    from data.people_store import grid_worker_at
+
+    moved_at = rows[0].valid_to
+    with sw.engine.connect() as conn:
+        before = grid_worker_at(conn, sw.world.ids["grid"], moved_at - timedelta(seconds=1))
+        after = grid_worker_at(conn, sw.world.ids["grid"], moved_at)
+        in_b = grid_worker_at(conn, sw.world.ids["grid_b"], moved_at)
+        # Work reported in grid A before the move stays in grid A.
+        kept = conn.execute(text("select count(*) from incidents where grid_id = :g"),
+                            {"g": sw.world.ids["grid"]}).scalar_one()
+    assert sw.world.users["worker_a"] in before and sw.world.users["worker_a"] not in after
+    assert sw.world.users["worker_a"] in in_b and kept >= 1
     row = user_row(sw, "worker_a")
     assert row.street_id == sw.world.ids["street_b"] and row.community_id == sw.world.ids["community_b"]
     # The new grid's last worker cannot leave it empty.

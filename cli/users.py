@@ -153,15 +153,17 @@ def list_users(settings: Settings, role: str | None, search: str | None) -> None
 @users_cli.command("import")
 @click.argument("file", type=FILE)
 @click.option("--commit", is_flag=True, help="Write it (one transaction). Without it: a dry run.")
+@click.option("--encoding", default="utf-8-sig", show_default=True,
+              help="CSV encoding (gb18030 for files saved by Excel in Chinese).")
 @click.pass_obj
-def import_roster(settings: Settings, file: Path, commit: bool) -> None:
+def import_roster(settings: Settings, file: Path, commit: bool, encoding: str) -> None:
     """花名册 Roster (CSV/XLSX): username, name, role, title, street, community, department,
     grids, phone. Every bad row is named; nothing is written unless every row passes.
     """
     holder = {}
 
     def plan(conn):
-        holder["plan"] = plan_roster(conn, file, _who(), settings.now())
+        holder["plan"] = plan_roster(conn, file, _who(), settings.now(), encoding)
         return holder["plan"]
 
     try:

@@ -211,6 +211,15 @@ def test_a_clean_roster_xlsx_is_a_dry_run_then_commits_with_passwords(sw, tmp_pa
     assert first.status_code == 403 and first.get_json()["field"] == "new_password"
 
 
+def test_a_gb18030_roster_from_excel_reads_with_its_encoding(sw, tmp_path):
+    path = tmp_path / "roster_gbk.csv"
+    path.write_bytes("用户名,姓名,角色\ngbk_user,国标用户,分析员\n".encode("gb18030"))
+    code, out = run(sw, "users", "import", str(path), "--encoding", "gb18030")
+    assert code == 0 and "analyst 1" in out, out
+    result = CliRunner().invoke(users_cli, ["import", str(path)], obj=sw.settings)
+    assert result.exit_code != 0 and "utf-8-sig" in result.output
+
+
 # ---- the forced change, at every door ----
 
 def test_the_desk_login_forces_a_temporary_password_to_be_changed(sw):

@@ -48,23 +48,24 @@ class RosterPlan:
     passwords: dict[str, str] = field(default_factory=dict)
 
 
-def read_roster(path: Path) -> tuple[pd.DataFrame, int]:
+def read_roster(path: Path, encoding: str = "utf-8-sig") -> tuple[pd.DataFrame, int]:
     """The file's rows as text, and the spreadsheet row number of the first one (2)."""
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         elif path.suffix.lower() in (".csv", ".txt"):
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
         else:
             raise ImportRefused(f"{path.name}: 仅支持 CSV 或 XLSX / only CSV or XLSX rosters")
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ImportRefused(f"无法读取 cannot read {path}: {exc}") from exc
+    except (ValueError, OSError, UnicodeDecodeError, LookupError, pd.errors.ParserError) as exc:
+        raise ImportRefused(f"无法读取 cannot read {path} ({encoding}): {exc}") from exc
     return frame.apply(lambda col: col.astype(str).str.strip()), 2
 
 
-def plan_roster(conn: Connection, path: Path, who: Who, now: datetime) -> RosterPlan:
+def plan_roster(conn: Connection, path: Path, who: Who, now: datetime,
+                encoding: str = "utf-8-sig") -> RosterPlan:
     """Read and check every row; the report names file, row and problem."""
-    frame, first = read_roster(path)
+    frame, first = read_roster(path, encoding)
     fields = Fields(frame.columns, {}, DEFAULTS)
     missing = [k for k in REQUIRED if fields.column(k) is None]
     if missing:

@@ -9,19 +9,27 @@ from api.csrf import COOKIE, session_token, token_matches
 from api.page_guard import home_of
 from data.db import Database
 from data.settings import Settings
-from workflow.accounts import authenticate
+from workflow.errors import WorkflowError
+from workflow.sign_in import CHANGE_REQUIRED, admit, refused_passwords
 
 TEXT = {
     "zh": {"title": "登录", "platform": "智慧红桥指挥中心", "user": "用户名", "password": "密码",
            "submit": "登录", "failed": "用户名或密码错误", "expired": "页面已过期，请重新登录",
            "logout": "退出登录", "logout_q": "确定退出登录吗？", "other": "English",
-           "hint": "演示环境：账号见 python app.py demo accounts，密码为 DEMO_PASSWORD。"},
+           "hint": "演示环境：账号见 python app.py demo accounts，密码为 DEMO_PASSWORD。",
+           "new_password": "新密码（至少 10 个字符）", "confirm": "再次输入新密码",
+           "mismatch": "两次输入的新密码不一致", "change": "设置新密码并登录",
+           "change_title": "首次登录：请设置您自己的密码"},
     "en": {"title": "Sign in", "platform": "Smart Hongqiao Command Centre", "user": "Username",
            "password": "Password", "submit": "Sign in", "failed": "Wrong username or password",
            "expired": "The page expired, please sign in again", "logout": "Sign out",
            "logout_q": "Sign out now?", "other": "中文",
            "hint": "Demo: accounts from python app.py demo accounts; the password is "
-                   "DEMO_PASSWORD."},
+                   "DEMO_PASSWORD.",
+           "new_password": "New password (10 characters or more)",
+           "confirm": "New password again", "mismatch": "The two new passwords differ",
+           "change": "Set my password and sign in",
+           "change_title": "First sign-in: choose your own password"},
 }
 
 PAGE = """<!doctype html><html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}"><head>
@@ -42,13 +50,15 @@ background:#1b6fb3;color:#fff;cursor:pointer}
 .error{background:#fff1f0;color:#a8071a;padding:10px 12px;border-radius:6px;margin-bottom:8px}
 .hint{color:#8a97a8;font-size:12px;margin-top:18px}</style></head><body>
 <header>{{ t.platform }}<a href="?lang={{ 'zh' if lang == 'en' else 'en' }}{{ '&next=' + (next|urlencode) if next }}">{{ t.other }}</a></header>
-<main>{% if mode == 'login' %}<h1>{{ t.title }}</h1>
+<main>{% if mode in ('login', 'change') %}<h1>{{ t.change_title if mode == 'change' else t.title }}</h1>
 {% if error %}<div class="error" role="alert">{{ error }}</div>{% endif %}
 <form method="post" action="/login{{ '?lang=en' if lang == 'en' }}">
 <input type="hidden" name="csrf_token" value="{{ token }}"><input type="hidden" name="next" value="{{ next }}">
 <label for="username">{{ t.user }}</label><input type="text" id="username" name="username" value="{{ username }}" autocomplete="username" autofocus required>
 <label for="password">{{ t.password }}</label><input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit" id="login-submit">{{ t.submit }}</button></form>
+{% if mode == 'change' %}<label for="new_password">{{ t.new_password }}</label><input type="password" id="new_password" name="new_password" autocomplete="new-password" minlength="10" required>
+<label for="confirm_password">{{ t.confirm }}</label><input type="password" id="confirm_password" name="confirm_password" autocomplete="new-password" minlength="10" required>{% endif %}
+<button type="submit" id="login-submit">{{ t.change if mode == 'change' else t.submit }}</button></form>
 {% if hint %}<p class="hint">{{ t.hint }}</p>{% endif %}
 {% else %}<h1>{{ t.logout }}</h1><p>{{ t.logout_q }}</p><form method="post" action="/logout">
 <input type="hidden" name="csrf_token" value="{{ token }}"><button type="submit" id="logout-submit">{{ t.logout }}</button></form>{% endif %}
@@ -88,10 +98,21 @@ def login_blueprint(db: Database, settings: Settings) -> Blueprint:
         username = (request.form.get("username") or "").strip()
         if not token_matches(request.form.get("csrf_token")):
             return _page("login", 400, t["expired"], username, settings)
-        with db.connect() as conn:
-            actor = authenticate(conn, username, request.form.get("password") or "")
+        new_password = request.form.get("new_password") or None
+        if new_password is not None and new_password != request.form.get("confirm_password"):
+            return _page("change", 400, t["mismatch"], username, settings)
+        try:
+            with db.begin() as conn:
+                actor = admit(conn, username, request.form.get("password") or "", new_password,
+                              refused_passwords(settings), settings.now())
+        except WorkflowError as err:
+            message = err.text(_lang())
+            change = err.code == CHANGE_REQUIRED or err.field == "new_password"
+            return _page("change" if change else "login", err.status, message, username,
+                         settings)
         if actor is None:
-            return _page("login", 401, t["failed"], username, settings)
+            return _page("change" if new_password else "login", 401, t["failed"], username,
+                         settings)
         # Grid workers work from the phone page, which keeps its own phone session.
         target = safe_next(request.form.get("next")) or home_of(actor.role)
         start_session(actor)    # a new session: nothing planted before survives

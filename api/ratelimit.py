@@ -14,7 +14,9 @@ from urllib.parse import parse_qs
 from flask import Flask, Response, jsonify, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
-from limits import RateLimitItemPerSecond
+from limits import RateLimitItemPerSecond, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from data.settings import Settings
 
@@ -31,6 +33,8 @@ MAX_KEYS = 50_000
 # Set in the WSGI environ by api/osmand_fast when it has already counted the request.
 INGEST_COUNTED = "hq.ingest_counted"
 USER_SCOPE, ADDRESS_SCOPE = "login-user", "login-address"
+LIMITER_PREFIX = "hq"
+UNLOCK = "hq_unlock_sign_in"
 
 
 class SlidingWindow:
@@ -182,7 +186,8 @@ def init_limiter(server: Flask, settings: Settings) -> Limiter:
     (memory:// by default; redis://... to share them between processes and hosts).
     """
     limiter = Limiter(get_remote_address, app=server, storage_uri=settings.ratelimit_storage_uri,
-                      strategy="moving-window", key_prefix="hq", headers_enabled=False)
+                      strategy="moving-window", key_prefix=LIMITER_PREFIX,
+                      headers_enabled=False)
     server.extensions["hq_limiter"] = limiter
 
     @server.errorhandler(429)
@@ -215,6 +220,9 @@ def limit_sign_in(server: Flask, settings: Settings) -> None:
                                        methods=["POST"])
     for endpoint in LOGIN_ENDPOINTS:
         server.view_functions[endpoint] = per_address(per_user(server.view_functions[endpoint]))
+    # How the admin API and page unlock a username (its counters are this server's).
+    server.extensions[UNLOCK] = lambda username: clear_sign_in_budget(limiter.limiter, settings,
+                                                                      username)
 
     @server.after_request
     def success_clears(response):
@@ -225,6 +233,30 @@ def limit_sign_in(server: Flask, settings: Settings) -> None:
                 if USER_SCOPE in used.request_args:
                     limiter.limiter.clear(used.limit, *used.request_args)
         return response
+
+
+def sign_in_budget(settings: Settings):
+    """The per-username sign-in limit as a ``limits`` item (what limit_sign_in counts)."""
+    return parse(f"{settings.login_max_failures} per {settings.login_window_s} seconds")
+
+
+def clear_sign_in_budget(strategy, settings: Settings, username: str) -> None:
+    """Unlock a username held by the sign-in limiter: its per-username window starts afresh.
+
+    ``strategy`` is a ``limits`` rate limiter over the counters' storage (the server's own
+    Flask-Limiter, or one built from HQ_RATELIMIT_STORAGE_URI by the command line).
+    """
+    key = "u:" + str(username).strip().lower()[:80]
+    strategy.clear(sign_in_budget(settings), LIMITER_PREFIX, key, USER_SCOPE)
+
+
+def shared_sign_in_counters(settings: Settings):
+    """The moving-window limiter over HQ_RATELIMIT_STORAGE_URI, for processes other than
+    the server (None when the counters live in each server's memory).
+    """
+    if settings.ratelimit_storage_uri.startswith("memory://"):
+        return None
+    return MovingWindowRateLimiter(storage_from_string(settings.ratelimit_storage_uri))
 
 
 def ingest_window(settings: Settings, limiter: Limiter | None) -> SlidingWindow | SharedWindow:

@@ -20,8 +20,12 @@ def demo_run(settings: Settings, port: int | None, no_feed: bool) -> None:
     """PostGIS up, migrate, load the world if empty, start the live feed, serve."""
     from app import build_app
     from etl.demo import ensure_world, start_feed
+    from etl.world.load import ProductionRefused
 
-    ensure_world(settings, echo=click.echo)
+    try:
+        ensure_world(settings, echo=click.echo)
+    except ProductionRefused as exc:
+        raise click.ClickException(str(exc)) from exc
     port = port or settings.port
     feed = None if no_feed else start_feed(settings, f"http://127.0.0.1:{port}",
                                              echo=click.echo)

@@ -119,3 +119,33 @@ DEVICES_ROOT = "devices-root"
 DEVICES_TICK = "devices-tick"
 DEVICES_SUMMARY = "devices-summary"
 DEVICES_TABLE = "devices-table"
+
+# Administration (/admin): tabs, and per tab its form fields, buttons, message and table.
+ADMIN_ROOT = "admin-root"
+ADMIN_TABS = "admin-tabs"
+ADMIN_VERSION = {k: f"admin-version-{k}" for k in ("people", "departments", "categories")}
+ADMIN_USER = {k: f"admin-user-{k.replace('_', '-')}" for k in (
+    "username", "display_name", "role", "title", "street_code", "community_code",
+    "department_code", "grid_codes", "phone")}
+ADMIN_USER_CREATE = "admin-user-create"
+ADMIN_USER_EDIT = "admin-user-edit"
+ADMIN_USER_ACTION = "admin-user-action"
+ADMIN_USER_GO = "admin-user-go"
+ADMIN_USER_MESSAGE = "admin-user-message"
+ADMIN_USER_SEARCH = "admin-user-search"
+ADMIN_USER_TABLE = "admin-user-table"
+ADMIN_DEPT = {k: f"admin-dept-{k.replace('_', '-')}" for k in ("code", "name_zh", "name_en", "into")}
+ADMIN_DEPT_CREATE = "admin-dept-create"
+ADMIN_DEPT_RENAME = "admin-dept-rename"
+ADMIN_DEPT_MERGE = "admin-dept-merge"
+ADMIN_DEPT_MESSAGE = "admin-dept-message"
+ADMIN_DEPT_TABLE = "admin-dept-table"
+ADMIN_CAT = {k: f"admin-cat-{k.replace('_', '-')}" for k in (
+    "code", "name_zh", "name_en", "deadline_hours", "department_code", "public")}
+ADMIN_CAT_SAVE = "admin-cat-save"
+ADMIN_CAT_MESSAGE = "admin-cat-message"
+ADMIN_CAT_TABLE = "admin-cat-table"
+ADMIN_GRID_CODE = "admin-grid-code"
+ADMIN_GRID_SHOW = "admin-grid-show"
+ADMIN_GRID_TABLE = "admin-grid-table"
+ADMIN_AUDIT_TABLE = "admin-audit-table"

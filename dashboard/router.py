@@ -4,6 +4,8 @@ from __future__ import annotations
 from dash import Dash, Input, Output
 
 from dashboard import desk, ids
+from dashboard.admin import callbacks as admin_callbacks
+from dashboard.admin import layout as admin_layout
 from dashboard.analyst import callbacks as analyst_callbacks
 from dashboard.analyst import layout as analyst_layout
 from dashboard.cases import callbacks as cases_callbacks
@@ -21,7 +23,7 @@ from workflow.pages import may_open
 
 DESK_PAGES = {"/analyst": analyst_layout.layout, "/leaders": leaders_layout.layout}
 FEATURES = (wall_callbacks, cases_callbacks, analyst_callbacks, leaders_callbacks,
-            devices_callbacks)
+            devices_callbacks, admin_callbacks)
 
 
 def register_all(app: Dash, ctx: AppContext) -> None:
@@ -47,6 +49,8 @@ def register(app: Dash, ctx: AppContext) -> None:
             return cases_page(ctx, lang)
         if path == "/devices":
             return devices_layout.layout(lang)
+        if path == "/admin":
+            return admin_layout.layout(lang)
         if path == "/login":
             return login_hint(lang)
         page = DESK_PAGES.get(path)

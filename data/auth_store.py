@@ -64,3 +64,16 @@ def set_password(conn: Connection, user_id: int, password: str) -> None:
     """Store a new salted hash of ``password`` (werkzeug's default method)."""
     conn.execute(update(User).where(User.id == user_id)
                  .values(password_hash=generate_password_hash(password)))
+
+
+def must_change_password(conn: Connection, user_id: int) -> bool:
+    """True while the account holds a temporary password (new account, reset)."""
+    return bool(conn.execute(select(User.must_change_password)
+                             .where(User.id == user_id)).scalar())
+
+
+def password_changed(conn: Connection, user_id: int, password: str) -> None:
+    """The person chose their own password: store it, the temporary one is gone."""
+    conn.execute(update(User).where(User.id == user_id)
+                 .values(password_hash=generate_password_hash(password),
+                         must_change_password=False))

@@ -17,7 +17,8 @@ def department_by_code(conn: Connection, code: str) -> dict | None:
 def departments(conn: Connection, kinds: tuple[str, ...] = ("functional",)) -> list[dict]:
     """Departments of the given kinds, by code."""
     stmt = (select(Department.id, Department.code, Department.name_zh, Department.name_en,
-                   Department.kind).where(Department.kind.in_(kinds)).order_by(Department.code))
+                   Department.kind).where(Department.kind.in_(kinds), Department.active.is_(True))
+            .order_by(Department.code))
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
@@ -25,7 +26,7 @@ def category(conn: Connection, code: str) -> dict | None:
     """A category with its deadline hours and default department code, or None."""
     row = conn.execute(select(Category.code, Category.level, Category.name_zh,
                               Category.name_en, Category.deadline_hours,
-                              Category.department_code)
+                              Category.department_code, Category.public)
                        .where(Category.code == code)).mappings().first()
     return dict(row) if row else None
 
@@ -34,7 +35,7 @@ def categories(conn: Connection) -> list[dict]:
     """Every category, subjects first then their categories, by code."""
     stmt = select(Category.code, Category.parent_code, Category.level, Category.name_zh,
                   Category.name_en, Category.deadline_hours,
-                  Category.department_code).order_by(Category.code)
+                  Category.department_code, Category.public).order_by(Category.code)
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 

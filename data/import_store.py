@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import Connection, any_, bindparam, delete, func, select, text
-from sqlalchemy import table as table_clause
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from data.bulk import copy_frame, reset_sequence
@@ -15,11 +14,13 @@ from data.world_store import clear_world
 HIERARCHY = ("districts", "streets", "communities", "grids")
 
 REFERENCING_SQL = text("""
-    select distinct c.conrelid::regclass::text as tbl
+    select c.conrelid::regclass::text as tbl, array_agg(distinct a.attname::text) as cols
     from pg_constraint c
+    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
     where c.contype = 'f'
       and c.confrelid::regclass::text = any(:targets)
       and not (c.conrelid::regclass::text = any(:targets))
+    group by 1
     order by 1
 """)
 
@@ -53,10 +54,14 @@ def hierarchy_references(conn: Connection) -> dict[str, int]:
         Table name to row count, only tables that have rows; found from the foreign keys in
         the catalogue, so tables added later are covered too.
     """
-    names = conn.execute(REFERENCING_SQL, {"targets": list(HIERARCHY)}).scalars().all()
+    found = conn.execute(REFERENCING_SQL, {"targets": list(HIERARCHY)}).all()
     counts = {}
-    for name in names:
-        n = conn.execute(select(func.count()).select_from(table_clause(_plain(name)))).scalar_one()
+    for name, columns in found:
+        # Only rows that point somewhere: an administrator's account (no street) made
+        # before the grids are imported does not hold them.
+        pointing = " or ".join(f"{_plain(c)} is not null" for c in sorted(columns))
+        n = conn.execute(text(f"select count(*) from {_plain(name)} where {pointing}")
+                         ).scalar_one()
         if n:
             counts[name] = int(n)
     return counts

@@ -11,7 +11,7 @@ from data.db import Database
 from data.devices import set_demo_tokens
 from data.settings import Settings
 from data.world_store import world_is_loaded
-from etl.world.load import parse_as_of, run_load
+from etl.world.load import parse_as_of, refuse_in_production, run_load
 from workflow.open311.requests import ensure_demo_client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +19,11 @@ DEMO_SEED = 20191115
 
 
 def ensure_world(settings: Settings, scale: float | None = None, echo=print) -> bool:
-    """Start and migrate the database; load the world when it is empty. True if loaded now."""
+    """Start and migrate the database; load the world when it is empty. True if loaded now.
+
+    Refused in production mode (ProductionRefused), before anything is started or loaded.
+    """
+    refuse_in_production(settings)
     local_server.up(settings)
     db = Database(settings)
     try:

@@ -38,6 +38,7 @@ EXPECTED = {
     "devices.read": ({"district_leader", "supervisor", "analyst"} | STAFF,
                      {"district_leader", "supervisor", "analyst", "operator", "admin"}),
     "devices.manage": ({"operator", "admin"}, {"operator", "admin"}),
+    "admin.manage": ({"admin"}, {"admin"}),
     "scores.read": (set(ROLES) - {"grid_worker", "community_chief"},
                     set(ROLES) - {"grid_worker", "community_chief"}),
 }

@@ -17,6 +17,8 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     # Phone health: who supervises patrols, each within their own scope.
     "/devices": ("district_leader", "supervisor", "analyst", "operator", "street_chief",
                  "community_chief", "admin"),
+    # Setting the district up: accounts, departments, categories, workers' grids, the audit.
+    "/admin": ("admin",),
 }
 # "/" shows the wall; anyone else who asks for it is sent to their own page.
 ALIASES = {"/": "/wall"}

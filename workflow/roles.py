@@ -106,6 +106,8 @@ PERMISSIONS: dict[str, Mapping[str, str]] = {
     "devices.read": {"district_leader": "any", "supervisor": "any", "analyst": "any",
                      **_STAFF},
     "devices.manage": {"operator": "area", "admin": "any"},
+    # Setting the district up (accounts, departments, categories, workers' grids, the audit).
+    "admin.manage": {"admin": "any"},
     "scores.read": {"district_leader": "any", "analyst": "any", "supervisor": "any",
                     "operator": "any", "street_chief": "any", "dept_officer": "any",
                     "wall": "any", "admin": "any"},

@@ -62,5 +62,5 @@ def change_password(conn: Connection, actor: Actor, current: str, new: str,
     if new == current or new.strip().lower() == actor.username.lower():
         raise invalid("新密码不能与当前密码或用户名相同 / the new password may not be the current "
                       "one or the username", "new_password")
-    auth_store.set_password(conn, actor.id, new)
+    auth_store.password_changed(conn, actor.id, new)
     return web_sessions.revoke_user(conn, actor.id, now)

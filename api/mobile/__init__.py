@@ -22,12 +22,14 @@ from data.db import Database
 from data.settings import Settings
 from workflow.errors import WorkflowError
 from workflow.mobile.work import revoke, sign_in
+from workflow.sign_in import CHANGE_REQUIRED, refused_passwords
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 
 
-def _login_form(bundle: Bundle, status: int = 200, error: str = "", username: str = ""):
-    response, token = login_page(bundle.version, status, error, username)
+def _login_form(bundle: Bundle, status: int = 200, error: str = "", username: str = "",
+                change: bool = False):
+    response, token = login_page(bundle.version, status, error, username, change)
     response.set_cookie(LOGIN_COOKIE, token, max_age=3600, path=PATH, httponly=True,
                         samesite="Strict")
     return response
@@ -85,13 +87,18 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
         # As bytes: compare_digest refuses non-ASCII text (a forged token is a 400, not a 500).
         if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             return _login_form(bundle, 400, TEXT[lang()]["expired"], username)
+        new_password = request.form.get("new_password") or None
+        if new_password is not None and new_password != request.form.get("confirm_password"):
+            return _login_form(bundle, 400, TEXT[lang()]["mismatch"], username, change=True)
         try:
             with db.begin() as conn:
                 _, token = sign_in(conn, username, request.form.get("password") or "",
-                                   request.headers.get("User-Agent", ""), request_now())
+                                   request.headers.get("User-Agent", ""), request_now(),
+                                   new_password, refused_passwords(settings))
         except WorkflowError as err:
             message = err.text(lang())
-            return _login_form(bundle, err.status, message, username)
+            change = err.code == CHANGE_REQUIRED or err.field == "new_password"
+            return _login_form(bundle, err.status, message, username, change)
         response = redirect("/m" + ("?lang=en" if lang() == "en" else ""))
         set_session_cookie(response, token, settings)
         response.delete_cookie(LOGIN_COOKIE, path=PATH)

@@ -17,11 +17,16 @@ TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf
 TEXT = {
     "zh": {"title": "网格员登录", "app": "红桥采集通", "user": "用户名", "password": "密码",
            "submit": "登录", "other": "English", "keep": "本机将保持登录 90 天",
-           "expired": "页面已过期，请重新登录", "desk": "电脑端登录"},
+           "expired": "页面已过期，请重新登录", "desk": "电脑端登录",
+           "new_password": "新密码（至少 10 个字符）", "confirm": "再次输入新密码",
+           "mismatch": "两次输入的新密码不一致", "change": "设置新密码并登录"},
     "en": {"title": "Grid worker sign-in", "app": "Hongqiao Collect", "user": "Username",
            "password": "Password", "submit": "Sign in", "other": "中文",
            "keep": "This phone stays signed in for 90 days",
-           "expired": "The page expired, please sign in again", "desk": "Desk sign-in"},
+           "expired": "The page expired, please sign in again", "desk": "Desk sign-in",
+           "new_password": "New password (10 characters or more)",
+           "confirm": "New password again", "mismatch": "The two new passwords differ",
+           "change": "Set my password and sign in"},
 }
 
 LOGIN = """<!doctype html><html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}"><head>
@@ -35,7 +40,9 @@ LOGIN = """<!doctype html><html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}"><
 <input type="hidden" name="csrf_token" value="{{ token }}">
 <label for="username">{{ t.user }}</label><input type="text" id="username" name="username" value="{{ username }}" autocomplete="username" autocapitalize="none" required>
 <label for="password">{{ t.password }}</label><input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit" id="login-submit" class="primary">{{ t.submit }}</button></form>
+{% if change %}<label for="new_password">{{ t.new_password }}</label><input type="password" id="new_password" name="new_password" autocomplete="new-password" minlength="10" required>
+<label for="confirm_password">{{ t.confirm }}</label><input type="password" id="confirm_password" name="confirm_password" autocomplete="new-password" minlength="10" required>{% endif %}
+<button type="submit" id="login-submit" class="primary">{{ t.change if change else t.submit }}</button></form>
 <p class="hint">{{ t.keep }} · <a href="/login">{{ t.desk }}</a></p></main></body></html>"""
 
 
@@ -90,11 +97,14 @@ class Bundle:
         return response.make_conditional(request)
 
 
-def login_page(version: str, status: int = 200, error: str = "", username: str = ""):
-    """The sign-in form with a fresh double-submit token (cookie and hidden field)."""
+def login_page(version: str, status: int = 200, error: str = "", username: str = "",
+               change: bool = False):
+    """The sign-in form with a fresh double-submit token (cookie and hidden field); with
+    ``change`` it also asks for a new password (a temporary one must be replaced).
+    """
     token = secrets.token_urlsafe(24)
     body = render_template_string(LOGIN, t=TEXT[lang()], lang=lang(), error=error,
-                                  username=username, token=token, v=version)
+                                  username=username, token=token, v=version, change=change)
     response = Response(body, status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response, token

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from api.admin.openapi import admin_paths, admin_schemas
 from api.open311.openapi import open311_paths, open311_schemas
 from api.openapi.ingest import ingest_paths, ingest_schemas
 from api.openapi.paths import incident_paths, oversight_paths, whistle_paths
@@ -99,7 +100,10 @@ def oversight_schemas() -> dict:
             rank={"type": ["integer", "null"]})}, street_weight=NUM),
         "Me": _obj(["id", "role"], id=INT, username=STR, role=STR, title=STR),
         "ItemList": _obj(["items"], items={"type": "array", "items": {"type": "object"}}),
-        "Credentials": _obj(["username", "password"], username=STR, password=STR),
+        "Credentials": _obj(["username", "password"], username=STR, password=STR,
+                            new_password={**STR, "minLength": 10, "maxLength": 200,
+                                          "description": "required (403 password_change_required"
+                                                         ") while the password is temporary"}),
         "PasswordChange": _obj(["current_password", "new_password"], current_password=STR,
                                new_password={**STR, "minLength": 10, "maxLength": 200}),
         "PasswordChanged": _obj(["revoked_sessions", "csrf_token"], revoked_sessions=INT,
@@ -121,12 +125,13 @@ def spec() -> dict:
                  "description": "街道吹哨、部门报到: incidents, whistles, supervision, 下考上."},
         "servers": [{"url": "/"}],
         "tags": [{"name": "incidents"}, {"name": "whistles"}, {"name": "oversight"},
-                 {"name": "ingest"}, {"name": "residents"}, {"name": "open311"}],
+                 {"name": "ingest"}, {"name": "residents"}, {"name": "open311"},
+                 {"name": "admin"}],
         "paths": {**incident_paths(), **whistle_paths(), **oversight_paths(), **ingest_paths(),
-                  **residents_paths(), **open311_paths()},
+                  **residents_paths(), **open311_paths(), **admin_paths()},
         "components": {
             "schemas": {**incident_schemas(), **whistle_schemas(), **oversight_schemas(),
-                        **ingest_schemas(), **open311_schemas()},
+                        **ingest_schemas(), **open311_schemas(), **admin_schemas()},
             "responses": responses,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "hq_session"},

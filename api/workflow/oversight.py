@@ -13,11 +13,11 @@ from api.errors import ApiError
 from api.payload import json_body, query_date, query_int, respond, text_field
 from data import directory
 from data.db import Database
-from workflow.accounts import authenticate
 from workflow.clock import day_start, year_to_date
 from workflow.escalation.supervision import scores, supervision_queue
 from workflow.leaders.scoring import STREET_WEIGHT
 from workflow.sessions import change_password as change_password_rule
+from workflow.sign_in import admit, refused_passwords
 
 
 def _weight() -> float:
@@ -74,9 +74,12 @@ def api_login():
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "请使用 JSON / send JSON")
     body = json_body()
-    with _db().connect() as conn:
-        actor = authenticate(conn, text_field(body, "username", True),
-                             text_field(body, "password", True))
+    settings = current_app.extensions["hq_settings"]
+    new_password = text_field(body, "new_password") or None
+    with _db().begin() as conn:
+        actor = admit(conn, text_field(body, "username", True),
+                      text_field(body, "password", True), new_password,
+                      refused_passwords(settings), request_now())
     if actor is None:
         raise ApiError(401, "invalid_credentials", "用户名或密码错误 / wrong username or password")
     token = start_session(actor)

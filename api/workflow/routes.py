@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from api.admin.routes import admin_blueprint
 from api.auth import init_auth
 from api.errors import error_response
 from api.login import login_blueprint
@@ -24,6 +25,7 @@ def register_workflow(server: Flask, db: Database, settings: Settings) -> None:
     server.register_blueprint(whistles_blueprint())
     server.register_blueprint(oversight_blueprint())
     server.register_blueprint(residents_blueprint())
+    server.register_blueprint(admin_blueprint())
     server.register_blueprint(openapi_blueprint())
 
     @server.errorhandler(WorkflowError)

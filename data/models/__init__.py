@@ -1,12 +1,12 @@
 """The GeoAlchemy2 models of the whole data model; import Base from here."""
 from data.models.assets import Camera
-from data.models.audit import AccessAudit
+from data.models.audit import AccessAudit, AdminAudit
 from data.models.base import Base
 from data.models.grids import Building, Community, District, Grid, Resident, Street
 from data.models.incidents import Category, Incident, IncidentEvent
 from data.models.mobile import MobilePhoto, MobileSession
 from data.models.open311 import Open311Client, Open311Request
-from data.models.people import Department, Device, User, WorkerGrid
+from data.models.people import Department, Device, User, WorkerGrid, WorkerGridHistory
 from data.models.positions import LatestPosition, Position, SetAsideFix
 from data.models.rollups import (
     IncidentRollup,
@@ -29,3 +29,4 @@ __all__ += ["IncidentRollup", "IncidentRollupDayKind", "IncidentRollupGridMonth"
             "IncidentRollupMonth", "IncidentRollupStreetMonth"]
 __all__ += ["AccessAudit", "SetAsideFix"]
 __all__ += ["WebSession"]
+__all__ += ["AdminAudit", "WorkerGridHistory"]

@@ -43,6 +43,8 @@ class Category(Base):
     name_en: Mapped[str] = mapped_column(String(80))
     deadline_hours: Mapped[int] = mapped_column(Integer)
     department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"))
+    # Offered as an Open311 service (never for 0501-0503: workflow.open311.services).
+    public: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
 
 
 class Incident(Base):

@@ -30,6 +30,10 @@ class Department(Base):
     kind: Mapped[str] = mapped_column(String(12))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     service_items: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A merged department stays (its whistle summons history stays attributed to it) but
+    # is no longer offered: its officers and open cases moved to ``merged_into_id``.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
 
 
 class User(Base):
@@ -61,6 +65,9 @@ class User(Base):
     phone_masked: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # A temporary password (new account, reset) must be replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default="false")
 
 
 class WorkerGrid(Base):
@@ -73,6 +80,22 @@ class WorkerGrid(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+
+class WorkerGridHistory(Base):
+    """Every assignment of a worker to a grid with when it held: a move closes one row and
+    opens another, so past figures stay with the grid they were made in.
+    """
+
+    __tablename__ = "worker_grid_history"
+    __table_args__ = (CheckConstraint("valid_to is null or valid_to >= valid_from",
+                                      name="valid_order"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    valid_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Device(Base):

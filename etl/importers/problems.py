@@ -30,6 +30,13 @@ KINDS = {
     "unknown_value": ("取值无效", "unknown value"),
     "unknown_owner": ("未知权属单位", "unknown owner"),
     "too_long": ("内容过长", "too long"),
+    "unknown_code": ("编码不存在", "unknown code"),
+    "duplicate_username": ("用户名重复", "duplicate username"),
+    "bad_username": ("用户名格式错误", "bad username"),
+    "wrong_scope": ("角色与范围不符", "wrong kind of scope for the role"),
+    "bad_phone": ("电话号码无效", "bad phone number"),
+    "grid_full": ("网格人数已满", "grid already has three workers"),
+    "too_many": ("数量过多", "too many"),
 }
 UNITS = {"row": ("第{n}行", "row {n}"), "feature": ("第{n}个要素", "feature {n}")}
 

@@ -112,9 +112,26 @@ def parse_as_of(text: str | None, settings: Settings) -> datetime:
     return value
 
 
+class ProductionRefused(ValueError):
+    """The synthetic world (its shared demo password, made-up people) never loads in
+    production mode.
+    """
+
+
+def refuse_in_production(settings: Settings) -> None:
+    """Raise ProductionRefused when HQ_PRODUCTION=1."""
+    if settings.production:
+        raise ProductionRefused("生产环境不能加载演示数据 / the demo world refuses to load in "
+                                "production mode (HQ_PRODUCTION=1): set up the district with "
+                                "the importers and `python app.py users` (docs/operating.md)")
+
+
 def run_load(settings: Settings, seed: int, scale: float, as_of: datetime, replace: bool,
              echo=print) -> dict:
-    """Load the world with a stage-by-stage progress line; returns the counts."""
+    """Load the world with a stage-by-stage progress line; returns the counts (refused in
+    production mode).
+    """
+    refuse_in_production(settings)
     db = Database(settings)
     started = time.perf_counter()
     try:

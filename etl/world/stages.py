@@ -19,6 +19,7 @@ from etl.world.frames import nullable_int, polygons_ewkb, with_point
 from etl.world.geography import DISTRICT, Geography, build_geography
 from geo.crs import to_metric
 from workflow.devices.identifiers import seeded_identifiers
+from workflow.open311.services import NOT_PUBLIC
 
 RESIDENTS = 320_000
 
@@ -99,6 +100,8 @@ def stage_people(conn: Connection, st: WorldState, demo_password: str,
                .assign(parent_id=lambda d: nullable_int(d["parent_id"])))
     cats = people_world.read_reference("categories.csv")
     cats["parent_code"] = cats["parent_code"].replace("", None)
+    # Open311 offers level-2 categories, never the matters of vulnerable residents.
+    cats["public"] = (cats["level"] == "2") & ~cats["code"].isin(NOT_PUBLIC)
     st.writer.copy("categories", cats)
     g = st.geo.grids
     names = st.geo.communities["name_zh"].to_numpy()[g["community_idx"]]

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 
 from data import directory, mobile_queries, mobile_sessions
-from workflow.accounts import authenticate, load_actor, token_hash
+from workflow.accounts import load_actor, token_hash
 from workflow.clock import BEIJING
 from workflow.errors import WorkflowError, forbidden, not_found
 from workflow.incidents.machine import OPEN_STATUSES
 from workflow.roles import Actor
+from workflow.sign_in import admit
 
 SESSION_DAYS = 90
 USAGE_DAYS = 90
@@ -20,12 +21,15 @@ MOBILE_ROLES = ("grid_worker",)
 
 
 def sign_in(conn: Connection, username: str, password: str, user_agent: str,
-            now: datetime) -> tuple[Actor, str]:
+            now: datetime, new_password: str | None = None,
+            refused: tuple[str, ...] = ()) -> tuple[Actor, str]:
     """Check the password, then open a 90-day phone session; returns (actor, cookie token).
 
-    401 for a wrong name or password, 403 for accounts that are not grid workers.
+    401 for a wrong name or password, 403 for accounts that are not grid workers, and the
+    sign-in rules' 403s (a demo password in production, a temporary password to replace
+    with ``new_password``: workflow.sign_in.admit).
     """
-    actor = authenticate(conn, username, password)
+    actor = admit(conn, username, password, new_password, refused, now)
     if actor is None:
         raise WorkflowError(401, "bad_credentials", "用户名或密码错误 / wrong username or password",
                             "password")

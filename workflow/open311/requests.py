@@ -16,7 +16,13 @@ from workflow.errors import bad_request, forbidden, not_found
 from workflow.idempotency import check_key
 from workflow.incidents.machine import FINAL_STATUSES, OPEN_STATUSES
 from workflow.incidents.service import MAX_DESCRIPTION, NewIncident, create_incident
-from workflow.open311.services import NOT_PUBLIC, attributes_by_service, check_attributes, service
+from workflow.open311.services import (
+    NOT_PUBLIC,
+    attributes_by_service,
+    check_attributes,
+    hidden_codes,
+    service,
+)
 from workflow.open311.status import to_open311
 from workflow.roles import Actor
 
@@ -178,7 +184,7 @@ def list_requests(conn: Connection, ids: list[str], service_codes: list[str],
     """GET requests: by service_request_id (which overrides every other filter), else by
     service code, open/closed and the date window.
     """
-    hidden = sorted(NOT_PUBLIC)
+    hidden = hidden_codes(conn)
     if ids:
         return [to_open311(r) for r in open311_store.service_requests(
             conn, {"codes": ids, "hidden_services": hidden})]
@@ -193,7 +199,7 @@ def list_requests(conn: Connection, ids: list[str], service_codes: list[str],
 def get_request(conn: Connection, code: str) -> dict:
     """One request by its service_request_id (the incident code); 404 when not ours."""
     rows = open311_store.service_requests(
-        conn, {"codes": [code], "hidden_services": sorted(NOT_PUBLIC)}, limit=1)
+        conn, {"codes": [code], "hidden_services": hidden_codes(conn)}, limit=1)
     if not rows:
         raise not_found("服务请求", "service_request_id")
     return to_open311(rows[0])

@@ -61,7 +61,7 @@ def services(conn: Connection, attributes: dict[str, list[Attribute]]) -> list[d
     subjects = {r["code"]: r for r in rows if r["level"] == 1}
     out = []
     for row in rows:
-        if row["level"] != 2 or row["code"] in NOT_PUBLIC:
+        if row["level"] != 2 or row["code"] in NOT_PUBLIC or not row["public"]:
             continue
         group = subjects.get(row["parent_code"])
         out.append({
@@ -81,7 +81,12 @@ def service(conn: Connection, code: str) -> dict | None:
     if not isinstance(code, str) or len(code) > 8 or code in NOT_PUBLIC:
         return None
     row = directory.category(conn, code)
-    return row if row and row["level"] == 2 else None
+    return row if row and row["level"] == 2 and row["public"] else None
+
+
+def hidden_codes(conn: Connection) -> list[str]:
+    """Categories Open311 never shows: 0501-0503, and those the administration keeps off."""
+    return sorted(NOT_PUBLIC | {r["code"] for r in directory.categories(conn) if not r["public"]})
 
 
 def definition(code: str, attributes: dict[str, list[Attribute]]) -> dict:

@@ -1,0 +1,1 @@
+"""Administration (/admin): people, departments, categories, grid workers, the audit log."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 from werkzeug.security import generate_password_hash
 
 from data.models import Community, Department, Grid, Street, User, WorkerGrid, WorkerGridHistory
@@ -79,7 +79,8 @@ def account_id(conn: Connection, username: str) -> int | None:
 def accounts(conn: Connection, role: str | None = None, query: str | None = None,
              limit: int = 500) -> list[dict]:
     """Accounts by username, optionally of one role or matching ``query`` (username or name)."""
-    where, params = ["true"], {"limit": limit}
+    where: list[str] = ["true"]
+    params: dict[str, object] = {"limit": limit}
     if role:
         where.append("u.role = :role")
         params["role"] = role
@@ -132,7 +133,7 @@ def set_worker_grids(conn: Connection, user_id: int, grid_ids: list[int], now: d
     wanted = list(dict.fromkeys(grid_ids))
     gone = current - set(wanted)
     if gone:
-        conn.execute(WorkerGrid.__table__.delete().where(
+        conn.execute(delete(WorkerGrid).where(
             WorkerGrid.user_id == user_id, WorkerGrid.grid_id.in_(gone)))
         closed = set(conn.execute(update(WorkerGridHistory).where(
             WorkerGridHistory.user_id == user_id, WorkerGridHistory.grid_id.in_(gone),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from data.models.base import ROLES
 
@@ -128,15 +129,17 @@ def check_account(values: dict, refs: Refs, existing: dict | None = None) -> tup
     if phone is None:
         issues.append(Issue("bad_phone", "phone", f"电话号码无效 {merged.get('phone')!r} / not a "
                             "mobile (11 digits, 1…) or landline (0… with area code) number"))
-    columns = {"username": username, "display_name": name, "role": role, "title": title}
+    columns: dict[str, str | None] = {"username": username, "display_name": name, "role": role,
+                                      "title": title}
     if phone is not None and "phone" in merged:
         columns["phone_masked"] = mask_phone(phone)
     scope, scope_issues = _scope(merged, role, refs, existing)
     return {**columns, **scope}, issues + scope_issues
 
 
-def _given(merged: dict) -> dict[str, object]:
-    out = {}
+def _given(merged: dict) -> dict[str, Any]:
+    """The scope fields given: a list of grid codes, one code for the others."""
+    out: dict[str, Any] = {}
     for kind, key in SCOPE_FIELDS.items():
         raw = merged.get(key)
         value = split_codes(raw) if kind == "grid" else str(raw or "").strip()

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from data import org_store
 from data.models.base import DEPARTMENT_KINDS
 from workflow.admin.audit import Who, write
-from workflow.errors import conflict, invalid, not_found
+from workflow.errors import conflict, invalid, not_found, present
 from workflow.incidents.machine import OPEN_STATUSES
 from workflow.open311.services import NOT_PUBLIC
 
@@ -22,11 +22,8 @@ DEPARTMENT_CODE = re.compile(r"^[A-Z][A-Z0-9-]{0,19}$")
 MAX_DEADLINE_HOURS = 24 * 365
 
 
-def _text(values: dict, key: str, limit: int, required: bool = True) -> str | None:
-    raw = values.get(key)
-    if raw is None and not required:
-        return None
-    text = str(raw or "").strip()
+def _text(values: dict, key: str, limit: int) -> str:
+    text = str(values.get(key) or "").strip()
     if not text:
         raise invalid(f"缺少 {key} / {key} is required", key, "missing_field")
     if len(text) > limit:
@@ -50,7 +47,7 @@ def create_department(conn: Connection, who: Who, values: dict, now: datetime) -
         raise conflict("duplicate_name", f"部门名称 {name_zh} 已存在 / name taken", "name_zh")
     org_store.insert_department(conn, {"code": code, "name_zh": name_zh, "name_en": name_en,
                                        "kind": kind})
-    after = org_store.department(conn, code)
+    after = present(org_store.department(conn, code), "部门", "department")
     write(conn, who, now, "department.create", "department", code, None, after)
     return after
 
@@ -77,7 +74,7 @@ def rename_department(conn: Connection, who: Who, code: str, values: dict,
         raise invalid("请给出 name_zh 或 name_en / give name_zh or name_en", "name_zh",
                       "missing_field")
     org_store.update_department(conn, before["id"], changes)
-    after = org_store.department(conn, before["code"])
+    after = present(org_store.department(conn, before["code"]), "部门", "department")
     write(conn, who, now, "department.rename", "department", before["code"], before, after)
     return after
 
@@ -93,13 +90,14 @@ def merge_department(conn: Connection, who: Who, code: str, into: str, now: date
         raise conflict("already_merged", "已合并的部门不能再合并 / a merged department cannot "
                        "merge again", "code" if not source["active"] else "into")
     moved = org_store.merge_department(conn, source, target, OPEN_STATUSES)
-    after = {**org_store.department(conn, source["code"]), "moved": moved}
+    after = {**present(org_store.department(conn, source["code"]), "部门", "department"),
+             "moved": moved}
     write(conn, who, now, "department.merge", "department", source["code"], source, after)
     return after
 
 
 def _category_values(conn: Connection, values: dict, before: dict | None) -> dict:
-    out = {}
+    out: dict[str, object] = {}
     for key, limit in (("name_zh", 40), ("name_en", 80)):
         if before is None or values.get(key) is not None:
             out[key] = _text(values, key, limit)
@@ -152,7 +150,7 @@ def save_category(conn: Connection, who: Who, code: str, values: dict, now: date
         org_store.update_category(conn, code, changes)
     else:
         raise invalid("没有要修改的内容 / nothing to change", "name_zh", "missing_field")
-    after = org_store.category(conn, code)
+    after = present(org_store.category(conn, code), "类别", "category")
     write(conn, who, now, "category.create" if before is None else "category.edit",
           "category", code, before, after)
     return after

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from data import people_store, web_sessions
 from workflow.admin.account_rules import Issue, Refs, check_account
 from workflow.admin.audit import Who, write
-from workflow.errors import WorkflowError, not_found
+from workflow.errors import WorkflowError, not_found, present
 
 # No look-alikes (0/O, 1/l/I): a temporary password is read out or copied by hand.
 ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
@@ -58,7 +58,7 @@ def create_account(conn: Connection, who: Who, values: dict, now: datetime) -> t
     user_id = people_store.insert_account(conn, _columns(resolved), password)
     if resolved["grid_ids"]:
         people_store.set_worker_grids(conn, user_id, resolved["grid_ids"], now)
-    after = people_store.account(conn, user_id)
+    after = present(people_store.account(conn, user_id), "账号", "account")
     write(conn, who, now, "user.create", "user", after["username"], None, after)
     return after, password
 
@@ -101,7 +101,7 @@ def edit_account(conn: Connection, who: Who, username: str, values: dict,
     people_store.update_account(conn, before["id"], columns)
     if resolved["grid_ids"] != current_ids:
         people_store.set_worker_grids(conn, before["id"], resolved["grid_ids"], now)
-    after = people_store.account(conn, before["id"])
+    after = present(people_store.account(conn, before["id"]), "账号", "account")
     write(conn, who, now, "user.edit", "user", before["username"], before, after)
     return after
 
@@ -127,7 +127,7 @@ def set_active(conn: Connection, who: Who, username: str, active: bool,
     people_store.update_account(conn, before["id"], {"active": active})
     if not active:
         web_sessions.revoke_user(conn, before["id"], now)
-    after = people_store.account(conn, before["id"])
+    after = present(people_store.account(conn, before["id"]), "账号", "account")
     write(conn, who, now, "user.reactivate" if active else "user.deactivate", "user",
           before["username"], before, after)
     return after
@@ -142,7 +142,7 @@ def reset_password(conn: Connection, who: Who, username: str, now: datetime) -> 
     password = temporary_password()
     people_store.set_temporary_password(conn, before["id"], password)
     web_sessions.revoke_user(conn, before["id"], now)
-    after = people_store.account(conn, before["id"])
+    after = present(people_store.account(conn, before["id"]), "账号", "account")
     write(conn, who, now, "user.reset_password", "user", before["username"], before, after)
     return after, password
 

@@ -12,6 +12,7 @@ from data import people_store
 from workflow.admin.account_rules import Issue, check_account
 from workflow.admin.audit import Who, write
 from workflow.admin.people import load_refs, temporary_password
+from workflow.errors import present
 
 
 @dataclass
@@ -59,7 +60,7 @@ def write_rows(conn: Connection, accounts: list[dict], who: Who, now: datetime) 
         user_id = people_store.insert_account(conn, columns, password)
         if resolved["grid_ids"]:
             people_store.set_worker_grids(conn, user_id, resolved["grid_ids"], now)
-        after = people_store.account(conn, user_id)
+        after = present(people_store.account(conn, user_id), "账号", "account")
         write(conn, who, now, "user.import", "user", after["username"], None, after)
         passwords[after["username"]] = password
     return passwords

@@ -13,7 +13,7 @@ from workflow.clock import beijing_day
 from workflow.deadlines import incident_deadline
 from workflow.errors import invalid, not_found
 from workflow.idempotency import check_key, check_replay
-from workflow.incidents.machine import HANDLERS, transition_values
+from workflow.incidents.machine import HANDLERS, check_not_under_whistle, transition_values
 from workflow.incidents.read import incident_target, incident_view
 from workflow.mobile.photo import check_photo_url
 from workflow.roles import Actor, Target, require
@@ -146,6 +146,7 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
     # A device clock a little ahead must not make a step precede the report.
     at = max(now, row["reported_at"])
     values = transition_values(action, row["status"], at, row["reopen_count"])
+    check_not_under_whistle(action, parties["open_whistle_ids"])
     if action == "dispatch":
         values.update(_dispatch_values(conn, row, handled_by, department_code, at))
     incident_store.update_incident(conn, incident_id, values)

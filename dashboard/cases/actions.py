@@ -4,8 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard import ids
+from dashboard.cases.detail import party_name
 from dashboard.cases.view import error_text
 from dashboard.context import AppContext
 from dashboard.i18n import t
@@ -106,5 +109,15 @@ def run_action(ctx: AppContext, actor: Actor, action: str, value: str, form: For
             view = run(conn, actor, action, int(raw), form, now, arrival_rules(ctx.settings))
     except (WorkflowError, SQLAlchemyError) as err:
         return False, error_text(err, lang)
-    what = t(f"act_{action}", lang) + (f" {view['code']}" if action in ("whistle", "second") else "")
-    return True, t("cases_done", lang).format(what=what)
+    if action in ("whistle", "second"):
+        return True, blown_message(view, lang)
+    return True, t("cases_done", lang).format(what=t(f"act_{action}", lang))
+
+
+def blown_message(view: dict, lang: str) -> list:
+    """Says the whistle went out (not "done"), whom it summoned, and links to it."""
+    parties = t("cases_list_sep", lang).join(party_name(s, lang) for s in view["summons"])
+    href = f"/cases?whistle={view['id']}" + ("&lang=en" if lang == "en" else "")
+    return [t("cases_whistle_blown", lang).format(code=view["code"], parties=parties), " ",
+            html.A(t("cases_open_whistle", lang), href=href, className="cases-link",
+                   id=ids.CASES_WHISTLE_LINK)]

@@ -50,6 +50,7 @@ LEADERS_WHISTLE_GRID = "leaders-whistle-grid"
 LEADERS_WHISTLE_COUNT = "leaders-whistle-count"
 LEADERS_RANKING_BOX = "leaders-ranking-box"
 LEADERS_RANKING_GRID = "leaders-ranking-grid"
+ANALYST_HOT_LEGEND = "analyst-hot-legend"
 CASES_ROOT = "cases-root"
 
 # The case workbench (/cases).

@@ -146,7 +146,7 @@ def table(lang: str) -> html.Section:
 # Wide enough that the id people paste, the grid and the deadline are never cut; the table
 # scrolls sideways instead. The id stays pinned on the left.
 MIN_WIDTHS = {"code": 190, "reported_at": 150, "grid": 170, "deadline": 150, "closed_at": 150,
-              "address": 180, "community": 130, "department": 140, "category": 110}
+              "address": 180, "community": 130, "department": 180, "category": 110}
 
 
 def incident_table(lang: str) -> dag.AgGrid:

@@ -52,6 +52,29 @@ def test_the_page_sends_strangers_to_sign_in_and_keeps_a_phone_signed_in(mobile_
     assert all(len(c["code"]) == 4 for c in me["categories"])
 
 
+def test_the_whole_phone_address_survives_sign_in_and_nothing_else_is_followed(mobile_server):
+    from urllib.parse import parse_qs, urlparse
+
+    client = mobile_server.test_client()
+    sent = client.get("/m?lang=en&tab=patrol").headers["Location"]
+    query = parse_qs(urlparse(sent).query)
+    assert urlparse(sent).path == "/m/login" and query["next"] == ["/m?lang=en&tab=patrol"]
+    page = client.get(sent).get_data(as_text=True)
+    assert 'name="next" value="/m?lang=en&amp;tab=patrol"' in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    landed = client.post("/m/login?lang=en", data={"username": "worker_a", "password": PASSWORD,
+                                                    "csrf_token": token,
+                                                    "next": "/m?lang=en&tab=patrol"})
+    assert landed.status_code == 302 and landed.headers["Location"] == "/m?lang=en&tab=patrol"
+    other = mobile_server.test_client()
+    for elsewhere in ("//evil.example/m", "/analyst?x=1", "https://evil.example/"):
+        token = other.get("/m/login").get_data(as_text=True).split('name="csrf_token" value="')[1]
+        out = other.post("/m/login", data={"username": "worker_a", "password": PASSWORD,
+                                           "csrf_token": token.split('"')[0], "next": elsewhere})
+        assert out.headers["Location"] == "/m", elsewhere
+        other = mobile_server.test_client()
+
+
 def test_sign_in_refuses_wrong_passwords_stale_forms_and_desk_roles(mobile_server):
     client = mobile_server.test_client()
     token = client.get("/m/login").get_data(as_text=True).split('name="csrf_token" value="')[1]

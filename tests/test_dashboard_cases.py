@@ -196,3 +196,40 @@ def test_a_street_chief_whistles_and_a_department_reports_in(dash_duo, cases_app
     assert actions == ["blow", "report_in"]
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []
+
+
+def test_an_incident_under_a_whistle_reads_in_english_without_raw_keys(cases_app, cases_db):
+    from dashboard.cases.callbacks import _detail_outputs
+    from tests.clock import SESSION_NOW
+    from workflow.whistles.service import NewWhistle, blow_whistle
+
+    world = cases_db["world"]
+    with cases_db["engine"].begin() as conn:
+        world.conn = conn
+        incident = make_incident(conn, world, "reported", category="0101",
+                                 reported_at=SESSION_NOW - timedelta(hours=5))
+        blow_whistle(conn, world.actor("chief_a"), NewWhistle(
+            matter="Manhole", meeting_at=SESSION_NOW + timedelta(days=1), meeting_place="site",
+            deadline=SESSION_NOW + timedelta(days=10), incident_ids=(incident,),
+            department_codes=("CGW-DL",)), SESSION_NOW)
+    client = cases_app.server.test_client()
+    login_client(client, "chief_a", PASSWORD)
+    outputs = _detail_outputs()
+    payload = {"output": ".." + "...".join(f"{o.component_id}.{o.component_property}"
+                                           for o in outputs) + "..",
+               "outputs": [{"id": o.component_id, "property": o.component_property}
+                           for o in outputs],
+               "inputs": [{"id": "cases-list", "property": "value", "value": f"i:{incident}"}],
+               "state": [{"id": "app-url", "property": "search", "value": "?lang=en"}],
+               "changedPropIds": ["cases-list.value"]}
+    answer = json.loads(client.post("/_dash-update-component", json=payload).data)["response"]
+    detail = texts_in(answer["cases-detail"]["children"])
+    timeline = texts_in(answer["cases-timeline"]["children"])
+    assert "Under a whistle" in detail and "Whistle summons" in detail
+    assert "Not reported in" in detail and "The street" not in detail
+    assert "Street whistle" in timeline and "departments summoned to report in" in timeline
+    for raw_key in ("reported", "whistle blown", "whistle"):
+        assert raw_key not in timeline.split(" · ")
+    assert not any(mark in detail + timeline for mark in "：；（）、")
+    hidden = {k: v["className"] for k, v in answer.items() if k.startswith("cases-act-")}
+    assert "hidden" in hidden["cases-act-dispatch"] and "hidden" in hidden["cases-act-accept"]

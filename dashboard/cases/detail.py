@@ -6,6 +6,7 @@ from datetime import datetime
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.cases.notes import note_text
 from dashboard.i18n import t
 from workflow.clock import BEIJING
 
@@ -184,7 +185,7 @@ def timeline(events: list[dict], lang: str) -> list:
             html.Span(t(f"ev_{e['action']}", lang), className="ev-action"),
             html.Span(f"{who or t('ev_hidden' if e.get('actor_role') else 'role_system', lang)}"
                       f" · {role}", className="ev-who"),
-            html.Div(e["note"], className="ev-note") if e.get("note") else None,
+            html.Div(note_text(e["note"], lang), className="ev-note") if e.get("note") else None,
         ]))
     return [html.H3(t("cases_timeline", lang)), html.Ol(items, className="ev-list")]
 

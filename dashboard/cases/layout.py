@@ -26,7 +26,7 @@ def user_bar(lang: str, who: str | None, signed_in: bool) -> html.Div:
     """Who is working, with a sign-out link; or the way to sign in."""
     if who and not signed_in:
         return html.Div(id=ids.CASES_USER, className="cases-user signed-out", children=[
-            html.Span(f"{who}：{t('cases_no_access', lang)}"),
+            html.Span(f"{who}{t('sep_label', lang)}{t('cases_no_access', lang)}"),
             html.A(t("cases_logout", lang), href="/logout", className="cases-link"),
         ])
     if not signed_in:

@@ -69,6 +69,13 @@ CASES_TEXT: dict[str, tuple[str, str]] = {
                            "Arrival on site counts from {hours} h before the meeting to the "
                            "deadline."),
     "cases_list_sep": ("、", ", "),
+    "note_whistle": ("{code}：召集部门报到", "Whistle {code}: departments summoned to report in"),
+    "note_whistle_closed": ("吹哨 {code} 已验收：{feedback}", "Whistle {code} accepted: {feedback}"),
+    "note_second_whistle": ("街道不满意，吹响二次哨", "The street was not satisfied: second whistle"),
+    "note_overdue": ("超期 {hours} 小时未办结，转区委督查室督办",
+                     "{hours} h overdue: passed to the supervision office"),
+    "note_whistle_overdue": ("吹哨超期 {hours} 小时未办结，区委督查室督办",
+                             "Whistle {hours} h overdue: the supervision office tracks it"),
     "cases_db_error": ("数据库暂不可用，请稍后重试。", "The database is unavailable; try again."),
     "act_accept": ("受理", "Accept"),
     "act_dispatch": ("派遣", "Dispatch"),

@@ -11,4 +11,7 @@ CONTROLS_TEXT: dict[str, tuple[str, str]] = {
     "dd_no_options": ("无匹配选项", "No options found"),
     "date_start": ("开始日期", "Start date"),
     "date_end": ("结束日期", "End date"),
+    # Punctuation between parts of a sentence: full-width in Chinese, never in English.
+    "sep_clause": ("；", "; "),
+    "sep_label": ("：", ": "),
 }

@@ -52,7 +52,11 @@ def test_a_shared_analyst_link_survives_sign_in_with_its_rows(dash_duo, link_app
     checked = driver.find_element(By.CSS_SELECTOR, "#analyst-range input:checked")
     assert checked.get_attribute("value") == "90d"
     assert "近90日" in driver.find_element(By.ID, "analyst-range").text
-    legend = dash_duo.find_element("#analyst-hot-legend").text
+    legend_box = dash_duo.find_element("#analyst-hot-legend")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", legend_box)
+    SHOTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SHOTS / "analyst_hot_legend.png"))
+    legend = legend_box.text
     assert all(word in legend for word in ("新增热点", "持续热点", "消退热点", "冷点"))
     # The table: the id, the grid and the deadline are whole (not cut by an ellipsis).
     table = dash_duo.find_element("#analyst-table")
@@ -71,3 +75,28 @@ def test_a_shared_analyst_link_survives_sign_in_with_its_rows(dash_duo, link_app
     driver.save_screenshot(str(SHOTS / "analyst_shared_link.png"))
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []
+
+
+def test_the_date_picker_speaks_the_readers_language(dash_duo, link_app, world_settings):
+    from tests.auth_helpers import login_browser
+
+    start_app(dash_duo, link_app)
+    driver = dash_duo.driver
+    driver.set_window_size(1600, 900)
+    login_browser(dash_duo, "analyst1", world_settings.demo_password,
+                  "/analyst?range=custom&from=2026-11-01&to=2026-11-20")
+    dash_duo.wait_for_contains_text("#analyst-summary", "筛选结果", timeout=90)
+    dash_duo.wait_for_element("#analyst-dates", timeout=60).click()
+    driver.save_screenshot(str(SHOTS / "analyst_date_picker.png"))
+    WebDriverWait(driver, 15).until(lambda d: "2026年11月" in d.find_element(By.TAG_NAME, "body").text)
+    assert dash_duo.find_element("#analyst-dates").get_attribute("placeholder") == "开始日期"
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert "November" not in body and "Start Date" not in body
+    assert all(day in body.split() for day in ("一", "二", "六"))     # 周一 .. 周日, short
+    driver.save_screenshot(str(SHOTS / "analyst_date_picker.png"))
+    driver.get(dash_duo.server_url + "/analyst?range=custom&from=2026-11-01&to=2026-11-20&lang=en")
+    dash_duo.wait_for_contains_text("#analyst-summary", "incidents selected", timeout=90)
+    assert dash_duo.find_element("#analyst-dates").get_attribute("placeholder") == "Start date"
+    dash_duo.wait_for_element("#analyst-dates", timeout=60).click()
+    WebDriverWait(driver, 15).until(lambda d: "November" in d.find_element(By.TAG_NAME, "body").text)
+    assert "2026年" not in driver.find_element(By.TAG_NAME, "body").text

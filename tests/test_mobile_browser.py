@@ -295,12 +295,34 @@ def test_a_report_left_by_an_expired_session_is_not_sent_as_the_next_worker(
 
 
 def test_patrol_with_location_refused_says_so_and_what_to_do(dash_duo, mobile_app, mobile_world):
+    from sqlalchemy import text
+
+    world = mobile_world["world"]
+    with mobile_world["engine"].begin() as conn:     # something to recognise on the map
+        conn.execute(text("""
+            insert into buildings (grid_id, address, households, geom)
+            select :grid, '十段社区1网格' || n || '号楼', 30,
+                   ST_SetSRID(ST_MakePoint(:lon + (n - 2) * 0.0012, :lat + (n % 2) * 0.0015 - 0.0007),
+                              4326)
+            from generate_series(1, 4) n;
+            insert into cameras (code, name_zh, kind, owner_street_id, grid_id, geom)
+            values ('CAM-BR-1', '光荣道幼儿园东门', 'kindergarten', :street, :grid,
+                    ST_SetSRID(ST_MakePoint(:lon - 0.0015, :lat + 0.0012), 4326))
+            on conflict (code) do nothing"""),
+            {"grid": world.ids["grid"], "street": world.ids["street"], "lon": IN_A[0],
+             "lat": IN_A[1]})
     start_app(dash_duo, mobile_app)
     driver = dash_duo.driver
     driver.execute_cdp_cmd("Browser.setPermission", {
         "origin": dash_duo.server_url, "permission": {"name": "geolocation"},
         "setting": "denied"})
     sign_in(dash_duo, "worker_a")
+    # The report map shows the beat's buildings and cameras, drawn from our own data.
+    WebDriverWait(driver, 10).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#m-map rect.lm-building")) >= 4)
+    assert driver.find_elements(By.CSS_SELECTOR, "#m-map path.lm-camera")
+    phone_size(driver, 390, 844)
+    driver.save_screenshot(str(SHOTS / "mobile_report_landmarks.png"))
     driver.find_element(By.ID, "tab-patrol").click()
     press(driver, driver.find_element(By.ID, "m-patrol"))
     WebDriverWait(driver, 30).until(

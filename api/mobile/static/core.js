@@ -152,6 +152,25 @@
       lbl.textContent = g.name_zh;
       svg.appendChild(lbl);
     });
+    drawLandmarks(svg, proj);
+  }
+  // Buildings (squares, with their house number) and cameras (triangles) from our own data:
+  // something to recognise when placing a report by tapping, with no map tiles.
+  function drawLandmarks(svg, proj) {
+    (S.me.landmarks || []).forEach(function (m) {
+      var q = proj.fwd(m.lon, m.lat), x = q[0], y = q[1];
+      if (m.kind === 'camera') {
+        svg.appendChild(svgEl('path', {d: 'M' + x.toFixed(1) + ',' + (y - 6).toFixed(1) + 'l6,10h-12z',
+          'class': 'lm-camera'}));
+        return;
+      }
+      svg.appendChild(svgEl('rect', {x: (x - 6).toFixed(1), y: (y - 6).toFixed(1), width: 12, height: 12,
+        'class': 'lm-building'}));
+      var no = /([0-9]+[号栋楼]?)[^0-9]*$/.exec(m.name || '');
+      var tag = svgEl('text', {x: (x + 8).toFixed(1), y: (y + 4).toFixed(1), 'class': 'lm-label'});
+      tag.textContent = no ? no[1] : (m.name || '');
+      svg.appendChild(tag);
+    });
   }
   function dot(svg, proj, where, cls, id) {
     var old = id && document.getElementById(id);

@@ -158,7 +158,7 @@ def detail(ctx: AppContext, actor: Actor, value: str, lang: str, now: datetime) 
             first = view["incidents"][0]["grid_code"] if view["incidents"] else None
             body = whistle_detail(view, lang, _figure(ctx, view, first))
             return {"body": body, "timeline": timeline(view["events"], lang), "actions": actions,
-                    "prefill": whistle_prefill(view, now)}
+                    "prefill": whistle_prefill(view, now, lang)}
         view = incident_view(conn, actor, int(raw), now)
     actions = list(view["actions"]) + (["whistle"] if view["can_whistle"] else []) + (
         ["comment"] if view["can_comment"] else [])
@@ -184,9 +184,9 @@ def incident_prefill(view: dict, now: datetime) -> dict:
             "dispatch_department": department, "rate_options": []}
 
 
-def whistle_prefill(view: dict, now: datetime) -> dict:
+def whistle_prefill(view: dict, now: datetime, lang: str = "zh") -> dict:
     departments = [s["department_code"] for s in view["summons"] if s["department_code"]]
-    rate_options = [{"label": s["department_name"], "value": s["department_code"]}
+    rate_options = [{"label": party_name(s, lang), "value": s["department_code"]}
                     for s in rateable(view, view["summons"], now)]
     return {"departments": departments, "matter": f"{view['matter']}（二次哨）"[:200],
             "meeting": tomorrow_morning(now), "place": view["meeting_place"],

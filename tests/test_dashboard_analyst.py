@@ -269,3 +269,27 @@ def test_drill_from_district_to_grid_and_back(dash_duo, analyst_app, world_setti
     dash_duo.driver.save_screenshot(str(SHOTS / "analyst_charts.png"))
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []
+
+
+def test_hot_spot_marks_say_new_persistent_and_fading_apart():
+    from dashboard.analyst.map_figure import TREND_COLOURS, hot_values
+
+    rows = [{"kind": "hot", "confidence": 99, "trend": "emerging", "lon": 1, "lat": 1,
+             "name": "a", "code": "A"},
+            {"kind": "hot", "confidence": 95, "trend": "persistent", "lon": 2, "lat": 2,
+             "name": "b", "code": "B"},
+            {"kind": "hot", "confidence": 90, "trend": "diminishing", "lon": 3, "lat": 3,
+             "name": "c", "code": "C"},
+            {"kind": "cold", "confidence": 99, "trend": None, "lon": 4, "lat": 4,
+             "name": "d", "code": "D"},
+            {"kind": None, "confidence": None, "trend": None, "lon": 5, "lat": 5,
+             "name": "e", "code": "E"}]
+    words = {"hot": "热点", "cold": "冷点", "emerging": "新增热点", "persistent": "持续热点",
+             "diminishing": "消退热点"}
+    marks = hot_values(rows, True, words)
+    assert marks["customdata"] == ["A", "B", "C", "D"]
+    assert marks["marker"]["color"] == [TREND_COLOURS[k] for k in
+                                        ("emerging", "persistent", "diminishing", "cold")]
+    assert len(set(marks["marker"]["color"])) == 4
+    assert marks["marker"]["size"][0] > marks["marker"]["size"][1] > marks["marker"]["size"][2]
+    assert hot_values(rows, False, words)["lon"] == []

@@ -43,10 +43,11 @@
       dropQueued: '{n} reports and {f} positions are not sent yet; signing out deletes them from this phone. Sign out?',
       failed: 'Not sent: ', relogin: 'Signed out, please sign in again', title: 'Hongqiao Collect',
       tabs: ['Report', 'My work', 'Patrol'], desc: 'Description (optional)', other: '中文',
-      overdue: 'overdue',
-      status: {reported: 'reported', accepted: 'accepted', dispatched: 'dispatched',
-        in_progress: 'in progress', resolved: 'resolved', verified: 'verified', closed: 'closed',
-        rejected: 'rejected', reopened: 'reopened'}}
+      overdue: 'Overdue',
+      // Labels, not the API's status keys: capitalised as the desk pages write them.
+      status: {reported: 'Reported', accepted: 'Accepted', dispatched: 'Dispatched',
+        in_progress: 'In progress', resolved: 'Resolved', verified: 'Verified', closed: 'Closed',
+        rejected: 'Rejected', reopened: 'Reopened'}}
   };
   var $ = function (id) { return document.getElementById(id); };
   var lang = /[?&]lang=en/.test(location.search) ? 'en' :

@@ -5,7 +5,13 @@ from datetime import datetime
 
 from flask import current_app
 
+from data.db import Database
 from data.settings import Settings
+
+
+def current_db() -> Database:
+    """The server's Database (for blueprints built without one passed in)."""
+    return current_app.extensions["hq_db"]
 
 
 def current_settings() -> Settings:

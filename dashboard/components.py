@@ -44,3 +44,19 @@ def stat_tile(label: str, value: str, tone: str = "") -> html.Div:
         html.Div(value, className="stat-value"),
         html.Div(label, className="stat-label"),
     ])
+
+
+DROPDOWN_LABELS = ("select_all", "deselect_all", "selected_count", "search", "clear_search",
+                   "clear_selection", "no_options")
+
+
+def dropdown(lang: str, select_all: bool = True, **props) -> dcc.Dropdown:
+    """A dcc.Dropdown whose own texts (search, select all, "n selected") are in the reader's
+    language; ``select_all=False`` drops the select-all button (a summons names its parties).
+    """
+    labels = {("no_options_found" if k == "no_options" else k): t(f"dd_{k}", lang)
+              for k in DROPDOWN_LABELS}
+    classes = props.pop("className", "")
+    if not select_all:
+        classes = f"{classes} no-select-all".strip()
+    return dcc.Dropdown(labels=labels, className=classes, **props)

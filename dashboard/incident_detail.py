@@ -7,7 +7,9 @@ from datetime import datetime
 
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.i18n import t
+from dashboard.system_notes import note_text
 from workflow.clock import BEIJING
 
 TONE = {"overdue": "overdue", "due_soon": "due_soon", "on_track": "progress", "done": "done",
@@ -45,18 +47,25 @@ def small_map(figure) -> dcc.Graph:
                      style={"height": "240px"})
 
 
+def named(row: dict, key: str, lang: str) -> str | None:
+    """A reference name (street, department, category...) in the reader's language."""
+    return (row.get(f"{key}_en") or row.get(key)) if lang == "en" else row.get(key)
+
+
 def incident_detail(view: dict, lang: str, figure) -> list:
-    place = " / ".join(x for x in (view["street_name"], view["community_name"],
-                                   view["grid_name"]) if x)
-    handler = view["department_name"] or (t(f"cases_handler_{view['handled_by']}", lang)
-                                          if view["handled_by"] else None)
+    place = " / ".join(x for x in (named(view, "street_name", lang),
+                                   named(view, "community_name", lang),
+                                   named(view, "grid_name", lang)) if x)
+    handler = handler_text(view, lang)
     category = view["category_name"] if lang != "en" else view["category_name_en"]
     reporter = " · ".join(x for x in (when(view["reported_at"], True), view["reporter_name"]) if x)
     return [
         html.Div(className="cases-head", children=[
             html.H2([html.Span(category, className="cases-title"),
                      html.Span(view["code"], className="cases-code")]),
-            html.Div(status_chips(view["status"], view["urgency"], lang), className="chips"),
+            html.Div(([chip(t("cases_under_whistle", lang), "whistle")]
+                      if view.get("under_whistle") else [])
+                     + status_chips(view["status"], view["urgency"], lang), className="chips"),
         ]),
         html.Div(className="cases-body", children=[
             facts([(t("cases_place", lang), place), (t("cases_address", lang), view["address"]),
@@ -67,7 +76,62 @@ def incident_detail(view: dict, lang: str, figure) -> list:
                    (t("cases_description", lang), view["description"])]),
             small_map(figure),
         ]),
+        incident_whistles(view, lang),
     ]
+
+
+def party_name(summons: dict, lang: str) -> str:
+    """A summoned department in the reader's language, or a leader with their role."""
+    if summons.get("department_code"):
+        english = lang == "en" and summons.get("department_name_en")
+        return summons["department_name_en"] if english else summons["department_name"]
+    return f"{summons.get('leader_name') or ''} ({t('role_district_leader', lang)})" \
+        if lang == "en" else f"{summons.get('leader_name') or ''}（{t('role_district_leader', lang)}）"
+
+
+def report_in_state(summons: dict, lang: str) -> str:
+    """Where one party stands: not reported in, acknowledged, on site, completed."""
+    for column, key in (("completed_at", "cases_completed"), ("arrived_at", "cases_arrived"),
+                        ("acknowledged_at", "cases_acknowledged")):
+        if summons.get(column):
+            return f"{t(key, lang)} {when(summons[column])}"
+    return t("cases_not_reported_in", lang)
+
+
+def whistle_link(whistle: dict, lang: str) -> html.A:
+    href = f"/cases?whistle={whistle['id']}" + ("&lang=en" if lang == "en" else "")
+    return html.A(whistle["code"], href=href, className="cases-link whistle-link")
+
+
+def incident_whistles(view: dict, lang: str) -> html.Div | None:
+    """The whistles on an incident: each linked, with its summoned parties' report-in state."""
+    if not view.get("whistles"):
+        return None
+    blocks = []
+    for w in view["whistles"]:
+        level = [chip(t("cases_level2", lang), "overdue")] if w["level"] == 2 else []
+        rows = [html.Tr([html.Td(party_name(p, lang)), html.Td(report_in_state(p, lang))],
+                        className="" if p.get("acknowledged_at") else "late")
+                for p in w["parties"]]
+        blocks.append(html.Div(className="incident-whistle", children=[
+            html.Div([whistle_link(w, lang), *level, chip(t(f"st_{w['status']}", lang), "status"),
+                      html.Span(f"{t('cases_deadline', lang)} {when(w['deadline'], True)}",
+                                className="case-meta")], className="case-line"),
+            html.Table(html.Tbody(rows), className="cases-parties"),
+        ]))
+    return html.Div([html.H3(t("cases_whistles_of", lang)), *blocks], id=ids.CASES_INCIDENT_WHISTLES)
+
+
+def handler_text(view: dict, lang: str) -> str | None:
+    """Who handles it; under an open whistle, the whistle and the departments it summoned."""
+    open_ones = [w for w in view.get("whistles", []) if w["status"] not in ("closed", "escalated")]
+    if open_ones:
+        names = t("cases_list_sep", lang).join(party_name(p, lang) for p in open_ones[0]["parties"])
+        return f"{t('cases_whistle_handler', lang).format(parties=names)} · {open_ones[0]['code']}"
+    if view["department_name"]:
+        english = lang == "en" and view.get("department_name_en")
+        return view["department_name_en"] if english else view["department_name"]
+    return t(f"cases_handler_{view['handled_by']}", lang) if view["handled_by"] else None
 
 
 def parties_table(view: dict, lang: str) -> html.Table:
@@ -78,7 +142,7 @@ def parties_table(view: dict, lang: str) -> html.Table:
     for s in view["summons"]:
         rating = "—" if s["rated_at"] is None else (
             f"{s['rating_timeliness']} / {s['rating_quality']} / {s['rating_attitude']}")
-        name = s["department_name"] or f"{s['leader_name']}（{t('role_district_leader', lang)}）"
+        name = party_name(s, lang)
         rows.append(html.Tr(className="late" if s["overdue"] else "", children=[
             html.Td(name), html.Td(when(s["acknowledged_at"])), html.Td(when(s["arrived_at"])),
             html.Td(when(s["completed_at"])), html.Td(rating)]))
@@ -88,7 +152,8 @@ def parties_table(view: dict, lang: str) -> html.Table:
 def whistle_detail(view: dict, lang: str, figure) -> list:
     title = view["matter"]
     level = [chip(t("cases_level2", lang), "overdue")] if view["level"] == 2 else []
-    incidents = "、".join(f"{i['code']} {i['category_name']}" for i in view["incidents"])
+    incidents = t("cases_list_sep", lang).join(
+        f"{i['code']} {named(i, 'category_name', lang)}" for i in view["incidents"])
     return [
         html.Div(className="cases-head", children=[
             html.H2([html.Span(title, className="cases-title"),
@@ -96,7 +161,7 @@ def whistle_detail(view: dict, lang: str, figure) -> list:
             html.Div(level + status_chips(view["status"], view["urgency"], lang), className="chips"),
         ]),
         html.Div(className="cases-body", children=[
-            facts([(t("cases_street", lang), view["street_name"]),
+            facts([(t("cases_street", lang), named(view, "street_name", lang)),
                    (t("cases_blown_by", lang),
                     f"{view['blown_by_name']} · {when(view['blown_at'], True)}"),
                    (t("cases_meeting", lang),
@@ -114,15 +179,15 @@ def timeline(events: list[dict], lang: str) -> list:
     """The event log, newest first, each with who, when, what and the note."""
     items = []
     for e in reversed(events):
-        who = e.get("department_name") if e["action"] in ("report_in", "arrive", "complete") and \
-            e.get("department_name") else e.get("actor_name")
+        who = named(e, "department_name", lang) if e["action"] in (
+            "report_in", "arrive", "complete") and e.get("department_name") else e.get("actor_name")
         role = t(f"role_{e.get('actor_role') or 'system'}", lang)
         items.append(html.Li(className=f"ev ev-{e['action']}", children=[
             html.Span(when(e["at"]), className="ev-time"),
             html.Span(t(f"ev_{e['action']}", lang), className="ev-action"),
             html.Span(f"{who or t('ev_hidden' if e.get('actor_role') else 'role_system', lang)}"
                       f" · {role}", className="ev-who"),
-            html.Div(e["note"], className="ev-note") if e.get("note") else None,
+            html.Div(note_text(e["note"], lang), className="ev-note") if e.get("note") else None,
         ]))
     return [html.H3(t("cases_timeline", lang)), html.Ol(items, className="ev-list")]
 
@@ -130,11 +195,12 @@ def timeline(events: list[dict], lang: str) -> list:
 def list_label(row: dict, kind: str, lang: str) -> html.Div:
     """One row of the list: what, where, status and urgency at a glance."""
     if kind == "w":
-        title, sub = row["matter"], f"{row['street_name']} · {row['parties'] or ''}"
+        title = row["matter"]
+        sub = f"{named(row, 'street_name', lang)} · {named(row, 'parties', lang) or ''}"
         meta = f"{row['parties_done']}/{row['party_count']} {t('cases_completed', lang)}"
     else:
         title = row["category_name"] if lang != "en" else row["category_name_en"]
-        sub = " · ".join(x for x in (row["street_name"], row["address"]) if x)
+        sub = " · ".join(x for x in (named(row, "street_name", lang), row["address"]) if x)
         meta = when(row["reported_at"])
     return html.Div(className=f"case-row tone-{TONE.get(row['urgency'], 'closed')}", children=[
         html.Div([html.Span(title, className="case-title"),

@@ -46,7 +46,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         if path in ("/", "/wall"):
             return wall_view(ctx, lang, search or "")
         if path == "/cases":
-            return cases_page(ctx, lang)
+            return cases_page(ctx, lang, search)
         if path == "/devices":
             return devices_layout.layout(lang)
         if path == "/admin":

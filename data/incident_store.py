@@ -90,8 +90,10 @@ DETAIL_SQL = text("""
            c.name_zh as category_name, c.name_en as category_name_en, c.deadline_hours,
            c.department_code as category_department_code,
            i.department_id, d.code as department_code, d.name_zh as department_name,
-           i.street_id, s.name_zh as street_name, i.community_id, cm.name_zh as community_name,
-           i.grid_id, g.code as grid_code, g.name_zh as grid_name,
+           d.name_en as department_name_en, i.street_id, s.name_zh as street_name,
+           s.name_en as street_name_en, i.community_id, cm.name_zh as community_name,
+           cm.name_en as community_name_en, i.grid_id, g.code as grid_code,
+           g.name_zh as grid_name,
            i.reporter_id, u.display_name as reporter_name, i.reporter_contact,
            i.address, i.description, i.photo_url, i.reported_at, i.accepted_at,
            i.dispatched_at, i.started_at, i.resolved_at, i.verified_at, i.closed_at,
@@ -117,7 +119,8 @@ def incident_detail(conn: Connection, incident_id: int) -> dict | None:
 EVENTS_SQL = text("""
     select e.id, e.at, e.action, e.from_status, e.to_status, e.note, e.public, e.photo_url,
            e.actor_id, u.display_name as actor_name, u.role as actor_role,
-           e.department_id, d.code as department_code, d.name_zh as department_name
+           e.department_id, d.code as department_code, d.name_zh as department_name,
+           d.name_en as department_name_en
     from incident_events e
     left join users u on u.id = e.actor_id
     left join departments d on d.id = e.department_id

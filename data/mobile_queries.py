@@ -23,6 +23,17 @@ where g.id = any(:ids)
 order by g.id
 """)
 
+LANDMARKS = text("""
+select 'building' as kind, b.address as name, round(ST_X(b.geom)::numeric, 5) as lon,
+       round(ST_Y(b.geom)::numeric, 5) as lat
+from buildings b where b.grid_id = any(:ids)
+union all
+select 'camera', c.name_zh, round(ST_X(c.geom)::numeric, 5), round(ST_Y(c.geom)::numeric, 5)
+from cameras c where c.grid_id = any(:ids)
+order by 1, 2
+limit :limit
+""")
+
 USAGE = text("""
 select category_code as code,
        count(*) filter (where reporter_id = :user_id) as mine,
@@ -76,6 +87,26 @@ def worker_grids(conn: Connection, grid_ids: list[int], tolerance: float = SIMPL
     """
     rows = conn.execute(GRIDS, {"ids": list(grid_ids), "tol": tolerance}).mappings()
     return [{**dict(r), "outline": json.loads(r["outline"])} for r in rows]
+
+
+def beat_landmarks(conn: Connection, grid_ids: list[int], limit: int = 400) -> list[dict]:
+    """What a worker recognises in their grids, for the phone's offline map: buildings (by
+    address, from the residents' layer) and cameras (by name).
+
+    Parameters
+    ----------
+    conn : Connection
+    grid_ids : list of int
+    limit : int
+        At most this many (a drawing of one grid has no room for more).
+
+    Returns
+    -------
+    list of dict
+        kind ("building" or "camera"), name, lon, lat (WGS84, 1e-5 degrees).
+    """
+    rows = conn.execute(LANDMARKS, {"ids": list(grid_ids), "limit": limit}).mappings()
+    return [{**dict(r), "lon": float(r["lon"]), "lat": float(r["lat"])} for r in rows]
 
 
 def category_usage(conn: Connection, user_id: int, grid_ids: list[int],

@@ -88,6 +88,10 @@ class Settings:
     osmand_url: str = ""
     # The shift hours in local time: a phone silent in them for 10 minutes has a gap.
     shifts: str = "08:30-11:30,14:00-17:00"
+    # 到场报到 counts from this long before a whistle's meeting to its deadline, and within
+    # this distance of the meeting's place when the request carries a position.
+    arrive_before_h: float = 2.0
+    arrive_radius_m: float = 500.0
     # Where "now" comes from for every part of the app: the machine's clock, or a frozen one
     # that tests and replays pass in (never read from the environment).
     clock: Clock = field(default=system_clock, compare=False, repr=False)
@@ -198,6 +202,8 @@ class Settings:
             warm_wall=parse_bool(env.get("HQ_WARM_WALL"), True),
             osmand_url=env.get("HQ_OSMAND_URL", "").strip(),
             shifts=env.get("HQ_SHIFTS", "").strip() or cls.shifts,
+            arrive_before_h=float(env.get("HQ_ARRIVE_BEFORE_H", "2")),
+            arrive_radius_m=float(env.get("HQ_ARRIVE_RADIUS_M", "500")),
         )
 
 

@@ -49,7 +49,8 @@ def add_whistle_event(conn: Connection, whistle_id: int, at: datetime, actor_id:
 
 
 WHISTLE_SQL = """
-    select w.id, w.code, w.street_id, s.name_zh as street_name, w.blown_by_id,
+    select w.id, w.code, w.street_id, s.name_zh as street_name, s.name_en as street_name_en,
+           w.blown_by_id,
            u.display_name as blown_by_name, w.level, w.parent_id, w.matter, w.description,
            w.meeting_at, w.meeting_place, w.blown_at, w.deadline, w.status, w.completed_at,
            w.closed_at, w.feedback, w.idempotency_key,
@@ -85,7 +86,8 @@ def whistle_by_key(conn: Connection, key: str) -> dict | None:
 
 SUMMONS_SQL = text("""
     select ws.id, ws.whistle_id, ws.department_id, d.code as department_code,
-           d.name_zh as department_name, ws.leader_id, u.display_name as leader_name,
+           d.name_zh as department_name, d.name_en as department_name_en, ws.leader_id,
+           u.display_name as leader_name,
            ws.acknowledged_at, ws.arrived_at, ws.completed_at, ws.rating_timeliness,
            ws.rating_quality, ws.rating_attitude, ws.rated_at, ws.rated_by_id
     from whistle_summons ws
@@ -112,7 +114,7 @@ def update_whistle(conn: Connection, whistle_id: int, values: dict) -> None:
 
 LINKED_SQL = text("""
     select i.id, i.code, i.status, i.street_id, i.community_id, i.address,
-           c.name_zh as category_name, g.code as grid_code
+           c.name_zh as category_name, c.name_en as category_name_en, g.code as grid_code
     from whistle_incidents wi
     join incidents i on i.id = wi.incident_id
     join categories c on c.code = i.category_code
@@ -130,7 +132,7 @@ def whistle_incidents(conn: Connection, whistle_id: int) -> list[dict]:
 EVENTS_SQL = text("""
     select e.id, e.at, e.action, e.note, e.actor_id, u.display_name as actor_name,
            u.role as actor_role, e.department_id, d.code as department_code,
-           d.name_zh as department_name
+           d.name_zh as department_name, d.name_en as department_name_en
     from whistle_events e
     left join users u on u.id = e.actor_id
     left join departments d on d.id = e.department_id

@@ -42,6 +42,7 @@ TESTS=(
   tests/test_dashboard_wall_assembly.py tests/test_data_positions.py tests/test_faults_clock.py
   tests/test_api_upkeep.py tests/test_data_analyst.py tests/test_dashboard_analyst.py
   tests/test_data_cases_count.py tests/test_dashboard_cases.py tests/test_api_mobile.py
+  tests/test_analyst_link_browser.py
   tests/test_api_mobile_patrol.py tests/test_api_open311_requests.py
   tests/test_security_browser.py tests/test_clock_instants.py
   tests/test_dashboard_devices.py tests/test_api_ingest_clock.py tests/test_api_ingest_rules.py

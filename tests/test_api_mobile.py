@@ -16,7 +16,7 @@ from tests.mobile_helpers import (  # noqa: F401 - fixtures
     phone_client,
     report_form,
 )
-from tests.workflow_world import IN_B, PASSWORD
+from tests.workflow_world import IN_A, IN_B, PASSWORD
 
 
 def counts(world) -> tuple[int, int]:
@@ -50,6 +50,51 @@ def test_the_page_sends_strangers_to_sign_in_and_keeps_a_phone_signed_in(mobile_
     assert me["grids"][0]["outline"]["type"] in ("Polygon", "MultiPolygon")
     assert {c["code"] for c in me["categories"]} >= {"0101", "0102"}
     assert all(len(c["code"]) == 4 for c in me["categories"])
+
+
+def test_the_phone_map_has_the_beats_buildings_and_cameras_from_our_own_data(mobile_server,
+                                                                            mobile_world):
+    from sqlalchemy import text
+
+    world = mobile_world["world"]
+    with mobile_world["engine"].begin() as conn:
+        conn.execute(text("""
+            insert into buildings (grid_id, address, households, geom) values
+              (:grid, '十段社区1网格12号楼', 40, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326));
+            insert into cameras (code, name_zh, kind, owner_street_id, grid_id, geom) values
+              ('CAM-LM-1', '光荣道幼儿园东门', 'kindergarten', :street, :grid,
+               ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"""),
+            {"grid": world.ids["grid"], "street": world.ids["street"], "lon": IN_A[0],
+             "lat": IN_A[1]})
+    marks = phone_client(mobile_server, "worker_a").get("/m/api/me").get_json()["landmarks"]
+    assert {(m["kind"], m["name"]) for m in marks} >= {("building", "十段社区1网格12号楼"),
+                                                       ("camera", "光荣道幼儿园东门")}
+    assert all(isinstance(m["lon"], float) for m in marks)
+    other = phone_client(mobile_server, "worker_b").get("/m/api/me").get_json()["landmarks"]
+    assert not any(m["name"] == "光荣道幼儿园东门" for m in other)     # only one's own beat
+
+
+def test_the_whole_phone_address_survives_sign_in_and_nothing_else_is_followed(mobile_server):
+    from urllib.parse import parse_qs, urlparse
+
+    client = mobile_server.test_client()
+    sent = client.get("/m?lang=en&tab=patrol").headers["Location"]
+    query = parse_qs(urlparse(sent).query)
+    assert urlparse(sent).path == "/m/login" and query["next"] == ["/m?lang=en&tab=patrol"]
+    page = client.get(sent).get_data(as_text=True)
+    assert 'name="next" value="/m?lang=en&amp;tab=patrol"' in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    landed = client.post("/m/login?lang=en", data={"username": "worker_a", "password": PASSWORD,
+                                                    "csrf_token": token,
+                                                    "next": "/m?lang=en&tab=patrol"})
+    assert landed.status_code == 302 and landed.headers["Location"] == "/m?lang=en&tab=patrol"
+    other = mobile_server.test_client()
+    for elsewhere in ("//evil.example/m", "/analyst?x=1", "https://evil.example/"):
+        token = other.get("/m/login").get_data(as_text=True).split('name="csrf_token" value="')[1]
+        out = other.post("/m/login", data={"username": "worker_a", "password": PASSWORD,
+                                           "csrf_token": token.split('"')[0], "next": elsewhere})
+        assert out.headers["Location"] == "/m", elsewhere
+        other = mobile_server.test_client()
 
 
 def test_sign_in_refuses_wrong_passwords_stale_forms_and_desk_roles(mobile_server):

@@ -1,7 +1,7 @@
 """The phone page's patrol and weight: positions in the batch format, today's route, first load."""
 import gzip
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -46,6 +46,13 @@ def test_patrol_positions_are_stored_on_the_workers_phone_and_drawn_as_todays_ro
     assert is_strong(identifier) and stored == 5
     route = phone.get("/m/api/route").get_json()
     assert len(route["points"]) == 5 and route["points"][0] == [IN_A[0], IN_A[1]]
+    # The tab's figures: four steps of about 8.6 m each, the time between the fixes, and a
+    # part of the beat within reach of them.
+    figures = route["summary"]
+    assert abs(figures["distance_km"] - 0.03) <= 0.01
+    gap = (datetime.fromisoformat(batch[-1]["time"]) - datetime.fromisoformat(batch[0]["time"]))
+    assert figures["minutes"] == round(gap.total_seconds() / 60)
+    assert 0 < figures["coverage"] <= 100 and figures["last_fix_at"]
 
 
 def test_bad_fixes_name_the_field_far_ones_are_set_aside_and_strangers_cannot_post(mobile_server):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import create_engine, func, insert, select
 
 from app import build_app
-from data.models import Device, Incident, IncidentEvent, Whistle
+from data.models import Device, Incident, IncidentEvent, Whistle, WhistleSummons
 from data.photo_store import insert_photo
 from tests.auth_helpers import login_client
 from tests.clock import SESSION_NOW
@@ -234,10 +234,11 @@ def test_lists_page_and_filter(api_world):
     assert {i["street_id"] for i in chief_b["items"]} == {street_b}
 
 
-def blow(client, incident, departments=("CGW-DL",), key=None, days=30):
+def blow(client, incident, departments=("CGW-DL",), key=None, days=30,
+         meeting_in=timedelta(days=1)):
     now = SESSION_NOW
     body = {"matter": "废弃地块整治", "incident_ids": [incident], "department_codes": list(departments),
-            "meeting_at": (now + timedelta(days=1)).isoformat(), "meeting_place": "光荣道现场",
+            "meeting_at": (now + meeting_in).isoformat(), "meeting_place": "光荣道现场",
             "deadline": (now + timedelta(days=days)).isoformat()}
     return client.post("/api/v1/whistles", json=body,
                        headers={"Idempotency-Key": key} if key else {})
@@ -247,10 +248,12 @@ def test_the_whistle_loop_over_http(api_world):
     chief, road = signed_in(api_world, "chief_a"), signed_in(api_world, "officer_road")
     incident = report(signed_in(api_world, "worker_a")).get_json()["id"]
     assert blow(signed_in(api_world, "deputy_a"), incident).status_code == 403
-    response = blow(chief, incident, key="blow-key-000001")
+    # The meeting is within the hour, so arriving now is on time.
+    response = blow(chief, incident, key="blow-key-000001", meeting_in=timedelta(hours=1))
     assert response.status_code == 201, response.get_json()
     whistle = response.get_json()["id"]
-    assert blow(chief, incident, key="blow-key-000001").status_code == 200
+    assert blow(chief, incident, key="blow-key-000001",
+                meeting_in=timedelta(hours=1)).status_code == 200
     base = f"/api/v1/whistles/{whistle}"
     status, body = post(road, base + "/report-in", {"stage": "arrived"})
     assert (status, body["error"]) == (409, "out_of_order")
@@ -272,6 +275,44 @@ def test_the_whistle_loop_over_http(api_world):
     assert status == 200 and body["status"] == "closed"
     assert signed_in(api_world, "leader").get(base).status_code == 200
     assert signed_in(api_world, "worker_b").get(base).status_code == 403
+
+
+def test_arrival_counts_only_near_the_meetings_time_and_place(api_world):
+    chief, road = signed_in(api_world, "chief_a"), signed_in(api_world, "officer_road")
+    tomorrow = blow(chief, report(signed_in(api_world, "worker_a")).get_json()["id"]).get_json()
+    base = f"/api/v1/whistles/{tomorrow['id']}"
+    assert post(road, base + "/report-in")[0] == 200          # acknowledging is any time
+    status, body = post(road, base + "/report-in")
+    assert (status, body["error"], body["field"]) == (409, "too_early_to_arrive", "at")
+    assert "2 小时" in body["message"]
+    soon = blow(chief, report(signed_in(api_world, "worker_a")).get_json()["id"],
+                meeting_in=timedelta(minutes=30)).get_json()
+    base = f"/api/v1/whistles/{soon['id']}"
+    post(road, base + "/report-in")
+    far = {"lon": IN_A[0] + 0.02, "lat": IN_A[1]}                 # about 1.7 km east
+    status, body = post(road, base + "/report-in", far)
+    assert (status, body["error"], body["field"]) == (409, "too_far_to_arrive", "location")
+    status, body = post(road, base + "/report-in", {"lon": IN_A[0]})
+    assert (status, body["field"]) == (400, "lat")
+    with api_world["engine"].connect() as conn:
+        arrived = conn.execute(select(WhistleSummons.arrived_at).where(
+            WhistleSummons.whistle_id == soon["id"])).scalar_one()
+    assert arrived is None                                        # nothing written
+    status, body = post(road, base + "/report-in", {"lon": IN_A[0] + 0.001, "lat": IN_A[1]})
+    assert status == 200 and body["status"] == "reported_in", body
+
+
+def test_an_incident_under_a_whistle_shows_it_and_is_not_worked_apart(api_world):
+    chief, operator = signed_in(api_world, "chief_a"), signed_in(api_world, "operator")
+    incident = report(signed_in(api_world, "worker_a")).get_json()["id"]
+    whistle = blow(chief, incident, departments=("CGW-DL", "CGW-YL")).get_json()
+    shown = chief.get(f"/api/v1/incidents/{incident}").get_json()
+    assert shown["under_whistle"] and [w["code"] for w in shown["whistles"]] == [whistle["code"]]
+    assert [p["department_code"] for p in shown["whistles"][0]["parties"]] == ["CGW-DL", "CGW-YL"]
+    assert not {"dispatch", "start", "accept"} & set(shown["actions"])
+    for who, action in ((operator, "dispatch"), (chief, "start")):
+        status, body = post(who, f"/api/v1/incidents/{incident}/{action}")
+        assert (status, body["error"]) == (409, "under_whistle"), body
 
 
 def test_a_bad_whistle_writes_nothing(api_world):

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app import build_app
-from dashboard.analyst.export import to_csv, to_xlsx
+from dashboard.analyst.export import about_rows, to_csv, to_xlsx
 from dashboard.analyst.state import (
     DEFAULTS,
     cascade,
@@ -99,6 +99,40 @@ def test_export_escapes_formulas_and_keeps_every_row():
     assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in cells)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     assert safe_cell(5) == 5 and safe_cell("a-b") == "a-b"
+
+
+def test_the_xlsx_keeps_dates_as_dates_and_says_which_filters_made_it():
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame({
+        "code": ["HQ20261101-1"], "reported_at": pd.to_datetime(["2026-11-01T01:00Z"]),
+        "status": ["closed"], "category": ["环境卫生"], "street": ["芥园街道"], "community": ["x"],
+        "grid": ["g"], "source": ["patrol"], "department": [None],
+        "deadline": pd.to_datetime(["2026-11-03T01:00Z"]), "closed_at": [pd.NaT],
+        "address": ["=1"], "description": ["d"]})
+    state = parse_search("?street=8&range=90d&src=patrol,hotline&overdue=1")
+    opts = {"street": [{"label": "芥园街道", "value": 8}],
+            "sources": [{"label": "网格巡查", "value": "patrol"}, {"label": "热线", "value": "hotline"}]}
+    about = about_rows(state, opts, (date(2026, 9, 5), date(2026, 12, 3)),
+                       "/analyst" + to_search(state), "2026-12-03 10:00", 1, "zh")
+    book = load_workbook(io.BytesIO(to_xlsx(frame, "zh", about)))
+    assert book.sheetnames == ["事件", "筛选条件"]
+    rows = list(book["事件"].iter_rows(values_only=True))
+    assert rows[1][1] == datetime(2026, 11, 1, 9, 0) and rows[1][9] == datetime(2026, 11, 3, 9, 0)
+    assert book["事件"]["B2"].is_date and rows[1][10] is None
+    told = dict(book["筛选条件"].iter_rows(min_row=2, values_only=True))
+    assert told["时段"] == "2026-09-05 – 2026-12-03" and told["街道"] == "芥园街道"
+    assert told["来源"] == "网格巡查、热线" and told["行数"] == "1"
+    assert told["页面链接"] == "/analyst?street=8&range=90d&src=patrol,hotline&overdue=1"
+
+
+def test_the_90_day_preset_is_the_last_90_days_through_today():
+    state = parse_search("?range=90d")
+    assert state["range"] == "90d" and to_search(state) == "?range=90d"
+    f = to_filter(state, date(2026, 12, 3), AS_OF)
+    assert (f.date_from, f.date_to) == (date(2026, 9, 5), date(2026, 12, 3))
 
 
 def _callback(client, output, inputs, state=()):
@@ -235,3 +269,27 @@ def test_drill_from_district_to_grid_and_back(dash_duo, analyst_app, world_setti
     dash_duo.driver.save_screenshot(str(SHOTS / "analyst_charts.png"))
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []
+
+
+def test_hot_spot_marks_say_new_persistent_and_fading_apart():
+    from dashboard.analyst.map_figure import TREND_COLOURS, hot_values
+
+    rows = [{"kind": "hot", "confidence": 99, "trend": "emerging", "lon": 1, "lat": 1,
+             "name": "a", "code": "A"},
+            {"kind": "hot", "confidence": 95, "trend": "persistent", "lon": 2, "lat": 2,
+             "name": "b", "code": "B"},
+            {"kind": "hot", "confidence": 90, "trend": "diminishing", "lon": 3, "lat": 3,
+             "name": "c", "code": "C"},
+            {"kind": "cold", "confidence": 99, "trend": None, "lon": 4, "lat": 4,
+             "name": "d", "code": "D"},
+            {"kind": None, "confidence": None, "trend": None, "lon": 5, "lat": 5,
+             "name": "e", "code": "E"}]
+    words = {"hot": "热点", "cold": "冷点", "emerging": "新增热点", "persistent": "持续热点",
+             "diminishing": "消退热点"}
+    marks = hot_values(rows, True, words)
+    assert marks["customdata"] == ["A", "B", "C", "D"]
+    assert marks["marker"]["color"] == [TREND_COLOURS[k] for k in
+                                        ("emerging", "persistent", "diminishing", "cold")]
+    assert len(set(marks["marker"]["color"])) == 4
+    assert marks["marker"]["size"][0] > marks["marker"]["size"][1] > marks["marker"]["size"][2]
+    assert hot_values(rows, False, words)["lon"] == []

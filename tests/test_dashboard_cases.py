@@ -132,6 +132,7 @@ def visible(dash_duo, selector, timeout=10):
 
 def test_a_street_chief_whistles_and_a_department_reports_in(dash_duo, cases_app, cases_db):
     start_app(dash_duo, cases_app)
+    dash_duo.driver.set_window_size(1600, 900)
     login_browser(dash_duo, "chief_a", PASSWORD, "/cases")
     dash_duo.wait_for_contains_text(".cases-count", "共", timeout=15)
     # 1: the incident
@@ -140,32 +141,95 @@ def test_a_street_chief_whistles_and_a_department_reports_in(dash_duo, cases_app
     visible(dash_duo, "#cases-act-whistle").click()
     visible(dash_duo, "#cases-form-whistle")
     dash_duo.wait_for_text_to_equal("#cases-confirm", "确认吹哨")
+    # The department picker speaks Chinese and has no select-all: a summons names its parties.
+    dash_duo.find_element("#cases-whistle-depts").click()
+    search = dash_duo.wait_for_element("#cases-form-whistle input[type=search], "
+                                       ".dash-dropdown-search input, input.dash-dropdown-search",
+                                       timeout=5)
+    assert search.get_attribute("placeholder") == "搜索"
+    buttons = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-action-button")
+    assert not [b for b in buttons if b.is_displayed() and b.text in ("全选", "Select All")]
+    page_text = dash_duo.find_element("body").text
+    assert "Select All" not in page_text and "Search" not in page_text
     SHOTS.mkdir(exist_ok=True)
     dash_duo.driver.save_screenshot(str(SHOTS / "cases_whistle_form.png"))
-    # 3: confirm
+    dash_duo.find_element("#cases-whistle-matter").click()           # closes the menu
+    # 3: confirm: the banner says the whistle went out (not "done"), whom it summoned, a link
     dash_duo.find_element("#cases-confirm").click()
-    dash_duo.wait_for_contains_text("#cases-message", "已完成：吹哨 WS", timeout=15)
+    dash_duo.wait_for_contains_text("#cases-message", "吹哨已发出：WS", timeout=15)
+    assert "园林" in dash_duo.find_element("#cases-message").text
+    assert "已完成" not in dash_duo.find_element("#cases-message").text
+    link = dash_duo.find_element("#cases-whistle-link").get_attribute("href")
+    # The incident now shows its whistle, the summoned department's report-in state, and is
+    # no longer offered for dispatch or starting apart from the whistle.
+    dash_duo.wait_for_contains_text("#cases-incident-whistles", "未报到", timeout=10)
+    detail = dash_duo.find_element(".cases-detail").text
+    assert "吹哨处置中" in detail and "吹哨召集" in detail and "街道自办" not in detail
+    for action in ("dispatch", "start", "accept"):
+        assert "hidden" in dash_duo.find_element(f"#cases-act-{action}").get_attribute("class")
     dash_duo.wait_for_contains_text(".cases-timeline", "街道吹哨", timeout=10)
     dash_duo.driver.save_screenshot(str(SHOTS / "cases_whistle.png"))
 
+    # The summoned officer lands on the workbench with a badge for the whistle.
     login_browser(dash_duo, "officer_parks", PASSWORD, "/cases")
-    dash_duo.wait_for_contains_text(".cases-count", "共", timeout=15)
-    dash_duo.driver.find_element(By.XPATH, "//*[contains(@class,'cases-kind-label')][contains(.,'吹哨')]").click()
-    dash_duo.wait_for_contains_text(".cases-list", "0/1 办结", timeout=15)   # the whistle row
-    dash_duo.find_element(".cases-item-label").click()
+    dash_duo.wait_for_contains_text("#cases-awaiting", "1 待报到", timeout=15)
+    dash_duo.driver.save_screenshot(str(SHOTS / "cases_officer_badge.png"))
+    # The banner's link opens the whistles tab on that whistle.
+    dash_duo.driver.get(link)
+    dash_duo.wait_for_contains_text(".cases-detail", "报到情况", timeout=15)
+    checked = dash_duo.find_element(".cases-kind input:checked").get_attribute("value")
+    assert checked == "whistles"
+    assert "#" not in dash_duo.find_element(".cases-list").text.split("WS")[0]  # a real row
     visible(dash_duo, "#cases-act-acknowledge").click()
     dash_duo.wait_for_contains_text("#cases-message", "确认接收", timeout=15)
+    # Tomorrow's meeting is hours away: arriving from the desk now is refused, and says why.
     visible(dash_duo, "#cases-act-arrive").click()
-    dash_duo.wait_for_contains_text("#cases-message", "到场报到", timeout=15)
-    dash_duo.wait_for_contains_text(".cases-timeline", "到场报到", timeout=10)
-    visible(dash_duo, "#cases-act-complete")
+    dash_duo.wait_for_contains_text("#cases-message", "到场报到须在会商时间", timeout=15)
+    assert "error" in dash_duo.find_element("#cases-message").get_attribute("class")
     dash_duo.driver.save_screenshot(str(SHOTS / "cases_report_in.png"))
 
     with cases_db["engine"].connect() as conn:
         summons = conn.execute(select(WhistleSummons)).one()
         actions = conn.execute(select(WhistleEvent.action).order_by(WhistleEvent.id)).scalars().all()
-    assert summons.acknowledged_at and summons.arrived_at and summons.completed_at is None
+    assert summons.acknowledged_at and summons.arrived_at is None
     assert summons.department_id == cases_db["world"].departments["CGW-YL"]
-    assert actions == ["blow", "report_in", "arrive"]
+    assert actions == ["blow", "report_in"]
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []
+
+
+def test_an_incident_under_a_whistle_reads_in_english_without_raw_keys(cases_app, cases_db):
+    from dashboard.cases.callbacks import _detail_outputs
+    from tests.clock import SESSION_NOW
+    from workflow.whistles.service import NewWhistle, blow_whistle
+
+    world = cases_db["world"]
+    with cases_db["engine"].begin() as conn:
+        world.conn = conn
+        incident = make_incident(conn, world, "reported", category="0101",
+                                 reported_at=SESSION_NOW - timedelta(hours=5))
+        blow_whistle(conn, world.actor("chief_a"), NewWhistle(
+            matter="Manhole", meeting_at=SESSION_NOW + timedelta(days=1), meeting_place="site",
+            deadline=SESSION_NOW + timedelta(days=10), incident_ids=(incident,),
+            department_codes=("CGW-DL",)), SESSION_NOW)
+    client = cases_app.server.test_client()
+    login_client(client, "chief_a", PASSWORD)
+    outputs = _detail_outputs()
+    payload = {"output": ".." + "...".join(f"{o.component_id}.{o.component_property}"
+                                           for o in outputs) + "..",
+               "outputs": [{"id": o.component_id, "property": o.component_property}
+                           for o in outputs],
+               "inputs": [{"id": "cases-list", "property": "value", "value": f"i:{incident}"}],
+               "state": [{"id": "app-url", "property": "search", "value": "?lang=en"}],
+               "changedPropIds": ["cases-list.value"]}
+    answer = json.loads(client.post("/_dash-update-component", json=payload).data)["response"]
+    detail = texts_in(answer["cases-detail"]["children"])
+    timeline = texts_in(answer["cases-timeline"]["children"])
+    assert "Under a whistle" in detail and "Whistle summons" in detail
+    assert "Not reported in" in detail and "The street" not in detail
+    assert "Street whistle" in timeline and "departments summoned to report in" in timeline
+    for raw_key in ("reported", "whistle blown", "whistle"):
+        assert raw_key not in timeline.split(" · ")
+    assert not any(mark in detail + timeline for mark in "：；（）、")
+    hidden = {k: v["className"] for k, v in answer.items() if k.startswith("cases-act-")}
+    assert "hidden" in hidden["cases-act-dispatch"] and "hidden" in hidden["cases-act-accept"]

@@ -71,3 +71,23 @@ def test_models_and_migrations_agree(engine):
                                                          "compare_type": False})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_0016_rewrites_the_worlds_old_incident_codes_and_leaves_imported_ones(server_settings):
+    from tests.workflow_world import build_world, make_incident
+
+    url = create_test_database(server_settings, "codes")
+    engine = create_engine(url)
+    try:
+        migrate.downgrade(url, "0013")
+        with engine.begin() as conn:
+            world = build_world(conn)
+            old = make_incident(conn, world, code="HQ2026120300555")
+            imported = make_incident(conn, world, code="LEGACY-2019-7")
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            codes = dict(conn.execute(text("select id, code from incidents")).all())
+        assert codes[old] == f"HQ20261203-{old}" and codes[imported] == "LEGACY-2019-7"
+    finally:
+        engine.dispose()
+        drop_test_database(server_settings, url)

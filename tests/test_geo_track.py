@@ -145,3 +145,21 @@ def test_walker_advances_piecewise_and_to_lonlat_returns_degrees():
     assert np.hypot(end[0] - start[0], end[1] - start[1]) <= 1.2 * 1.2 * 30 + 1e-6
     lon, lat = to_lonlat([end[0]], [end[1]])
     assert shapely.contains_xy(SQUARE, lon, lat).all()
+
+
+def test_a_patrol_adds_up_to_its_distance_time_and_beat_coverage():
+    import shapely
+
+    from geo.patrol_figures import patrol_summary
+
+    beat = shapely.box(117.150, 39.170, 117.152, 39.172)          # about 170 m x 220 m
+    walk = patrol_summary([117.1505, 117.1515, 117.1515], [39.1705, 39.1705, 39.1715],
+                          [0, 60, 120], [beat])
+    assert 190 < walk["distance_m"] < 205 and walk["minutes"] == 2.0
+    assert 0.1 < walk["coverage"] < 0.5
+    # A silence longer than five minutes is a break: neither walked nor patrol time.
+    broken = patrol_summary([117.1505, 117.1515], [39.1705, 39.1705], [0, 3600], [beat])
+    assert broken["distance_m"] == 0 and broken["minutes"] == 0
+    assert patrol_summary([], [], [], [beat]) == {"distance_m": 0.0, "minutes": 0.0,
+                                                  "coverage": 0.0}
+    assert patrol_summary([117.15], [39.17], [0])["coverage"] is None

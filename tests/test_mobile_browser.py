@@ -175,8 +175,15 @@ def test_patrol_and_english(dash_duo, mobile_app, mobile_world):
         and not d.find_element(By.ID, "m-patrol-state").text.startswith("巡查中：已发送 0"))
     WebDriverWait(driver, 10).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#m-route circle.me"))
+    # Today's figures from the server's own record of the track.
+    WebDriverWait(driver, 20).until(
+        lambda d: "今日巡查" in d.find_element(By.ID, "m-patrol-today").text)
+    assert "公里" in driver.find_element(By.ID, "m-patrol-today").text
     driver.save_screenshot(str(SHOTS / "mobile_patrol.png"))
     press(driver, driver.find_element(By.ID, "m-patrol"))
+    # Ended here, yet today's track is not called "not on patrol".
+    state = driver.find_element(By.ID, "m-patrol-state").text
+    assert state != "未在巡查" and "今日轨迹" in state
     driver.find_element(By.ID, "m-lang").click()
     assert driver.find_element(By.ID, "tab-report").text == "Report"
     driver.find_element(By.ID, "m-lang").click()
@@ -286,4 +293,45 @@ def test_a_report_left_by_an_expired_session_is_not_sent_as_the_next_worker(
     driver.execute_script("window.dispatchEvent(new Event('online'))")
     WebDriverWait(driver, 15).until(lambda d: queue_and_fixes(d)[0] == 0)
     assert incidents(mobile_world) == before
+    no_script_errors(dash_duo)
+
+
+def test_patrol_with_location_refused_says_so_and_what_to_do(dash_duo, mobile_app, mobile_world):
+    from sqlalchemy import text
+
+    world = mobile_world["world"]
+    with mobile_world["engine"].begin() as conn:     # something to recognise on the map
+        conn.execute(text("""
+            insert into buildings (grid_id, address, households, geom)
+            select :grid, '十段社区1网格' || n || '号楼', 30,
+                   ST_SetSRID(ST_MakePoint(:lon + (n - 2) * 0.0012, :lat + (n % 2) * 0.0015 - 0.0007),
+                              4326)
+            from generate_series(1, 4) n;
+            insert into cameras (code, name_zh, kind, owner_street_id, grid_id, geom)
+            values ('CAM-BR-1', '光荣道幼儿园东门', 'kindergarten', :street, :grid,
+                    ST_SetSRID(ST_MakePoint(:lon - 0.0015, :lat + 0.0012), 4326))
+            on conflict (code) do nothing"""),
+            {"grid": world.ids["grid"], "street": world.ids["street"], "lon": IN_A[0],
+             "lat": IN_A[1]})
+    start_app(dash_duo, mobile_app)
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Browser.setPermission", {
+        "origin": dash_duo.server_url, "permission": {"name": "geolocation"},
+        "setting": "denied"})
+    sign_in(dash_duo, "worker_a")
+    # The report map shows the beat's buildings and cameras, drawn from our own data.
+    WebDriverWait(driver, 10).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#m-map rect.lm-building")) >= 4)
+    assert driver.find_elements(By.CSS_SELECTOR, "#m-map path.lm-camera")
+    phone_size(driver, 390, 844)
+    driver.save_screenshot(str(SHOTS / "mobile_report_landmarks.png"))
+    driver.find_element(By.ID, "tab-patrol").click()
+    press(driver, driver.find_element(By.ID, "m-patrol"))
+    WebDriverWait(driver, 30).until(
+        lambda d: "定位权限被拒绝" in d.find_element(By.ID, "m-patrol-state").text)
+    state = driver.find_element(By.ID, "m-patrol-state")
+    assert "允许本站使用位置" in state.text and "warn" in state.get_attribute("class")
+    assert "已发送 0" not in state.text
+    phone_size(driver, 390, 844)
+    driver.save_screenshot(str(SHOTS / "mobile_patrol_denied.png"))
     no_script_errors(dash_duo)

@@ -1,5 +1,5 @@
 """Reporting incidents: the location decides the place, idempotency, validation, reading rules."""
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -127,3 +127,17 @@ def test_comments_are_for_the_supervision_office_and_the_people_involved(conn, w
     assert view["status"] == "dispatched"
     refused(lambda: comment_incident(conn, world.actor("analyst"), incident, "x", NOW), 403)
     refused(lambda: comment_incident(conn, world.actor("supervisor"), incident, " ", NOW), 422)
+
+
+def test_the_world_and_the_api_write_one_incident_code_format():
+    import numpy as np
+
+    from etl.world.incidents import incident_codes
+    from workflow.incidents.codes import PATTERN, incident_code
+
+    at = np.array(["2026-12-02T16:30:00", "2026-12-03T01:00:00"], dtype="datetime64[ns]")
+    world = list(incident_codes(at, np.array([41, 290141])))
+    assert world == ["HQ20261203-41", "HQ20261203-290141"]     # Beijing days, ids
+    from datetime import datetime
+    api = incident_code(datetime(2026, 12, 3, 1, tzinfo=UTC), 290141)
+    assert api == world[1] and all(PATTERN.match(c) for c in world)

@@ -146,7 +146,7 @@ def finished(conn, world, view, at=NOW + 5 * DAY):
     for name in ("officer_road", "officer_parks"):
         actor = world.actor(name)
         steps.report_in(conn, actor, view["id"], NOW)
-        steps.report_in(conn, actor, view["id"], NOW)
+        steps.report_in(conn, actor, view["id"], NOW + DAY)     # on site at the meeting
         view = steps.complete(conn, actor, view["id"], at)
     return view
 

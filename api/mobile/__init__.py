@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import hmac
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, request
 from werkzeug.exceptions import HTTPException
 
 from api.context import request_now
 from api.errors import error_response
+from api.login import safe_next
 from api.mobile.pages import TEXT, Bundle, lang, login_page
 from api.mobile.session import (
     LOGIN_COOKIE,
@@ -27,9 +29,18 @@ from workflow.sign_in import CHANGE_REQUIRED, refused_passwords
 SAFE = ("GET", "HEAD", "OPTIONS")
 
 
+def phone_next(value: str | None) -> str | None:
+    """Where to go after signing in: only the phone page itself, with its whole query."""
+    target = safe_next(value)
+    if target is None or not (target == "/m" or target.startswith(("/m?", "/m/?", "/m#"))):
+        return None
+    return target
+
+
 def _login_form(bundle: Bundle, status: int = 200, error: str = "", username: str = "",
                 change: bool = False):
-    response, token = login_page(bundle.version, status, error, username, change)
+    response, token = login_page(bundle.version, status, error, username, change,
+                                 phone_next(request.values.get("next")) or "")
     response.set_cookie(LOGIN_COOKIE, token, max_age=3600, path=PATH, httponly=True,
                         samesite="Strict")
     return response
@@ -57,7 +68,12 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
     @bp.get("/m/")
     def shell():
         if phone() is None:
-            return redirect("/m/login" + ("?lang=en" if lang() == "en" else ""))
+            # The whole address survives sign-in (a link to a tab, a language).
+            query = {"lang": "en"} if lang() == "en" else {}
+            target = request.full_path.rstrip("?")
+            if target not in ("/m", "/m/"):
+                query["next"] = target
+            return redirect("/m/login" + ("?" + urlencode(query) if query else ""))
         response = bundle.response("index.html")
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -99,7 +115,8 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
             message = err.text(lang())
             change = err.code == CHANGE_REQUIRED or err.field == "new_password"
             return _login_form(bundle, err.status, message, username, change)
-        response = redirect("/m" + ("?lang=en" if lang() == "en" else ""))
+        target = phone_next(request.form.get("next"))
+        response = redirect(target or ("/m" + ("?lang=en" if lang() == "en" else "")))
         set_session_cookie(response, token, settings)
         response.delete_cookie(LOGIN_COOKIE, path=PATH)
         return response

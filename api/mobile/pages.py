@@ -37,7 +37,7 @@ LOGIN = """<!doctype html><html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}"><
 <main class="card"><h1>{{ t.title }}</h1>
 {% if error %}<div class="error" role="alert" id="login-error">{{ error }}</div>{% endif %}
 <form method="post" action="/m/login{{ '?lang=en' if lang == 'en' }}">
-<input type="hidden" name="csrf_token" value="{{ token }}">
+<input type="hidden" name="csrf_token" value="{{ token }}"><input type="hidden" name="next" value="{{ next }}">
 <label for="username">{{ t.user }}</label><input type="text" id="username" name="username" value="{{ username }}" autocomplete="username" autocapitalize="none" required>
 <label for="password">{{ t.password }}</label><input type="password" id="password" name="password" autocomplete="current-password" required>
 {% if change %}<label for="new_password">{{ t.new_password }}</label><input type="password" id="new_password" name="new_password" autocomplete="new-password" minlength="10" required>
@@ -98,13 +98,15 @@ class Bundle:
 
 
 def login_page(version: str, status: int = 200, error: str = "", username: str = "",
-               change: bool = False):
-    """The sign-in form with a fresh double-submit token (cookie and hidden field); with
-    ``change`` it also asks for a new password (a temporary one must be replaced).
+               change: bool = False, next_path: str = ""):
+    """The sign-in form with a fresh double-submit token (cookie and hidden field) and the
+    address to return to; with ``change`` it also asks for a new password (a temporary one
+    must be replaced).
     """
     token = secrets.token_urlsafe(24)
     body = render_template_string(LOGIN, t=TEXT[lang()], lang=lang(), error=error,
-                                  username=username, token=token, v=version, change=change)
+                                  username=username, token=token, v=version, change=change,
+                                  next=next_path)
     response = Response(body, status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response, token

@@ -12,13 +12,11 @@ from api.mobile import forms
 from api.mobile.session import COOKIE, csrf_for, phone, phone_actor
 from api.payload import json_body, respond
 from data.db import Database
-from data.positions.queries import worker_history
 from data.settings import Settings
-from workflow.clock import BEIJING
+from workflow.mobile.patrol import today_patrol
 from workflow.mobile.report import check, patrol_device, photo_for, report
 from workflow.mobile.work import home, my_work, revoke, sessions_for
 
-MAX_ROUTE_POINTS = 1500
 REPORT_FIELDS = ("id", "code", "status", "category_code", "category_name", "grid_id",
                  "grid_name", "community_name", "street_name", "reported_at", "photo_url",
                  "lon", "lat")
@@ -81,14 +79,9 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
     @bp.get("/m/api/route")
     def route():
         actor = phone_actor()
-        day = request_now().astimezone(BEIJING).date()
         with db.connect() as conn:
-            fixes = worker_history(conn, actor.id, day, settings.timezone)
-        step = max(1, len(fixes) // MAX_ROUTE_POINTS + 1) if len(fixes) > MAX_ROUTE_POINTS else 1
-        points = [[round(float(x), 5), round(float(y), 5)]
-                  for x, y in zip(fixes["lon"][::step], fixes["lat"][::step])] if len(fixes) else []
-        return respond({"points": points, "day": day.isoformat()},
-                       headers={"Cache-Control": "no-store"})
+            body = today_patrol(conn, actor, request_now(), settings.timezone)
+        return respond(body, headers={"Cache-Control": "no-store"})
 
     @bp.get("/m/photos/<photo_id>.jpg")
     def photo(photo_id: str):

@@ -78,7 +78,7 @@ def whistle_schemas() -> dict:
                         actions={"type": "array", "items": STR}),
         "WhistlePage": _page("Whistle"),
         "ReportIn": _obj([], stage={"enum": ["acknowledged", "arrived"]}, department_code=STR,
-                         leader_id=INT, note=STR),
+                         leader_id=INT, note=STR, lon=NUM, lat=NUM),
         "Party": _obj([], department_code=STR, leader_id=INT, note=STR),
         "Feedback": _obj([], feedback=STR),
         "Rating": _obj(["department_code", "timeliness", "quality", "attitude"],

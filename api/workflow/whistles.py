@@ -1,10 +1,12 @@
 """/api/v1/whistles: blow, report in, complete, verify, rate, second whistle, comment, read."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, request
 
 from api.auth import current_actor
-from api.context import request_now
+from api.context import current_settings, request_now
 from api.errors import ApiError
 from api.payload import (
     field,
@@ -19,7 +21,7 @@ from api.payload import (
 )
 from data.db import Database
 from workflow.whistles import steps as whistle_steps
-from workflow.whistles.machine import STATUS_ZH
+from workflow.whistles.machine import STATUS_ZH, ArrivalRules
 from workflow.whistles.read import list_whistles, whistle_view
 from workflow.whistles.service import NewWhistle, blow_whistle, second_whistle
 
@@ -91,11 +93,30 @@ def _party(body: dict) -> dict:
             "leader_id": field(body, "leader_id", int), "note": text_field(body, "note")}
 
 
+def _position(body: dict) -> tuple[float, float] | None:
+    """Where the phone says it is (WGS84), when it says so: both or neither."""
+    lon, lat = field(body, "lon", (int, float)), field(body, "lat", (int, float))
+    if lon is None and lat is None:
+        return None
+    if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ApiError(400, "invalid_value", "请同时给出有效的 lon 与 lat / give both lon and lat",
+                       "lon" if lon is None or not -180 <= lon <= 180 else "lat")
+    return float(lon), float(lat)
+
+
+def _arrival_rules() -> ArrivalRules:
+    settings = current_settings()
+    return ArrivalRules(before=timedelta(hours=settings.arrive_before_h),
+                        radius_m=settings.arrive_radius_m)
+
+
 def report_in(whistle_id: int):
     actor, body = current_actor(), json_body()
+    position = _position(body)
     with _db().begin() as conn:
         return respond(whistle_steps.report_in(conn, actor, whistle_id, request_now(),
-                                               stage=field(body, "stage", str), **_party(body)))
+                                               stage=field(body, "stage", str), **_party(body),
+                                               rules=_arrival_rules(), position=position))
 
 
 def complete(whistle_id: int):

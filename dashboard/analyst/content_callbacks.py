@@ -5,11 +5,11 @@ from dash import Dash, Input, Output, Patch, State, dcc, html, no_update
 from dash import ctx as trigger
 
 from dashboard import ids
-from dashboard.analyst.export import EXPORT_MAX_ROWS, to_csv, to_xlsx
+from dashboard.analyst.export import EXPORT_MAX_ROWS, about_rows, to_csv, to_xlsx
 from dashboard.analyst.map_figure import CHORO, HEAT, HOTSPOTS, OUTLINE, PICKED, POINTS
 from dashboard.analyst.panels import chart_content, incident_panel, map_content
-from dashboard.analyst.state import clean_state, range_cut, to_filter
-from dashboard.analyst.view import AnalystCache
+from dashboard.analyst.state import clean_state, range_cut, to_filter, to_search
+from dashboard.analyst.view import AnalystCache, options
 from dashboard.context import AppContext
 from dashboard.failures import readable
 from dashboard.i18n import t
@@ -192,7 +192,11 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
             note = t("an_export_cut", state["lang"]).format(n=f"{EXPORT_MAX_ROWS:,}")
         stem = f"incidents_{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}"
         if trigger.triggered_id == ids.ANALYST_EXPORT["xlsx"]:
-            return dcc.send_bytes(to_xlsx(frame, state["lang"]), stem + ".xlsx"), note
+            lang = state["lang"]
+            about = about_rows(state, options(cache, state, lang), (f.date_from, f.date_to),
+                               "/analyst" + to_search(state), _local(ctx.settings.now()),
+                               len(frame), lang)
+            return dcc.send_bytes(to_xlsx(frame, lang, about), stem + ".xlsx"), note
         return dcc.send_bytes(to_csv(frame, state["lang"]), stem + ".csv"), note
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from dashboard.analyst.layout_parts import COLUMN_KEYS
 from dashboard.i18n import t
-from workflow.safe_cells import safe_frame
+from workflow.safe_cells import safe_cell, safe_frame
 
 # An export holds at most this many rows (the newest); the page says so when it cut.
 EXPORT_MAX_ROWS = 50_000
@@ -36,9 +36,58 @@ def to_csv(frame: pd.DataFrame, lang: str) -> bytes:
     return readable(frame, lang).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def to_xlsx(frame: pd.DataFrame, lang: str) -> bytes:
-    """One sheet; every cell is written as a value (strings stay strings)."""
+DATE_COLUMNS = ("reported_at", "deadline", "closed_at")
+FILTER_KEYS = {"street": "an_col_street", "community": "an_col_community", "grid": "an_col_grid",
+               "subject": "an_subject", "category": "an_category", "sources": "an_source",
+               "statuses": "an_status", "department": "an_department"}
+
+
+def with_dates(frame: pd.DataFrame, table: pd.DataFrame,
+               tz: str = "Asia/Shanghai") -> pd.DataFrame:
+    """The readable table with its time columns as real (local, naive) datetimes, so a
+    spreadsheet sorts and filters them as dates.
+    """
+    out = table.copy()
+    for position, col in enumerate(COLUMNS):
+        if col in DATE_COLUMNS:
+            stamps = pd.to_datetime(frame[col], utc=True).dt.tz_convert(tz).dt.tz_localize(None)
+            out.isetitem(position, stamps.dt.floor("min").to_numpy())
+    return out
+
+
+def about_rows(state: dict, opts: dict, period: tuple, link: str, exported_at: str,
+               rows: int, lang: str) -> list[tuple[str, str]]:
+    """What produced an export, as (label, value) rows: period, every filter set, the link."""
+    out = [(t("an_export_period", lang), f"{period[0]:%Y-%m-%d} – {period[1]:%Y-%m-%d}")]
+    for key, label in FILTER_KEYS.items():
+        value = state.get(key)
+        if value in (None, [], ""):
+            continue
+        names = {o["value"]: o["label"] for o in opts.get(key, [])}
+        chosen = value if isinstance(value, list) else [value]
+        out.append((t(label, lang), t("cases_list_sep", lang).join(
+            str(names.get(v, v)) for v in chosen)))
+    if state.get("overdue"):
+        out.append((t("an_overdue", lang), "✓"))
+    out += [(t("an_export_rows", lang), f"{rows:,}"), (t("an_export_when", lang), exported_at),
+            (t("an_export_link", lang), link)]
+    return [(label, safe_cell(value)) for label, value in out]
+
+
+def to_xlsx(frame: pd.DataFrame, lang: str, about: list[tuple[str, str]] | None = None) -> bytes:
+    """The rows (dates as dates), then a sheet saying which filters produced them and when;
+    every text cell is written as a value (strings stay strings).
+    """
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        readable(frame, lang).to_excel(writer, index=False, sheet_name="incidents")
+    table = with_dates(frame, readable(frame, lang))
+    with pd.ExcelWriter(buffer, engine="openpyxl",
+                        datetime_format="yyyy-mm-dd hh:mm") as writer:
+        table.to_excel(writer, index=False, sheet_name=t("an_sheet_rows", lang))
+        sheet = writer.sheets[t("an_sheet_rows", lang)]
+        for letter in ("A", "B", "K", "L"):
+            sheet.column_dimensions[letter].width = 20
+        if about is not None:
+            pd.DataFrame(about, columns=[t("an_export_filter", lang), t("an_export_value", lang)]
+                         ).to_excel(writer, index=False, sheet_name=t("an_sheet_filters", lang))
+            writer.sheets[t("an_sheet_filters", lang)].column_dimensions["B"].width = 60
     return buffer.getvalue()

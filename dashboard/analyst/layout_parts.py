@@ -5,8 +5,9 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.analyst.map_figure import TREND_COLOURS
 from dashboard.analyst.state import LAYERS, RANGES
-from dashboard.components import desk_page
+from dashboard.components import desk_page, dropdown
 from dashboard.i18n import t
 
 F = ids.ANALYST_FILTER
@@ -29,9 +30,9 @@ def crumbs(lang: str) -> html.Nav:
 
 
 def _dropdown(key: str, options: list, value, placeholder: str, multi: bool = False,
-              wide: bool = False) -> dcc.Dropdown:
-    return dcc.Dropdown(id=F[key], options=options, value=value, multi=multi,
-                        placeholder=placeholder, className="an-filter" + (" wide" if wide else ""))
+              wide: bool = False, lang: str = "zh") -> dcc.Dropdown:
+    return dropdown(lang, id=F[key], options=options, value=value, multi=multi,
+                    placeholder=placeholder, className="an-filter" + (" wide" if wide else ""))
 
 
 def filters(lang: str, state: dict, opts: dict) -> html.Div:
@@ -39,30 +40,45 @@ def filters(lang: str, state: dict, opts: dict) -> html.Div:
     ranges = [{"label": t(f"an_{r}", lang), "value": r} for r in RANGES]
     return html.Div(className="an-filters", children=[
         html.Div(className="an-row", children=[
-            _dropdown("street", opts["street"], state["street"], t("an_all_streets", lang)),
+            _dropdown("street", opts["street"], state["street"], t("an_all_streets", lang), lang=lang),
             _dropdown("community", opts["community"], state["community"],
-                      t("an_all_communities", lang)),
-            _dropdown("grid", opts["grid"], state["grid"], t("an_all_grids", lang)),
+                      t("an_all_communities", lang), lang=lang),
+            _dropdown("grid", opts["grid"], state["grid"], t("an_all_grids", lang), lang=lang),
             dcc.RadioItems(id=F["range"], options=ranges, value=state["range"],
                            className="an-seg", inputClassName="an-seg-input",
                            labelClassName="an-seg-label"),
             dcc.DatePickerRange(id=F["dates"], start_date=state["from"], end_date=state["to"],
-                                display_format="YYYY-MM-DD", className="an-dates"
+                                display_format="YYYY-MM-DD",
+                                month_format="YYYY年M月" if lang != "en" else "MMMM YYYY",
+                                first_day_of_week=1 if lang != "en" else 0,
+                                start_date_placeholder_text=t("date_start", lang),
+                                end_date_placeholder_text=t("date_end", lang),
+                                className="an-dates"
                                 + ("" if state["range"] == "custom" else " hidden")),
         ]),
         html.Div(className="an-row", children=[
-            _dropdown("subject", opts["subject"], state["subject"], t("an_subject", lang)),
-            _dropdown("category", opts["category"], state["category"], t("an_category", lang)),
-            _dropdown("sources", opts["sources"], state["sources"], t("an_source", lang), True, True),
+            _dropdown("subject", opts["subject"], state["subject"], t("an_subject", lang), lang=lang),
+            _dropdown("category", opts["category"], state["category"], t("an_category", lang), lang=lang),
+            _dropdown("sources", opts["sources"], state["sources"], t("an_source", lang), True, True,
+                      lang),
             _dropdown("statuses", opts["statuses"], state["statuses"], t("an_status", lang), True,
-                      True),
+                      True, lang),
             _dropdown("department", opts["department"], state["department"],
-                      t("an_department", lang)),
+                      t("an_department", lang), lang=lang),
             dcc.Checklist(id=F["overdue"], options=[{"label": t("an_overdue", lang),
                                                      "value": "1"}],
                           value=["1"] if state["overdue"] else [], className="an-check"),
         ]),
     ])
+
+
+def hot_legend(lang: str) -> html.Div:
+    """What each hot-spot mark means: the same colours the map draws (map_figure.TREND)."""
+    items = [html.Span([html.Span(className="an-swatch", style={"background": colour}),
+                        t(f"an_legend_{kind}", lang)], className="an-legend-item")
+             for kind, colour in TREND_COLOURS.items()]
+    return html.Div([*items, html.Span(t("an_legend_size", lang), className="an-legend-note")],
+                    id=ids.ANALYST_HOT_LEGEND, className="an-legend")
 
 
 def map_card(lang: str, state: dict, figure) -> html.Section:
@@ -80,6 +96,7 @@ def map_card(lang: str, state: dict, figure) -> html.Section:
                   className="an-map"),
         html.Div(className="an-hot", children=[
             html.Div(t("an_hot_title", lang), className="an-hot-title"),
+            hot_legend(lang),
             html.P(t("an_hot_explain", lang), className="an-hot-explain"),
             html.Div(id=ids.ANALYST_HOT, className="an-hot-counts"),
         ]),
@@ -126,10 +143,16 @@ def table(lang: str) -> html.Section:
     ])
 
 
+# Wide enough that the id people paste, the grid and the deadline are never cut; the table
+# scrolls sideways instead. The id stays pinned on the left.
+MIN_WIDTHS = {"code": 190, "reported_at": 150, "grid": 170, "deadline": 150, "closed_at": 150,
+              "address": 180, "community": 130, "department": 180, "category": 110}
+
+
 def incident_table(lang: str) -> dag.AgGrid:
     """The grid in infinite mode: it asks for rows as it scrolls (getRowsRequest)."""
     columns = [{"field": c, "headerName": t(COLUMN_KEYS[c], lang), "sortable": True,
-                "minWidth": 150 if c in ("code", "reported_at", "address") else 100}
+                "minWidth": MIN_WIDTHS.get(c, 100), **({"pinned": "left"} if c == "code" else {})}
                for c in TABLE_COLUMNS]
     return dag.AgGrid(id=ids.ANALYST_TABLE, columnDefs=columns, rowModelType="infinite",
                       defaultColDef={"resizable": True, "flex": 1},

@@ -13,6 +13,11 @@ HEAT_SCALE = [[0, "rgba(255,237,160,0)"], [0.3, "rgba(254,178,76,0.55)"],
               [0.7, "rgba(240,59,32,0.75)"], [1, "rgba(189,0,38,0.9)"]]
 HOT = {("hot", 99): "#b2182b", ("hot", 95): "#ef3b2c", ("hot", 90): "#fc9272",
        ("cold", 99): "#2166ac", ("cold", 95): "#4393c3", ("cold", 90): "#92c5de"}
+# Hot spots by trend, in colours that read over the orange choropleth and the points: a new
+# one this period must stand out (the legend beside the map uses the same).
+TREND_COLOURS = {"emerging": "#7b2cbf", "persistent": "#67000d", "hot": "#e7298a",
+                 "diminishing": "#fcbba1", "cold": "#2166ac"}
+CONFIDENCE_SIZE = {99: 22, 95: 18, 90: 14}
 # Trace order is fixed: callbacks patch these by index.
 CHORO, HEAT, OUTLINE, HOTSPOTS, POINTS, PICKED = range(6)
 
@@ -71,9 +76,16 @@ def hot_values(rows: list[dict], show: bool, words: dict) -> dict:
             + (f" · {words[r['trend']]}" if r["trend"] else "") for r in rows]
     return {"lon": [r["lon"] for r in rows], "lat": [r["lat"] for r in rows], "text": text,
             "customdata": [r["code"] for r in rows],
-            "marker": {"size": 15, "opacity": 0.95,
-                       "color": [HOT[(r["kind"], r["confidence"])] for r in rows],
+            "marker": {"size": [CONFIDENCE_SIZE.get(r["confidence"], 14) for r in rows],
+                       "opacity": 1.0, "color": [trend_colour(r) for r in rows],
                        "symbol": "circle"}}
+
+
+def trend_colour(row: dict) -> str:
+    """A hot spot's colour by its trend (new, persistent, fading), a cold spot's blue."""
+    if row["kind"] == "cold":
+        return TREND_COLOURS["cold"]
+    return TREND_COLOURS.get(row.get("trend") or "hot", TREND_COLOURS["hot"])
 
 
 def point_values(points, status_colour: dict) -> dict:

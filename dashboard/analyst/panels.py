@@ -102,7 +102,7 @@ def hot_text(rows: list[dict], lang: str) -> str:
     first = t("an_hot_counts", lang).format(
         hot=len(hot), hot99=sum(1 for r in hot if r["confidence"] == 99),
         cold=sum(1 for r in rows if r["kind"] == "cold"))
-    return first + "；" + t("an_hot_trend", lang).format(**counts)
+    return first + t("sep_clause", lang) + t("an_hot_trend", lang).format(**counts)
 
 
 def _names(frame, lang: str) -> list[str]:

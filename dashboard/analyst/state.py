@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode
 from data.models.base import INCIDENT_STATUSES, SOURCES
 from data.queries.analyst_filter import AnalystFilter
 
-RANGES = ("today", "7d", "30d", "quarter", "year", "custom")
+RANGES = ("today", "7d", "30d", "90d", "quarter", "year", "custom")
 METRICS = ("count", "rate")
 LAYERS = ("heat", "hot", "points")
 BUCKETS = ("day", "week", "month")
@@ -134,6 +134,8 @@ def date_range(state: dict, today: date) -> tuple[date, date]:
         return today, today
     if preset == "7d":
         return today - timedelta(days=6), today
+    if preset == "90d":
+        return today - timedelta(days=89), today
     if preset == "quarter":
         return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
     if preset == "year":

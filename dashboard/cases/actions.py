@@ -4,17 +4,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard import ids
 from dashboard.cases.view import error_text
 from dashboard.context import AppContext
 from dashboard.i18n import t
+from dashboard.incident_detail import party_name
 from workflow.clock import BEIJING, in_calendar
 from workflow.errors import WorkflowError, invalid
 from workflow.incidents.machine import ACTIONS as INCIDENT_ACTIONS
 from workflow.incidents.service import comment_incident, transition_incident
 from workflow.roles import Actor
 from workflow.whistles import steps
+from workflow.whistles.machine import ArrivalRules
 from workflow.whistles.service import NewWhistle, blow_whistle, second_whistle
 
 
@@ -54,7 +58,13 @@ def new_whistle(form: Form, now: datetime, incident_ids=()) -> NewWhistle:
                       incident_ids=tuple(incident_ids), department_codes=form.departments)
 
 
-def _incident(conn, actor, action, item, form, now):
+def arrival_rules(settings) -> ArrivalRules:
+    """The settings' window and distance for 到场报到."""
+    return ArrivalRules(before=timedelta(hours=settings.arrive_before_h),
+                        radius_m=settings.arrive_radius_m)
+
+
+def _incident(conn, actor, action, item, form, now, rules=None):
     if action in INCIDENT_ACTIONS:
         return transition_incident(conn, actor, item, action, now, note=form.note,
                                    handled_by=form.handled_by,
@@ -67,10 +77,11 @@ def _incident(conn, actor, action, item, form, now):
     raise ValueError(action)
 
 
-def _whistle(conn, actor, action, item, form, now):
+def _whistle(conn, actor, action, item, form, now, rules=None):
     if action in ("acknowledge", "arrive"):
         stage = "acknowledged" if action == "acknowledge" else "arrived"
-        return steps.report_in(conn, actor, item, now, stage=stage, note=form.note)
+        # A desk sends no position: only the time is checked.
+        return steps.report_in(conn, actor, item, now, stage=stage, note=form.note, rules=rules)
     if action == "complete":
         return steps.complete(conn, actor, item, now, note=form.note)
     if action == "verify_whistle":
@@ -95,8 +106,18 @@ def run_action(ctx: AppContext, actor: Actor, action: str, value: str, form: For
     try:
         with ctx.db.begin() as conn:
             run = _whistle if kind == "w" else _incident
-            view = run(conn, actor, action, int(raw), form, now)
+            view = run(conn, actor, action, int(raw), form, now, arrival_rules(ctx.settings))
     except (WorkflowError, SQLAlchemyError) as err:
         return False, error_text(err, lang)
-    what = t(f"act_{action}", lang) + (f" {view['code']}" if action in ("whistle", "second") else "")
-    return True, t("cases_done", lang).format(what=what)
+    if action in ("whistle", "second"):
+        return True, blown_message(view, lang)
+    return True, t("cases_done", lang).format(what=t(f"act_{action}", lang))
+
+
+def blown_message(view: dict, lang: str) -> list:
+    """Says the whistle went out (not "done"), whom it summoned, and links to it."""
+    parties = t("cases_list_sep", lang).join(party_name(s, lang) for s in view["summons"])
+    href = f"/cases?whistle={view['id']}" + ("&lang=en" if lang == "en" else "")
+    return [t("cases_whistle_blown", lang).format(code=view["code"], parties=parties), " ",
+            html.A(t("cases_open_whistle", lang), href=href, className="cases-link",
+                   id=ids.CASES_WHISTLE_LINK)]

@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.cases.actions import Form, run_action
 from dashboard.cases.forms import FORM_ACTIONS, PRIMARY
 from dashboard.cases.layout import case_list
-from dashboard.cases.view import detail, error_text, list_items
+from dashboard.cases.view import detail, error_text, linked_option, list_items
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import count, optional_text, record, text, texts, whole
@@ -70,12 +70,12 @@ def _register_list(app: Dash, ctx: AppContext) -> None:
             options, count = list_items(ctx, actor, kind, filters, lang, ctx.settings.now())
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             return case_list([], None), error_text(err, lang)
-        if linked:
-            selected = linked
+        if linked and (linked[0] == "w") == (kind == "whistles"):
             if linked not in {o["value"] for o in options}:
-                kind_key = "cases_kind_whistles" if linked[0] == "w" else "cases_kind_incidents"
-                options = [{"label": f"{t(kind_key, lang)} #{linked[2:]}", "value": linked},
-                           *options]
+                # Outside the list's filters (closed, older): its real row, read under the rules.
+                option = linked_option(ctx, actor, linked, lang, ctx.settings.now())
+                options = [option, *options] if option else options
+            selected = linked if linked in {o["value"] for o in options} else selected
         return case_list(options, selected), count if options else t("cases_empty", lang)
 
 

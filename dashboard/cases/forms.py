@@ -4,6 +4,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components import dropdown
 from dashboard.i18n import t
 
 # Actions that open a form before anything is written; the rest act on one click.
@@ -29,12 +30,14 @@ def forms(lang: str) -> list:
         html.Div(id=ids.CASES_FORM_DISPATCH, className="cases-form hidden", children=[
             dcc.RadioItems(id=ids.CASES_DISPATCH_HANDLER, options=handler, value="department",
                            inline=True, className="cases-radio"),
-            _field(t("cases_department", lang), dcc.Dropdown(id=ids.CASES_DISPATCH_DEPT,
-                                                             className="cases-filter")),
+            _field(t("cases_department", lang), dropdown(lang, id=ids.CASES_DISPATCH_DEPT,
+                                                         className="cases-filter")),
         ]),
         html.Div(id=ids.CASES_FORM_WHISTLE, className="cases-form hidden", children=[
             _field(t("cases_whistle_departments", lang),
-                   dcc.Dropdown(id=ids.CASES_WHISTLE_DEPTS, multi=True, className="cases-filter")),
+                   dropdown(lang, select_all=False, id=ids.CASES_WHISTLE_DEPTS, multi=True,
+                            className="cases-filter",
+                            placeholder=t("cases_whistle_departments", lang))),
             _field(t("cases_whistle_matter", lang),
                    dcc.Input(id=ids.CASES_WHISTLE_MATTER, type="text", maxLength=200,
                              className="cases-input")),
@@ -52,7 +55,7 @@ def forms(lang: str) -> list:
         ]),
         html.Div(id=ids.CASES_FORM_RATE, className="cases-form hidden", children=[
             _field(t("cases_rate_department", lang),
-                   dcc.Dropdown(id=ids.CASES_RATE_DEPT, className="cases-filter")),
+                   dropdown(lang, id=ids.CASES_RATE_DEPT, className="cases-filter")),
             html.Div(className="cases-form-row", children=[
                 _rating(ids.CASES_RATE_TIMELINESS, lang, "cases_rate_timeliness"),
                 _rating(ids.CASES_RATE_QUALITY, lang, "cases_rate_quality"),

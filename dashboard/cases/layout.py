@@ -5,7 +5,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.cases.forms import action_panel
-from dashboard.components import desk_page
+from dashboard.components import desk_page, dropdown
 from dashboard.i18n import t
 from data.models.base import INCIDENT_STATUSES, WHISTLE_STATUSES
 
@@ -26,7 +26,7 @@ def user_bar(lang: str, who: str | None, signed_in: bool) -> html.Div:
     """Who is working, with a sign-out link; or the way to sign in."""
     if who and not signed_in:
         return html.Div(id=ids.CASES_USER, className="cases-user signed-out", children=[
-            html.Span(f"{who}：{t('cases_no_access', lang)}"),
+            html.Span(f"{who}{t('sep_label', lang)}{t('cases_no_access', lang)}"),
             html.A(t("cases_logout", lang), href="/logout", className="cases-link"),
         ])
     if not signed_in:
@@ -40,32 +40,43 @@ def user_bar(lang: str, who: str | None, signed_in: bool) -> html.Div:
     ])
 
 
-def filters(lang: str, kinds: list[str], streets: list[dict], departments: list[dict]):
+def kind_label(kind: str, lang: str, awaiting: int) -> object:
+    """A tab's name; the whistles' carries a badge of those awaiting the reader's report-in."""
+    if kind != "whistles" or not awaiting:
+        return t(f"cases_kind_{kind}", lang)
+    return html.Span([t("cases_kind_whistles", lang), " ",
+                      html.Span(f"{awaiting} {t('cases_awaiting', lang)}", className="badge",
+                                id=ids.CASES_AWAITING)])
+
+
+def filters(lang: str, kinds: list[str], streets: list[dict], departments: list[dict],
+            first: str | None = None, awaiting: int = 0):
     def opts(rows):
         return [{"label": r["name_zh"] if lang != "en" else r["name_en"], "value": r["id"]}
                 for r in rows]
 
-    kind_options = [{"label": t(f"cases_kind_{k}", lang), "value": k} for k in kinds]
+    kind_options = [{"label": kind_label(k, lang, awaiting), "value": k} for k in kinds]
+    first = first if first in kinds else (kinds[0] if kinds else None)
 
     def statuses(values):
         return [{"label": t(f"st_{s}", lang), "value": s} for s in values]
 
     return html.Div(className="cases-filters", children=[
-        dcc.RadioItems(id=ids.CASES_KIND, options=kind_options, value=kinds[0] if kinds else None,
+        dcc.RadioItems(id=ids.CASES_KIND, options=kind_options, value=first,
                        className="cases-kind", inputClassName="cases-kind-input",
                        labelClassName="cases-kind-label"),
         # One status filter per kind of work, shown by kind: switching kinds then changes
         # the list once (Dash 4's renderer trips over option labels updated twice in a chain).
-        dcc.Dropdown(id=ids.CASES_STATUS, multi=True, placeholder=t("cases_status", lang),
-                     options=statuses(INCIDENT_STATUSES), value=list(OPEN_INCIDENT_STATUSES),
-                     className="cases-filter wide"),
-        dcc.Dropdown(id=ids.CASES_WHISTLE_STATUS, multi=True, placeholder=t("cases_status", lang),
-                     options=statuses(WHISTLE_STATUSES), value=list(OPEN_WHISTLE_STATUSES),
-                     className="cases-filter wide hidden"),
-        dcc.Dropdown(id=ids.CASES_STREET, options=opts(streets), placeholder=t("cases_street", lang),
-                     className="cases-filter"),
-        dcc.Dropdown(id=ids.CASES_DEPARTMENT, options=opts(departments),
-                     placeholder=t("cases_department", lang), className="cases-filter"),
+        dropdown(lang, id=ids.CASES_STATUS, multi=True, placeholder=t("cases_status", lang),
+                 options=statuses(INCIDENT_STATUSES), value=list(OPEN_INCIDENT_STATUSES),
+                 className="cases-filter wide" + (" hidden" if first == "whistles" else "")),
+        dropdown(lang, id=ids.CASES_WHISTLE_STATUS, multi=True, placeholder=t("cases_status", lang),
+                 options=statuses(WHISTLE_STATUSES), value=list(OPEN_WHISTLE_STATUSES),
+                 className="cases-filter wide" + ("" if first == "whistles" else " hidden")),
+        dropdown(lang, id=ids.CASES_STREET, options=opts(streets),
+                 placeholder=t("cases_street", lang), className="cases-filter"),
+        dropdown(lang, id=ids.CASES_DEPARTMENT, options=opts(departments),
+                 placeholder=t("cases_department", lang), className="cases-filter"),
         dcc.Checklist(id=ids.CASES_OVERDUE, options=[{"label": t("cases_overdue", lang),
                                                       "value": "overdue"}],
                       value=[], className="cases-overdue", inputClassName="cases-check"),
@@ -73,11 +84,15 @@ def filters(lang: str, kinds: list[str], streets: list[dict], departments: list[
 
 
 def layout(lang: str, who: str | None, signed_in: bool, kinds: list[str],
-           streets: list[dict], departments: list[dict]) -> html.Div:
+           streets: list[dict], departments: list[dict], first: str | None = None,
+           awaiting: int = 0) -> html.Div:
     """The whole workbench; its parts are filled by the callbacks in callbacks/cases.py."""
+    notice = html.Div(t("cases_awaiting_note", lang).format(n=awaiting),
+                      className="cases-awaiting-note") if awaiting else None
     body = html.Div(className="cases", children=[
         user_bar(lang, who, signed_in),
-        filters(lang, kinds, streets, departments),
+        notice,
+        filters(lang, kinds, streets, departments, first, awaiting),
         html.Div(className="cases-grid", children=[
             html.Section(className="cases-list-panel", children=[
                 html.Div(id=ids.CASES_COUNT, className="cases-count"),

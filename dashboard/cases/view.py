@@ -17,6 +17,7 @@ from dashboard.incident_detail import (
     TONE,
     incident_detail,
     list_label,
+    party_name,
     queue_label,
     timeline,
     whistle_detail,
@@ -24,10 +25,11 @@ from dashboard.incident_detail import (
 from dashboard.session import session_actor
 from data import directory
 from workflow.clock import BEIJING
+from workflow.errors import WorkflowError
 from workflow.escalation.supervision import supervision_queue
 from workflow.incidents.read import incident_view, list_incidents
 from workflow.roles import Actor, can
-from workflow.whistles.read import list_whistles, rateable, whistle_view
+from workflow.whistles.read import awaiting_report_in, list_whistles, rateable, whistle_view
 
 LIST_SIZE = 50
 NOT_FOR_DESK = ("wall",)
@@ -55,17 +57,55 @@ def who_text(actor: Actor, lang: str, streets: list[dict], departments: list[dic
     return " · ".join(x for x in (actor.display_name, f"{unit} {title}".strip()) if x)
 
 
-def cases_page(ctx: AppContext, lang: str):
-    """The workbench for whoever is signed in (a sign-in hint for nobody)."""
+def first_kind(search: str, kinds: list[str]) -> str | None:
+    """The tab a link opens on: ?whistle=N opens the whistles, else the first kind."""
+    from urllib.parse import parse_qs
+
+    asked = parse_qs((search or "").lstrip("?"))
+    if "whistle" in asked and "whistles" in kinds:
+        return "whistles"
+    return kinds[0] if kinds else None
+
+
+def cases_page(ctx: AppContext, lang: str, search: str = ""):
+    """The workbench for whoever is signed in (a sign-in hint for nobody); a summoned officer
+    sees how many whistles wait for their report-in.
+    """
     actor = session_actor()
+    awaiting = 0
     try:
         with ctx.db.connect() as conn:
             streets, departments = directory.streets(conn), directory.departments(conn)
-    except SQLAlchemyError:
+            if actor is not None and actor.role not in NOT_FOR_DESK:
+                awaiting = awaiting_report_in(conn, actor, ctx.settings.now())
+    except (SQLAlchemyError, WorkflowError):
         streets, departments = [], []
     who = who_text(actor, lang, streets, departments) if actor else None
+    kinds = kinds_for(actor)
     return page.layout(lang, who, actor is not None and actor.role not in NOT_FOR_DESK,
-                       kinds_for(actor), streets, departments)
+                       kinds, streets, departments, first_kind(search, kinds), awaiting)
+
+
+def linked_option(ctx: AppContext, actor: Actor, value: str, lang: str,
+                  now: datetime) -> dict | None:
+    """The list row of an item a link names, read under the rules; None when it does not
+    exist or is not this person's to see (no made-up card).
+    """
+    kind, _, raw = value.partition(":")
+    try:
+        with ctx.db.connect() as conn:
+            if kind == "w":
+                view = whistle_view(conn, actor, int(raw), now)
+                row = dict(view, parties=t("cases_list_sep", "zh").join(
+                    party_name(s, "zh") for s in view["summons"]),
+                    parties_en=", ".join(party_name(s, "en") for s in view["summons"]),
+                    party_count=len(view["summons"]),
+                    parties_done=sum(s["completed_at"] is not None for s in view["summons"]))
+            else:
+                row = incident_view(conn, actor, int(raw), now, events=False)
+    except (WorkflowError, SQLAlchemyError):
+        return None
+    return {"label": list_label(row, kind, lang), "value": value}
 
 
 def list_items(ctx: AppContext, actor: Actor, kind: str, filters: dict, lang: str,
@@ -114,7 +154,7 @@ def detail(ctx: AppContext, actor: Actor, value: str, lang: str, now: datetime) 
             first = view["incidents"][0]["grid_code"] if view["incidents"] else None
             body = whistle_detail(view, lang, _figure(ctx, view, first))
             return {"body": body, "timeline": timeline(view["events"], lang), "actions": actions,
-                    "prefill": whistle_prefill(view, now)}
+                    "prefill": whistle_prefill(view, now, lang)}
         view = incident_view(conn, actor, int(raw), now)
     actions = list(view["actions"]) + (["whistle"] if view["can_whistle"] else []) + (
         ["comment"] if view["can_comment"] else [])
@@ -140,9 +180,9 @@ def incident_prefill(view: dict, now: datetime) -> dict:
             "dispatch_department": department, "rate_options": []}
 
 
-def whistle_prefill(view: dict, now: datetime) -> dict:
+def whistle_prefill(view: dict, now: datetime, lang: str = "zh") -> dict:
     departments = [s["department_code"] for s in view["summons"] if s["department_code"]]
-    rate_options = [{"label": s["department_name"], "value": s["department_code"]}
+    rate_options = [{"label": party_name(s, lang), "value": s["department_code"]}
                     for s in rateable(view, view["summons"], now)]
     return {"departments": departments, "matter": f"{view['matter']}（二次哨）"[:200],
             "meeting": tomorrow_morning(now), "place": view["meeting_place"],

@@ -129,3 +129,6 @@ CATALOGUE.update(DEVICES_TEXT)
 from dashboard.i18n.admin import ADMIN_TEXT  # noqa: E402
 
 CATALOGUE.update(ADMIN_TEXT)
+from dashboard.i18n.controls import CONTROLS_TEXT  # noqa: E402
+
+CATALOGUE.update(CONTROLS_TEXT)

@@ -60,8 +60,10 @@ ROLLUP_COUNT_CATEGORY = ROLLUP_COUNT + "join categories c on c.code = r.category
 INCIDENT_COLUMNS = """
     select i.id, i.code, i.status, i.source, i.handled_by, i.category_code,
            c.name_zh as category_name, c.name_en as category_name_en,
-           i.street_id, s.name_zh as street_name, i.community_id, cm.name_zh as community_name,
+           i.street_id, s.name_zh as street_name, s.name_en as street_name_en,
+           i.community_id, cm.name_zh as community_name,
            i.grid_id, i.department_id, d.code as department_code, d.name_zh as department_name,
+           d.name_en as department_name_en,
            i.reporter_id, i.address, left(i.description, 120) as description, i.reported_at,
            i.dispatched_at, i.deadline, i.closed_at, i.reopen_count,
            ST_X(i.geom) as lon, ST_Y(i.geom) as lat
@@ -163,17 +165,26 @@ WHISTLE_WHERE = {
     "department_id": """exists (select 1 from whistle_summons ws
         where ws.whistle_id = w.id and ws.department_id = :department_id)""",
     "level": "w.level = :level",
+    "awaiting_department": """exists (select 1 from whistle_summons ws where ws.whistle_id = w.id
+        and ws.department_id = :awaiting_department and ws.arrived_at is null)""",
+    "awaiting_leader": """exists (select 1 from whistle_summons ws where ws.whistle_id = w.id
+        and ws.leader_id = :awaiting_leader and ws.arrived_at is null)""",
     "overdue": "(w.status = any(:open) and w.deadline < :now)",
     "incident_id": """exists (select 1 from whistle_incidents wi
         where wi.whistle_id = w.id and wi.incident_id = :incident_id)""",
 }
 WHISTLE_COLUMNS = """
-    select w.id, w.code, w.street_id, s.name_zh as street_name, w.level, w.parent_id, w.matter,
+    select w.id, w.code, w.street_id, s.name_zh as street_name, s.name_en as street_name_en,
+           w.level, w.parent_id, w.matter,
            w.status, w.blown_at, w.meeting_at, w.meeting_place, w.deadline, w.completed_at,
            w.closed_at, ST_X(w.geom) as lon, ST_Y(w.geom) as lat,
            (select string_agg(coalesce(d.name_zh, u.display_name), '、' order by ws.id)
               from whistle_summons ws left join departments d on d.id = ws.department_id
               left join users u on u.id = ws.leader_id where ws.whistle_id = w.id) as parties,
+           (select string_agg(coalesce(d.name_en, u.display_name), ', ' order by ws.id)
+              from whistle_summons ws left join departments d on d.id = ws.department_id
+              left join users u on u.id = ws.leader_id where ws.whistle_id = w.id)
+             as parties_en,
            (select count(*) from whistle_summons ws where ws.whistle_id = w.id) as party_count,
            (select count(*) from whistle_summons ws where ws.whistle_id = w.id
               and ws.completed_at is not null) as parties_done
@@ -185,10 +196,12 @@ def list_whistles(conn: Connection, scope: dict, filters: dict, now: datetime,
                   limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
     """A page of whistles in ``scope`` matching ``filters`` (newest first), and the total.
 
-    ``filters``: statuses, street_id, department_id (summoned), level, overdue, incident_id.
+    ``filters``: statuses, street_id, department_id (summoned), level, overdue, incident_id,
+    awaiting_department / awaiting_leader (summoned and not yet on site).
     """
     params = scope_params(scope)
-    for key in ("street_id", "department_id", "level", "incident_id"):
+    for key in ("street_id", "department_id", "level", "incident_id", "awaiting_department",
+                "awaiting_leader"):
         if filters.get(key) is not None:
             params[key] = filters[key]
     if filters.get("statuses"):

@@ -58,7 +58,7 @@ def stage_incidents(conn: Connection, st: WorldState) -> pd.DataFrame:
     frame["address"] = frame["grid_id"].map(names).to_numpy()
     frame["description"] = (frame["address"] + "发现" + frame["category_code"].map(cat_names)
                             + "问题")
-    frame["code"] = incident_world.incident_codes(times)
+    frame["code"] = incident_world.incident_codes(times, frame["id"].to_numpy())
     events = incident_events(frame, actors)
     _write_incidents(st, frame)
     st.writer.copy("incident_events", events)

@@ -36,6 +36,9 @@ TRANSITIONS: dict[str, Transition] = {
     "reopen": Transition(("resolved", "verified", "closed"), "reopened", None),
 }
 ACTIONS = tuple(TRANSITIONS)
+# While a whistle is open the summoned departments carry the work: taking it in, handing it
+# to someone else or starting it apart from them would split the one loop in two.
+WITHHELD_UNDER_WHISTLE = ("accept", "reject", "dispatch", "start")
 # After a reopen the work is done again, so the later stamps of the failed round go; the
 # event log keeps them.
 CLEARED_ON_REOPEN = ("started_at", "resolved_at", "verified_at", "closed_at")
@@ -44,6 +47,13 @@ CLEARED_ON_REOPEN = ("started_at", "resolved_at", "verified_at", "closed_at")
 def allowed_actions(status: str) -> tuple[str, ...]:
     """Every action the lifecycle allows from ``status`` (roles not considered)."""
     return tuple(a for a, t in TRANSITIONS.items() if status in t.sources)
+
+
+def check_not_under_whistle(action: str, open_whistles: list) -> None:
+    """409 when ``action`` would bypass an open whistle on the incident."""
+    if open_whistles and action in WITHHELD_UNDER_WHISTLE:
+        raise conflict("under_whistle", "事件正在吹哨处置中，由被召集部门报到办理 / the incident is "
+                       "under a whistle: the summoned departments handle it", "status")
 
 
 def check_transition(action: str, status: str) -> str:

@@ -5,11 +5,11 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from data import incident_store
+from data import incident_store, whistle_store
 from data.queries import cases
 from workflow.deadlines import is_overdue, urgency
 from workflow.errors import forbidden, not_found
-from workflow.incidents.machine import ACTIONS, allowed_actions
+from workflow.incidents.machine import ACTIONS, WITHHELD_UNDER_WHISTLE, allowed_actions
 from workflow.roles import Actor, Target, can, list_filter, require, sees_personal_data
 
 PERSONAL_FIELDS = ("reporter_contact", "reporter_name")
@@ -28,10 +28,30 @@ def incident_target(row: dict, parties: dict) -> Target:
                   assigned_department_id=row.get("department_id"))
 
 
-def next_actions(actor: Actor, status: str, target: Target) -> list[str]:
-    """The transitions this actor may take now (lifecycle and permission both allow)."""
-    possible = allowed_actions(status)
+def next_actions(actor: Actor, status: str, target: Target,
+                 under_whistle: bool = False) -> list[str]:
+    """The transitions this actor may take now (lifecycle, permission and an open whistle
+    all allow).
+    """
+    possible = [a for a in allowed_actions(status)
+                if not (under_whistle and a in WITHHELD_UNDER_WHISTLE)]
     return [a for a in ACTIONS if a in possible and can(actor, f"incident.{a}", target)]
+
+
+def whistles_of(conn: Connection, whistle_ids: list[int]) -> list[dict]:
+    """The whistles on an incident, newest first, each with its parties' report-in state."""
+    out = []
+    for whistle_id in sorted(whistle_ids, reverse=True):
+        row = whistle_store.whistle(conn, whistle_id)
+        if row is None:
+            continue
+        parties = [{k: s[k] for k in ("department_code", "department_name",
+                                      "department_name_en", "leader_name", "acknowledged_at",
+                                      "arrived_at", "completed_at")}
+                   for s in whistle_store.summonses(conn, whistle_id)]
+        out.append({k: row[k] for k in ("id", "code", "level", "status", "meeting_at",
+                                        "meeting_place", "deadline")} | {"parties": parties})
+    return out
 
 
 def incident_view(conn: Connection, actor: Actor, incident_id: int, now: datetime,
@@ -51,7 +71,9 @@ def incident_view(conn: Connection, actor: Actor, incident_id: int, now: datetim
     view["urgency"] = urgency(row["status"], row["dispatched_at"], row["deadline"], now)
     view["overdue"] = is_overdue(row["status"], row["deadline"], now)
     view["whistle_ids"] = parties["whistle_ids"]
-    view["actions"] = next_actions(actor, row["status"], target)
+    view["under_whistle"] = bool(parties["open_whistle_ids"])
+    view["whistles"] = whistles_of(conn, parties["whistle_ids"])
+    view["actions"] = next_actions(actor, row["status"], target, view["under_whistle"])
     view["can_comment"] = can(actor, "incident.comment", target)
     # One open whistle per incident: when it fails, the way on is the second whistle.
     view["can_whistle"] = (can(actor, "whistle.blow", target) and not parties["open_whistle_ids"]

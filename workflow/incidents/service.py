@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from data import directory, incident_store
 from data.models.base import SOURCES
-from workflow.clock import beijing_day
 from workflow.deadlines import incident_deadline
 from workflow.errors import invalid, not_found, present
 from workflow.idempotency import check_key, check_replay
-from workflow.incidents.machine import HANDLERS, transition_values
+from workflow.incidents.codes import incident_code
+from workflow.incidents.machine import HANDLERS, check_not_under_whistle, transition_values
 from workflow.incidents.read import incident_target, incident_view
 from workflow.mobile.photo import check_photo_url
 from workflow.roles import Actor, Target, require
@@ -81,7 +81,7 @@ def create_incident(conn: Connection, actor: Actor, new: NewIncident, now: datet
         return _replay(conn, actor, existing, new, now), False
     place, source, at = _check_new(conn, actor, new, now)
     incident_id = incident_store.next_id(conn, "incidents")
-    values = dict(id=incident_id, code=f"HQ{beijing_day(at)}-{incident_id}", **place,
+    values = dict(id=incident_id, code=incident_code(at, incident_id), **place,
                   category_code=new.category_code, source=source, status="reported",
                   reporter_id=actor.id, reporter_contact=new.reporter_contact,
                   address=new.address, description=new.description, photo_url=new.photo_url,
@@ -147,6 +147,7 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
     # A device clock a little ahead must not make a step precede the report.
     at = max(now, row["reported_at"])
     values = transition_values(action, row["status"], at, row["reopen_count"])
+    check_not_under_whistle(action, parties["open_whistle_ids"])
     if action == "dispatch":
         values.update(_dispatch_values(conn, row, handled_by, department_code, at))
     incident_store.update_incident(conn, incident_id, values)

@@ -117,6 +117,7 @@ def home(conn: Connection, actor: Actor, now: datetime) -> dict:
     day0, month0 = local_starts(now)
     return {"user": {"id": actor.id, "name": actor.display_name or actor.username},
             "grids": mobile_queries.worker_grids(conn, sorted(actor.grid_ids)),
+            "landmarks": mobile_queries.beat_landmarks(conn, sorted(actor.grid_ids)),
             "categories": ordered_categories(conn, actor, now),
             "counts": mobile_queries.report_counts(conn, actor.id, day0, month0)}
 

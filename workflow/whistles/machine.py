@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from geo.track import haversine_m
+from workflow.clock import BEIJING
 from workflow.deadlines import WHISTLE_OPEN, is_overdue
 from workflow.errors import conflict, invalid
 
@@ -37,6 +40,41 @@ def check_report_in(status: str, summons: Mapping, stage: str | None) -> str:
                        if expected == "acknowledged" else "已确认接收 / already acknowledged",
                        "stage")
     return stage
+
+
+@dataclass(frozen=True)
+class ArrivalRules:
+    """When and where 到场报到 means the party is really there (settings arrive_*)."""
+
+    before: timedelta = timedelta(hours=2)      # how early before the meeting
+    radius_m: float = 500.0                     # how far from the place, when a position is sent
+
+
+def check_arrival(whistle: Mapping, now: datetime, rules: ArrivalRules | None = None,
+                  position: tuple[float, float] | None = None) -> None:
+    """Arrival counts only near the meeting's time (from ``rules.before`` ahead of it to the
+    deadline) and, when the phone sends where it is, near the meeting's place: a desk far
+    away or a day early is not on site. 409 naming why.
+    """
+    rules = rules or ArrivalRules()
+    opens = whistle["meeting_at"] - rules.before
+    meeting = whistle["meeting_at"].astimezone(BEIJING).strftime("%m-%d %H:%M")
+    hours = f"{rules.before.total_seconds() / 3600:g}"
+    if now < opens:
+        raise conflict("too_early_to_arrive",
+                       f"到场报到须在会商时间（{meeting}）前 {hours} 小时内进行 / arrival opens "
+                       f"{hours} h before the meeting at {meeting}", "at")
+    if now > whistle["deadline"]:
+        raise conflict("too_late_to_arrive", "已过期限，不能到场报到 / the deadline has passed",
+                       "at")
+    if position is None or whistle.get("lon") is None:
+        return
+    away = float(haversine_m(position[0], position[1], whistle["lon"], whistle["lat"]))
+    if away > rules.radius_m:
+        raise conflict("too_far_to_arrive",
+                       f"您距会商地点约 {away:,.0f} 米，须在 {rules.radius_m:,.0f} 米内到场报到 / "
+                       f"you are about {away:,.0f} m from the meeting place; arrival counts "
+                       f"within {rules.radius_m:,.0f} m", "location")
 
 
 def check_complete(status: str, summons: Mapping) -> None:

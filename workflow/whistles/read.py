@@ -101,3 +101,17 @@ def list_whistles(conn: Connection, actor: Actor, filters: dict, now: datetime,
                                  WHISTLE_OPEN)
         row["overdue"] = is_overdue(row["status"], row["deadline"], now, WHISTLE_OPEN)
     return {"items": rows, "total": total, "page": max(1, int(page)), "per_page": limit}
+
+
+def awaiting_report_in(conn: Connection, actor: Actor, now: datetime) -> int:
+    """How many open whistles wait for this actor's report-in (their department's, or their
+    own as a summoned leader): the workbench's badge.
+    """
+    if actor.role == "dept_officer" and actor.department_id is not None:
+        key, value = "awaiting_department", actor.department_id
+    elif actor.role == "district_leader":
+        key, value = "awaiting_leader", actor.id
+    else:
+        return 0
+    filters = {"statuses": list(WHISTLE_OPEN), key: value}
+    return list_whistles(conn, actor, filters, now, 1, 1)["total"]

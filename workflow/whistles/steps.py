@@ -9,6 +9,8 @@ from data import incident_store, whistle_store
 from workflow.errors import bad_request, forbidden, invalid, not_found
 from workflow.roles import Actor, require
 from workflow.whistles.machine import (
+    ArrivalRules,
+    check_arrival,
     check_complete,
     check_rate,
     check_report_in,
@@ -68,11 +70,16 @@ def _settle(conn: Connection, whistle: dict, summonses: list[dict], now: datetim
 
 def report_in(conn: Connection, actor: Actor, whistle_id: int, now: datetime,
               stage: str | None = None, department_code: str | None = None,
-              leader_id: int | None = None, note: str = "") -> dict:
-    """报到: a summoned party acknowledges the whistle, then arrives on site (two stamps)."""
+              leader_id: int | None = None, note: str = "", rules: ArrivalRules | None = None,
+              position: tuple[float, float] | None = None) -> dict:
+    """报到: a summoned party acknowledges the whistle, then arrives on site (two stamps);
+    arrival only near the meeting's time and, with a ``position``, its place (``rules``).
+    """
     whistle, summonses, _ = _load(conn, actor, whistle_id, "whistle.report_in")
     party = _party(actor, summonses, department_code, leader_id)
     stage = check_report_in(whistle["status"], party, stage)
+    if stage == "arrived":
+        check_arrival(whistle, now, rules, position)
     column = "acknowledged_at" if stage == "acknowledged" else "arrived_at"
     whistle_store.update_summons(conn, party["id"], {column: now})
     party[column] = now

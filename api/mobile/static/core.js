@@ -13,6 +13,11 @@
       mine: '本月我的上报', none: '暂无', fixed: '已修复', notfixed: '未修复', reason: '请填写未修复的原因',
       checkphoto: '附照片', seephoto: '查看照片', checked: '已提交核查', reopened: '已退回重办', patrolOn: '结束巡查',
       patrolOff: '开始巡查', patrolState: '巡查中：已发送 {n} 个定位点', patrolIdle: '未在巡查',
+      geoWait: '巡查中：正在获取定位…', geoInsecure: '无法定位：此页面未通过 HTTPS 打开，浏览器不提供位置。请改用 HTTPS 地址打开本页，或用 Traccar Client 记录轨迹。本次巡查未记录任何定位点。',
+      geoDenied: '无法定位：定位权限被拒绝。请在浏览器或手机设置中允许本站使用位置，然后重新开始巡查。本次巡查未记录任何定位点。',
+      geoUnavailable: '暂时无法定位（定位服务关闭或信号弱）：请打开手机定位，到开阔处再试。',
+      patrolToday: '今日巡查 {km} 公里 · {min} 分钟 · 网格覆盖 {cov}%', patrolNone: '今日尚无巡查轨迹',
+      patrolElsewhere: '本机未在巡查 · 今日轨迹最近定位于 {ago} 分钟前',
       logout: '退出登录', dropQueued: '还有 {n} 条上报和 {f} 个定位点未发送，退出后将从本机删除。确定退出？', failed: '未能上报：', relogin: '登录已失效，请重新登录', title: '红桥采集通',
       tabs: ['上报', '我的工作', '巡查'], desc: '补充说明（可选）', other: 'English', overdue: '超期',
       status: {reported: '已上报', accepted: '已受理', dispatched: '已派遣', in_progress: '处置中',
@@ -30,13 +35,19 @@
       reason: 'Say why it is not fixed', checkphoto: 'Add photo', seephoto: 'See photo', checked: 'Verified',
       reopened: 'Sent back', patrolOn: 'End patrol', patrolOff: 'Start patrol',
       patrolState: 'On patrol: {n} positions sent', patrolIdle: 'Not on patrol', logout: 'Sign out',
+      geoWait: 'On patrol: waiting for a location…', geoInsecure: 'No location: this page is not opened over HTTPS, so the browser gives no position. Open it over HTTPS, or record the track with Traccar Client. Nothing is being recorded.',
+      geoDenied: 'No location: permission was refused. Allow location for this site in the browser or phone settings, then start the patrol again. Nothing is being recorded.',
+      geoUnavailable: 'No location for now (location off or weak signal): turn location on and try in the open.',
+      patrolToday: 'Today {km} km · {min} min · {cov}% of the beat covered', patrolNone: 'No patrol track today yet',
+      patrolElsewhere: 'Not patrolling from this phone · today\'s track last updated {ago} min ago',
       dropQueued: '{n} reports and {f} positions are not sent yet; signing out deletes them from this phone. Sign out?',
       failed: 'Not sent: ', relogin: 'Signed out, please sign in again', title: 'Hongqiao Collect',
       tabs: ['Report', 'My work', 'Patrol'], desc: 'Description (optional)', other: '中文',
-      overdue: 'overdue',
-      status: {reported: 'reported', accepted: 'accepted', dispatched: 'dispatched',
-        in_progress: 'in progress', resolved: 'resolved', verified: 'verified', closed: 'closed',
-        rejected: 'rejected', reopened: 'reopened'}}
+      overdue: 'Overdue',
+      // Labels, not the API's status keys: capitalised as the desk pages write them.
+      status: {reported: 'Reported', accepted: 'Accepted', dispatched: 'Dispatched',
+        in_progress: 'In progress', resolved: 'Resolved', verified: 'Verified', closed: 'Closed',
+        rejected: 'Rejected', reopened: 'Reopened'}}
   };
   var $ = function (id) { return document.getElementById(id); };
   var lang = /[?&]lang=en/.test(location.search) ? 'en' :
@@ -141,6 +152,25 @@
       var lbl = svgEl('text', {x: 6, y: 16, 'class': 'label'});
       lbl.textContent = g.name_zh;
       svg.appendChild(lbl);
+    });
+    drawLandmarks(svg, proj);
+  }
+  // Buildings (squares, with their house number) and cameras (triangles) from our own data:
+  // something to recognise when placing a report by tapping, with no map tiles.
+  function drawLandmarks(svg, proj) {
+    (S.me.landmarks || []).forEach(function (m) {
+      var q = proj.fwd(m.lon, m.lat), x = q[0], y = q[1];
+      if (m.kind === 'camera') {
+        svg.appendChild(svgEl('path', {d: 'M' + x.toFixed(1) + ',' + (y - 6).toFixed(1) + 'l6,10h-12z',
+          'class': 'lm-camera'}));
+        return;
+      }
+      svg.appendChild(svgEl('rect', {x: (x - 6).toFixed(1), y: (y - 6).toFixed(1), width: 12, height: 12,
+        'class': 'lm-building'}));
+      var no = /([0-9]+[号栋楼]?)[^0-9]*$/.exec(m.name || '');
+      var tag = svgEl('text', {x: (x + 8).toFixed(1), y: (y + 4).toFixed(1), 'class': 'lm-label'});
+      tag.textContent = no ? no[1] : (m.name || '');
+      svg.appendChild(tag);
     });
   }
   function dot(svg, proj, where, cls, id) {

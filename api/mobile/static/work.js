@@ -61,7 +61,7 @@
   };
 
   /* ---- patrol: positions in the batch format, today's route as a polyline ---- */
-  var P = {watch: null, buf: [], sent: 0, timer: null};
+  var P = {watch: null, buf: [], sent: 0, timer: null, geo: null, today: null};
   // The patrol flag and the unsent fixes are kept with the worker's id: another worker
   // signing in on this phone neither continues the patrol nor sends them.
   function me() { return S.me ? String(S.me.user.id) : ''; }
@@ -91,7 +91,9 @@
     if (points.length) M.dot(svg, S.proj, points[points.length - 1], 'me', 'm-me');
   }
   function loadRoute() {
-    return call('GET', '/m/api/route').then(function (r) { if (r.ok) drawRoute(r.body.points); }, function () {});
+    return call('GET', '/m/api/route').then(function (r) {
+      if (r.ok) { drawRoute(r.body.points); P.today = r.body.summary; showPatrol(); }
+    }, function () {});
   }
   function sendFixes() {
     if (!P.buf.length) return Promise.resolve();
@@ -105,27 +107,53 @@
       showPatrol(); if (r.ok) loadRoute();
     }, function () {});
   }
+  // What the patrol is doing, honestly: no location is said as such, with what to do, and
+  // today's track from any device is not "not on patrol".
+  function patrolState() {
+    var s = P.today, ago = s && s.last_fix_age_s !== null ? Math.round(s.last_fix_age_s / 60) : null;
+    if (patrolOn()) {
+      if (P.geo) return {text: t(P.geo), warn: P.geo !== 'geoWait'};
+      return {text: P.sent || P.buf.length ? t('patrolState', {n: P.sent}) : t('geoWait'), warn: false};
+    }
+    if (ago !== null) return {text: t('patrolElsewhere', {ago: ago}), warn: false};
+    return {text: t('patrolIdle'), warn: false};
+  }
   function showPatrol() {
     $('t-patrol').textContent = patrolOn() ? t('patrolOn') : t('patrolOff');
     $('m-patrol').className = 'big ' + (patrolOn() ? '' : 'primary');
-    $('m-patrol-state').textContent = patrolOn() ? t('patrolState', {n: P.sent}) : t('patrolIdle');
+    var state = patrolState();
+    $('m-patrol-state').textContent = state.text;
+    $('m-patrol-state').className = 'state' + (state.warn ? ' warn' : '');
+    var s = P.today;
+    $('m-patrol-today').textContent = s && s.last_fix_at ? t('patrolToday', {km: s.distance_km.toFixed(1),
+      min: s.minutes, cov: s.coverage === null ? '—' : s.coverage}) : t('patrolNone');
+  }
+  function geoFailed(err) {
+    // 1: refused by the person or the browser's policy; 2: unavailable; 3: timed out.
+    P.geo = err && err.code === 1 ? (window.isSecureContext ? 'geoDenied' : 'geoInsecure')
+      : 'geoUnavailable';
+    showPatrol();
   }
   function startWatch() {
-    if (!navigator.geolocation || P.watch !== null) return;
+    if (P.watch !== null) return;
+    if (!navigator.geolocation || !window.isSecureContext) {
+      P.geo = 'geoInsecure'; showPatrol(); return;
+    }
+    P.geo = null;
     P.watch = navigator.geolocation.watchPosition(function (pos) {
-      var c = pos.coords;
+      var c = pos.coords; P.geo = null;
       P.buf.push({time: new Date(pos.timestamp).toISOString(), lat: c.latitude, lon: c.longitude,
         accuracy: c.accuracy, speed: c.speed, bearing: c.heading, altitude: c.altitude});
       if (P.buf.length > 5000) P.buf = P.buf.slice(-5000);
-      saveFixes();
-    }, function () {}, {enableHighAccuracy: true, maximumAge: 5000});
+      saveFixes(); showPatrol();
+    }, geoFailed, {enableHighAccuracy: true, maximumAge: 5000, timeout: 30000});
     P.timer = setInterval(sendFixes, 15000);
   }
   function togglePatrol() {
     if (patrolOn()) {
       localStorage.setItem('hq_m_patrol', '0');
       if (P.watch !== null) navigator.geolocation.clearWatch(P.watch);
-      P.watch = null; clearInterval(P.timer); sendFixes();
+      P.watch = null; P.geo = null; clearInterval(P.timer); sendFixes();
     } else {
       localStorage.setItem('hq_m_patrol', me()); startWatch();
       setTimeout(sendFixes, 3000);

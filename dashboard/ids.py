@@ -33,6 +33,8 @@ ANALYST_ROOT = "analyst-root"
 LEADERS_ROOT = "leaders-root"
 # The leaders' view (/leaders).
 LEADERS_MONTH = "leaders-month"
+# The leaders' own URL: the chosen period is written back into it, so a view can be linked to.
+LEADERS_URL = "leaders-url"
 LEADERS_RANGE = "leaders-range"
 LEADERS_SCOPE = "leaders-scope"
 LEADERS_HEADLINE = "leaders-headline"

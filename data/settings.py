@@ -58,6 +58,8 @@ class Settings:
     production: bool = False
     demo_password: str = DEFAULT_DEMO_PASSWORD
     closure_target: float = 0.99
+    # /leaders opens on the last full month until this month is this many days old.
+    leaders_young_days: int = 10
     max_accuracy_m: float = 100.0
     background_jobs: bool = True
     # Security (SECURITY.md): sign-in failures per IP+username, ingest requests per device,
@@ -182,6 +184,7 @@ class Settings:
             production=production,
             demo_password=env.get("DEMO_PASSWORD", "") or DEFAULT_DEMO_PASSWORD,
             closure_target=float(env.get("HQ_CLOSURE_TARGET", "0.99")),
+            leaders_young_days=int(env.get("HQ_LEADERS_YOUNG_DAYS", "10")),
             max_accuracy_m=float(env.get("HQ_MAX_ACCURACY_M", "100")),
             background_jobs=parse_bool(env.get("HQ_BACKGROUND_JOBS"), True),
             login_max_failures=int(env.get("HQ_LOGIN_MAX_FAILURES", "5")),

@@ -69,7 +69,9 @@ def test_the_xlsx_has_a_sheet_per_table_and_the_hand_counted_totals(client_for):
     assert sheet_rows(book, "二次哨")[1][5] == "超期未办结"
     assert [r[0] for r in sheet_rows(book, "超期办结清单")[1:]] == ["L-a2"]
     overview = dict((r[0], r[1]) for r in sheet_rows(book, "概览") if r and r[0])
-    assert overview["统计时段"] == "2026年11月" and overview["上报事件"] == 6
+    # 26 November: the running month to date, against the same days of October as they stood.
+    assert overview["统计时段"] == "2026年11月1日至26日（本月至今）" and overview["上报事件"] == 6
+    assert overview["对比"] == "2026年10月1日至26日（同期）"
     assert overview["吹哨"] == 3 and overview["二次哨"] == 1
 
 

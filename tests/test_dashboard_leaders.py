@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from app import build_app
 from tests.auth_helpers import login_browser, login_client
 from tests.conftest import create_test_database, drop_test_database
-from tests.dash_helpers import call_router, ids_in, start_app, texts_in
+from tests.dash_helpers import call_router, ids_in, start_app, texts_in, walk
 from tests.leaders_world import LEADERS_CLOCK, build_leaders_world
 from tests.workflow_world import PASSWORD
 
@@ -44,8 +44,11 @@ def signed_in(app, username):
 
 
 def callback(client, outputs, inputs, search=""):
-    payload = {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
-               "outputs": [{"id": i, "property": p} for i, p in outputs],
+    single = len(outputs) == 1     # Dash names a single output without the dots
+    key = "...".join(f"{i}.{p}" for i, p in outputs)
+    payload = {"output": key if single else f"..{key}..",
+               "outputs": ({"id": outputs[0][0], "property": outputs[0][1]} if single else
+                           [{"id": i, "property": p} for i, p in outputs]),
                "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
                "state": [{"id": "app-url", "property": "search", "value": search}],
                "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"]}
@@ -108,7 +111,12 @@ def test_the_headline_and_report_links(leaders_app):
                    PERIOD)
     text = texts_in(out["leaders-headline"]["children"])
     assert "66.7%" in text and "75.0%" in text and "3 / 1" in text
-    assert "较上期 -33.3个百分点" in text
+    # November to date (the clock is the 26th) against 1-26 October as it stood then: 1 of 2
+    # done (test_workflow_leaders), so +16.7 points, not -33.3 against a finished October.
+    assert "统计时段：2026年11月1日至26日（本月至今）" in text
+    assert "对比：2026年10月1日至26日（同期）" in text
+    assert "全区 · 办结率 较上期 +16.7个百分点" in text
+    assert "全区 · 按期办结率 较上期 -25.0个百分点" in text
     assert out["leaders-xlsx"]["href"] == "/api/v1/reports/monthly.xlsx?month=2026-11"
     assert out["leaders-pdf"]["href"] == "/api/v1/reports/monthly.pdf?month=2026-11"
 
@@ -141,6 +149,14 @@ def test_a_street_chief_sees_their_rows_and_the_totals(leaders_app):
     app, lw = leaders_app
     client = signed_in(app, "chief_a")
     assert "丁字沽街道 · 本街道数据与全区合计" in texts_in(call_router(client, "/leaders"))
+    # Every headline figure says whose it is: the street's own, then the district's.
+    out = callback(client, [("leaders-headline", "children"), ("leaders-xlsx", "href"),
+                            ("leaders-pdf", "href")], PERIOD)
+    head = texts_in(out["leaders-headline"]["children"])
+    assert "75.0% 丁字沽街道 · 办结率" in head and "4 丁字沽街道 · 上报事件" in head
+    assert "66.7% 全区 · 办结率" in head and "6 全区 · 上报事件" in head
+    assert "全区 · 办结率低于目标的部门" in head and "丁字沽街道 · 当前超期事项" in head
+    assert "3 / 1 全区 · 吹哨 / 二次哨" in head
     streets, options = grids(tab(client, "completion"))["leaders-grid-street"]
     assert [r["name_zh"] for r in streets] == ["丁字沽街道"]
     assert options["pinnedBottomRowData"][0]["reported"] == 6
@@ -148,6 +164,38 @@ def test_a_street_chief_sees_their_rows_and_the_totals(leaders_app):
     assert [r["name_zh"] for r in other["leaders-grid-community"][0]] == ["十段社区"]
     items = clickable_rows(client, "whistles", "leaders-whistle-grid")
     assert sorted(r["code"] for r in items) == ["WS-L1", "WS-L2"]
+
+
+def test_the_period_goes_into_the_url_and_every_figure_says_its_scope(leaders_app):
+    app, _ = leaders_app
+    chief = signed_in(app, "chief_a")
+    url = callback(chief, [("leaders-url", "search")], PERIOD, "?lang=en")
+    assert url["leaders-url"]["search"] == "?month=2026-11&lang=en"
+    ranged = PERIOD[:1] + [("leaders-range", "start_date", "2026-11-02"),
+                           ("leaders-range", "end_date", "2026-11-15")]
+    url = callback(chief, [("leaders-url", "search")], ranged)
+    assert url["leaders-url"]["search"] == "?from=2026-11-02&to=2026-11-15"
+    # A linked range opens the page with it set; the reports follow it.
+    tree = call_router(chief, "/leaders", "?from=2026-11-02&to=2026-11-15")
+    picker = next(c for c in walk(tree) if c["props"].get("id") == "leaders-range")
+    assert (picker["props"]["start_date"], picker["props"]["end_date"]) == ("2026-11-02",
+                                                                            "2026-11-15")
+    links = callback(chief, [("leaders-headline", "children"), ("leaders-xlsx", "href"),
+                             ("leaders-pdf", "href")], ranged)
+    assert links["leaders-pdf"]["href"].endswith("monthly.pdf?from=2026-11-02&to=2026-11-15")
+    assert "范围：丁字沽街道" in texts_in(tab(chief, "completion"))
+    assert "范围：全区" in texts_in(tab(chief, "completion", "department"))
+    assert "范围：丁字沽街道" in texts_in(tab(chief, "timeliness"))
+    assert "部门为区级单位，按全区统计" in texts_in(tab(chief, "timeliness"))
+    leader = signed_in(app, "leader")
+    assert "范围：全区" in texts_in(tab(leader, "completion"))
+
+
+def test_rate_axes_start_at_zero(leaders_app):
+    app, _ = leaders_app
+    graphs = [c for c in walk(tab(signed_in(app, "leader"), "completion"))
+              if c.get("type") == "Graph"]
+    assert graphs and graphs[0]["props"]["figure"]["layout"]["yaxis"]["range"][0] == 0
 
 
 def test_other_roles_are_kept_out(leaders_app):
@@ -218,6 +266,11 @@ def test_the_monthly_meeting_in_chromium(dash_duo, world_settings):
     dash_duo.wait_for_element(".leaders-tiles .stat-value", timeout=30)
     dash_duo.wait_for_element("#leaders-content .js-plotly-plot", timeout=30)
     dash_duo.wait_for_element("#leaders-content .ag-row", timeout=30)
+    dash_duo.driver.set_window_size(1600, 900)
+    # The page says which period and what it is compared with; every figure says its scope.
+    dash_duo.wait_for_contains_text(".leaders-period", "对比", timeout=30)
+    assert "全区 · 办结率" in dash_duo.find_element(".leaders-tiles").text
+    assert dash_duo.find_element(".leaders-scope-line").text == "范围：全区"
     SHOTS.mkdir(exist_ok=True)
     dash_duo.driver.save_screenshot(str(SHOTS / "leaders_completion.png"))
 

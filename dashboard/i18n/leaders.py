@@ -57,4 +57,14 @@ LEADERS_TEXT: dict[str, tuple[str, str]] = {
     "ld_close_hours": ("结案用时（小时）", "Hours to close"),
     "ld_p50": ("中位数", "median"),
     "ld_p90": ("90分位", "90th pct."),
+    "ld_compared": ("对比", "compared with"),
+    "ld_to_date": ("本月至今", "month to date"),
+    "ld_same_days": ("同期", "same days"),
+    "ld_whole_month": ("整月", "whole month"),
+    "ld_period_rule": ("本月前 {days} 日默认显示上一整月；本月至今与上月同期比较，上期按当时的办结情况计。",
+                       "Until day {days} of a month the view opens on the last full month; a "
+                       "month to date is compared with the same days of the month before, as "
+                       "they stood then."),
+    "ld_scope_of": ("范围：{scope}", "Scope: {scope}"),
+    "ld_depts_district": ("部门为区级单位，按全区统计", "Departments are district units: whole district"),
 }

@@ -12,15 +12,18 @@ TABS = ("completion", "timeliness", "whistles", "scores")
 DIMENSIONS = ("street", "community", "department", "category")
 
 
-def controls(lang: str, months: list[str], month: str, scope_text: str) -> html.Div:
+def controls(lang: str, months: list[str], month: str, scope_text: str,
+             dates: tuple[str | None, str | None]) -> html.Div:
     """The period (a month, or a custom range), whose view this is, and the report links."""
     return html.Div(className="leaders-controls", children=[
+        dcc.Location(id=ids.LEADERS_URL, refresh=False),
         html.Label([t("ld_month", lang), dcc.Dropdown(
             id=ids.LEADERS_MONTH, options=[{"label": m, "value": m} for m in months],
             value=month, clearable=False, searchable=False, className="leaders-month")],
             className="leaders-field"),
         html.Label([t("ld_range", lang), dcc.DatePickerRange(
             id=ids.LEADERS_RANGE, display_format="YYYY-MM-DD", clearable=True,
+            start_date=dates[0], end_date=dates[1],
             start_date_placeholder_text=t("ld_from", lang),
             end_date_placeholder_text=t("ld_to", lang),
             first_day_of_week=1, className="leaders-range")],
@@ -58,10 +61,15 @@ def dimension_bar(lang: str, streets: list[dict], street: int | None,
 
 
 def page(lang: str, months: list[str], month: str, scope_text: str, streets: list[dict],
-         street: int | None, fixed_street: bool) -> html.Div:
-    """The whole page; the headline, the tab's content and the drill-downs come by callback."""
+         street: int | None, fixed_street: bool, dates: tuple[str | None, str | None],
+         rule: str) -> html.Div:
+    """The whole page; the headline, the tab's content and the drill-downs come by callback.
+
+    ``rule`` says which period the page opens on and what it is compared with.
+    """
     body = html.Div(className="leaders", children=[
-        controls(lang, months, month, scope_text),
+        controls(lang, months, month, scope_text, dates),
+        html.P(rule, className="leaders-hint leaders-rule"),
         html.Div(id=ids.LEADERS_HEADLINE, className="leaders-headline"),
         tab_bar(lang),
         dimension_bar(lang, streets, street, fixed_street),

@@ -160,7 +160,7 @@ def headline(tables: list[Table], target: float) -> dict:
             "on_time_rate": total["on_time_rate"], "on_time_delta": total["on_time_delta"],
             "reported": total["reported"], "below_target": len(below), "target": target,
             "whistles": w_total["blown"], "second": w_total["second"],
-            "overdue": len(by_key["overdue"].rows)}
+            "overdue": len(by_key["overdue"].rows), "district": total}
 
 
 def monthly_report(conn: Connection, actor: Actor, period: Period, now: datetime,
@@ -171,6 +171,7 @@ def monthly_report(conn: Connection, actor: Actor, period: Period, now: datetime
     street = None
     if scope is not None:
         street = next((r["name_zh"] for r in tables[0].rows if r["id"] == scope), None)
-    return {"title": "红桥区网格化管理月报", "period": period.label, "asof": now,
+    return {"title": "红桥区网格化管理月报", "period": period.label,
+            "compared": period.prev_label, "asof": now,
             "scope": f"{street}（本街道数据与全区合计）" if street else "全区",
             "headline": headline(tables, target), "tables": tables}

@@ -119,8 +119,9 @@ def build_pdf(report: dict) -> bytes:
     tables = {t.key: t for t in report["tables"]}
     head = report["headline"]
     story = [para(report["title"], styles["title"]),
-             para(f"统计时段：{report['period']}　数据截至：{when(report['asof'])}　"
-                  f"范围：{report['scope']}", styles["body"]), Spacer(1, 4 * mm)]
+             para(f"统计时段：{report['period']}　对比：{report.get('compared', '')}　"
+                  f"数据截至：{when(report['asof'])}　范围：{report['scope']}", styles["body"]),
+             Spacer(1, 4 * mm)]
     figures = [[para(label, styles["cell"]) for _, label, _ in HEADLINE_ROWS],
                [para(text(head[key], kind), styles["cell"]) for key, _, kind in HEADLINE_ROWS]]
     story += [Grid(figures, hAlign="LEFT", style=TableStyle(

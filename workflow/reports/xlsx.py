@@ -27,7 +27,8 @@ def overview(book: Workbook, report: dict) -> None:
     sheet.title = "概览"
     sheet.append(safe_row([report["title"]]))
     sheet["A1"].font = Font(size=16, bold=True)
-    for label, value in (("统计时段", report["period"]), ("数据截至", when(report["asof"])),
+    for label, value in (("统计时段", report["period"]), ("对比", report.get("compared", "")),
+                         ("数据截至", when(report["asof"])),
                          ("范围", report["scope"])):
         sheet.append(safe_row([label, value]))
     sheet.append([])

@@ -52,6 +52,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "wall_vs_1": ("较昨日同时", "vs yesterday"),
     "wall_vs_7": ("较上周同日", "vs last week"),
     "wall_flat": ("持平", "no change"),
+    "wall_no_baseline": ("暂无可比数据", "nothing to compare with yet"),
     "wall_points": ("个百分点", " pts"),
     "wall_whistle_board": ("吹哨报到", "Whistles"),
     "wall_w_blown": ("本年吹哨", "Whistles this year"),

@@ -40,7 +40,7 @@ def text(value, kind: str, lang: str = "zh") -> str:
     if kind == "pct":
         return f"{value * 100:.1f}%"
     if kind == "pts":
-        return f"{value * 100:+.1f}"
+        return f"{value * 100:+.1f}{' pts' if lang == 'en' else '个百分点'}"
     if kind in ("hours", "score"):
         return f"{value:.1f}"
     if kind == "int":
@@ -58,8 +58,10 @@ def cell(value, kind: str, lang: str = "zh"):
     """
     if value is None:
         return None
-    if kind in ("pct", "pts"):
+    if kind == "pct":
         return round(float(value), 4)
+    if kind == "pts":       # percentage points, as a number of points (0.6, not 0.006)
+        return round(float(value) * 100, 2)
     if kind in ("hours", "score"):
         return round(float(value), 1)
     if kind == "int":

@@ -48,7 +48,8 @@ def monthly(kind: str):
     period = _period(now, settings.leaders_young_days)
     db: Database = current_app.extensions["hq_db"]
     with db.connect() as conn:
-        report = monthly_report(conn, actor, period, now, settings.closure_target)
+        report = monthly_report(conn, actor, period, now, settings.closure_target,
+                                settings.rating_min_volume)
     mime, build = KINDS[kind]
     name = f"红桥区网格化管理月报_{period.month or period.label.replace(' ', '')}.{kind}"
     response = Response(build(report), mimetype=mime)

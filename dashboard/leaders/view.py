@@ -110,7 +110,8 @@ def tab_view(ctx: AppContext, tab: str, period: Period, dimension: str, street: 
             return {**out, "content": sections.whistles(tables, lang, mine),
                     "whistles": sections.clickable_rows(tables[2], lang)}
         if tab == "scores":
-            tables = score_tables(conn, actor, period, last_month_of(period))
+            tables = score_tables(conn, actor, period, last_month_of(period),
+                                  ctx.settings.rating_min_volume)
             return {**out, "content": sections.scores(tables, lang),
                     "ranking": sections.clickable_rows(tables[0], lang)}
         dimension = dimension or "street"

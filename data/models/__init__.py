@@ -8,6 +8,7 @@ from data.models.mobile import MobilePhoto, MobileSession
 from data.models.open311 import Open311Client, Open311Request
 from data.models.people import Department, Device, User, WorkerGrid
 from data.models.positions import LatestPosition, Position, SetAsideFix
+from data.models.ratings import StreetRating
 from data.models.rollups import (
     IncidentRollup,
     IncidentRollupDayKind,
@@ -29,3 +30,4 @@ __all__ += ["IncidentRollup", "IncidentRollupDayKind", "IncidentRollupGridMonth"
             "IncidentRollupMonth", "IncidentRollupStreetMonth"]
 __all__ += ["AccessAudit", "SetAsideFix"]
 __all__ += ["WebSession"]
+__all__ += ["StreetRating"]

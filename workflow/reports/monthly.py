@@ -123,21 +123,23 @@ def whistle_tables(conn: Connection, actor: Actor, period: Period, now: datetime
     ]
 
 
-def score_tables(conn: Connection, actor: Actor, period: Period, trend_month: str) -> list[Table]:
+def score_tables(conn: Connection, actor: Actor, period: Period, trend_month: str,
+                 min_volume: int = 0) -> list[Table]:
     """The 下考上 ranking, the ratings behind it, and the months before."""
     return [
         Table("ranking", "下考上排名", ["rank", "name_zh", "street_score", "ratings",
-              "on_time_rate", "closed", "performance", "basis"], ranking(conn, actor, period)),
+              "on_time_rate", "closed", "performance", "basis"],
+              ranking(conn, actor, period, min_volume=min_volume)),
         Table("ratings", "下考上评分明细", ["department_name", "whistle_code", "street_name",
               "timeliness", "quality", "attitude", "score", "rated_at"],
               ratings_behind(conn, actor, period)),
         Table("trend", "下考上趋势", ["month", "name_zh", "performance", "rank"],
-              trend(conn, actor, trend_month)),
+              trend(conn, actor, trend_month, min_volume=min_volume)),
     ]
 
 
 def report_tables(conn: Connection, actor: Actor, period: Period, now: datetime,
-                  target: float, trend_month: str) -> list[Table]:
+                  target: float, trend_month: str, min_volume: int = 0) -> list[Table]:
     """Every table of the leaders' view for ``period``, in the order of the report."""
     leaders_scope(actor)
     total = district_counts(conn, period, now)
@@ -145,7 +147,7 @@ def report_tables(conn: Connection, actor: Actor, period: Period, now: datetime,
              for d in COMPLETION_TITLES]
             + timeliness_tables(conn, actor, period, now)
             + whistle_tables(conn, actor, period, now)
-            + score_tables(conn, actor, period, trend_month))
+            + score_tables(conn, actor, period, trend_month, min_volume))
 
 
 def headline(tables: list[Table], target: float) -> dict:
@@ -164,10 +166,10 @@ def headline(tables: list[Table], target: float) -> dict:
 
 
 def monthly_report(conn: Connection, actor: Actor, period: Period, now: datetime,
-                   target: float) -> dict:
+                   target: float, min_volume: int = 0) -> dict:
     """Everything the report files print: title, period, as-of moment, scope, figures, tables."""
     scope = leaders_scope(actor)
-    tables = report_tables(conn, actor, period, now, target, last_month_of(period))
+    tables = report_tables(conn, actor, period, now, target, last_month_of(period), min_volume)
     street = None
     if scope is not None:
         street = next((r["name_zh"] for r in tables[0].rows if r["id"] == scope), None)

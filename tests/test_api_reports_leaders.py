@@ -26,8 +26,10 @@ def leaders_db(server_settings):
     engine = create_engine(url)
     with engine.begin() as conn:
         lw = build_leaders_world(conn)
+    # A hand-made world of a few closures: every department counts (no minimum volume).
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
-                                              background_jobs=False, clock=LEADERS_CLOCK)
+                                              background_jobs=False, clock=LEADERS_CLOCK,
+                                              rating_min_volume=0)
     yield {"url": url, "settings": settings, "engine": engine, "lw": lw}
     engine.dispose()
     drop_test_database(server_settings, url)

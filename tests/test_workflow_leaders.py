@@ -248,3 +248,12 @@ def test_an_empty_district_gives_zeros_and_no_rates(conn):
     w = whistle_summary(conn, leader, NOV, NOW)
     assert w["total"]["blown"] == 0 and w["items"] == [] and w["total"]["report_in_p50"] is None
     assert all(r["rank"] is None for r in ranking(conn, leader, NOV))
+
+
+def test_a_handful_of_closures_is_not_enough_to_rank(lw):
+    # CGW-DL: 3 closures and 2 ratings in November, under a minimum of 30: listed, not ranked.
+    rows = ranking(lw.world.conn, lw.world.actor("leader"), NOV, min_volume=30)
+    dl = next(r for r in rows if r["code"] == "CGW-DL")
+    assert dl["rank"] is None and dl["basis"] == "too_little"
+    assert dl["performance"] == pytest.approx(0.5 * 82.5 + 50 * 2 / 3)
+    assert all(r["rank"] is None for r in rows)

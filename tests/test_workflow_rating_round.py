@@ -84,3 +84,12 @@ def test_only_a_chief_rates_and_only_departments_of_their_street(lw):
     future = month_period("2027-03")
     with pytest.raises(WorkflowError):
         submit_round(conn, lw.world.actor("chief_a"), future, [], NOW)
+
+
+def test_a_month_to_date_is_rated_as_the_whole_month(lw):
+    conn, chief = lw.world.conn, lw.world.actor("chief_a")
+    running = month_period("2026-11", NOW)            # 1-26 November to date
+    submit_round(conn, chief, running, [{"department_id": lw.world.departments["CGW-DL"],
+                                         "timeliness": 80, "quality": 80, "attitude": 80}], NOW)
+    row = conn.execute(select(StreetRating.period_from, StreetRating.period_to)).one()
+    assert (str(row.period_from), str(row.period_to)) == ("2026-11-01", "2026-12-01")

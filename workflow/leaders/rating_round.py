@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 from data.queries import street_ratings as queries
 from workflow.clock import BEIJING
 from workflow.errors import forbidden, invalid
-from workflow.leaders.figures import Period
+from workflow.leaders.figures import Period, month_period
 from workflow.roles import Actor
 
 PARTS = ("timeliness", "quality", "attitude")
@@ -16,6 +16,9 @@ NOTE_MAX = 500
 
 
 def _days(period: Period):
+    # A month still running is rated as the whole month (its round covers the month).
+    if period.month is not None:
+        period = month_period(period.month)
     return (period.start.astimezone(BEIJING).date(),
             (period.end - timedelta(microseconds=1)).astimezone(BEIJING).date()
             + timedelta(days=1))

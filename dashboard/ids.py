@@ -52,6 +52,12 @@ LEADERS_WHISTLE_GRID = "leaders-whistle-grid"
 LEADERS_WHISTLE_COUNT = "leaders-whistle-count"
 LEADERS_RANKING_BOX = "leaders-ranking-box"
 LEADERS_RANKING_GRID = "leaders-ranking-grid"
+# 下考上 rating round (street chiefs): the departments to rate, the submit button, the answer.
+LEADERS_RATE_BOX = "leaders-rate-box"
+LEADERS_RATE_TITLE = "leaders-rate-title"
+LEADERS_RATE_GRID = "leaders-rate-grid"
+LEADERS_RATE_SUBMIT = "leaders-rate-submit"
+LEADERS_RATE_MSG = "leaders-rate-msg"
 CASES_ROOT = "cases-root"
 
 # The case workbench (/cases).

@@ -348,3 +348,62 @@ def test_case_links_open_the_case_in_the_workbench(leaders_app):
     assert box["options"][0]["value"] == f"i:{closed_late}"
     assert listed(f"?whistle={lw.whistles['w3']}")["value"] == f"w:{lw.whistles['w3']}"
     assert listed("")["value"] is None
+
+
+def _post(client, key, outputs, inputs, state):
+    single = not key.startswith("..")
+    payload = {"output": key,
+               "outputs": ({"id": outputs[0][0], "property": outputs[0][1]} if single else
+                           [{"id": i, "property": p} for i, p in outputs]),
+               "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+               "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+               "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"]}
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code in (200, 204), response.data[:300]
+    return json.loads(response.data)["response"] if response.status_code == 200 else {}
+
+
+ROUND_OUT = [("leaders-rate-box", "className"), ("leaders-rate-title", "children"),
+             ("leaders-rate-grid", "columnDefs"), ("leaders-rate-grid", "rowData"),
+             ("leaders-rate-msg", "children")]
+
+
+@pytest.fixture
+def rated(leaders_app):
+    """The module's world shared by every test: the ratings given here are taken back."""
+    yield leaders_app
+    with leaders_app[0].server.extensions["hq_db"].begin() as conn:
+        conn.execute(text("delete from street_ratings"))
+
+
+def test_a_street_chief_rates_the_departments_on_the_scores_tab(rated):
+    app, lw = rated
+    chief = signed_in(app, "chief_a")
+    shown = callback(chief, ROUND_OUT, PERIOD + [("leaders-tabs", "value", "scores")])
+    assert shown["leaders-rate-box"]["className"] == "leaders-content"
+    assert "丁字沽街道" in shown["leaders-rate-title"]["children"]
+    rows = shown["leaders-rate-grid"]["rowData"]
+    assert sorted(r["name"] for r in rows) == ["区城管委园林所", "区道路管理所"]
+    # Another tab, or another role: no form.
+    assert callback(chief, ROUND_OUT, PERIOD + [("leaders-tabs", "value", "completion")])[
+        "leaders-rate-box"]["className"].endswith("hidden")
+    assert callback(signed_in(app, "leader"), ROUND_OUT, PERIOD + [
+        ("leaders-tabs", "value", "scores")])["leaders-rate-box"]["className"].endswith("hidden")
+    key = next(k for k in app.callback_map if k.startswith("leaders-rate-msg.children@"))
+    filled = [{**r, "timeliness": 90, "quality": 85.0, "attitude": 80, "note": "配合好"}
+              for r in rows]
+    state = [("leaders-rate-grid", "rowData", filled)] + PERIOD + [("app-url", "search", "")]
+    answer = _post(chief, key, [("leaders-rate-msg", "children")],
+                   [("leaders-rate-submit", "n_clicks", 1)], state)
+    assert answer["leaders-rate-msg"]["children"] == "已保存 2 个部门的评价。"
+    bad = [{**filled[0], "quality": 130}]
+    answer = _post(chief, key, [("leaders-rate-msg", "children")],
+                   [("leaders-rate-submit", "n_clicks", 2)],
+                   [("leaders-rate-grid", "rowData", bad)] + PERIOD + [("app-url", "search", "")])
+    assert "0 至 100" in answer["leaders-rate-msg"]["children"]
+    again = callback(chief, ROUND_OUT, PERIOD + [("leaders-tabs", "value", "scores")])
+    assert {r["quality"] for r in again["leaders-rate-grid"]["rowData"]} == {85}
+    # The ratings count: 区道路管理所 now has three ratings behind its street evaluation.
+    ranking = clickable_rows(chief, "scores", "leaders-ranking-grid")
+    road = next(r for r in ranking if r["name_zh"] == "区道路管理所")
+    assert road["ratings"] == 3

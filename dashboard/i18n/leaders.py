@@ -66,5 +66,19 @@ LEADERS_TEXT: dict[str, tuple[str, str]] = {
                        "month to date is compared with the same days of the month before, as "
                        "they stood then."),
     "ld_scope_of": ("范围：{scope}", "Scope: {scope}"),
+    "ld_rate_title": ("部门评价（下考上）：{street} · {period}",
+                      "Rate the departments (lower evaluates upper): {street} · {period}"),
+    "ld_rate_hint": ("本期与本街道协作（派遣或召集）的部门，各项 0-100 分；再次提交会覆盖本期评价。",
+                     "The departments your street dispatched to or summoned in the period, "
+                     "0-100 on each; submitting again replaces this period's ratings."),
+    "ld_rate_month_only": ("请选择一个月份进行评价（自定义时段不评价）。",
+                           "Choose a month to rate (a custom range is not rated)."),
+    "ld_rate_none": ("本期没有与本街道协作的部门。", "No department worked with your street in this period."),
+    "ld_rate_submit": ("提交评价", "Submit ratings"),
+    "ld_rate_saved": ("已保存 {n} 个部门的评价。", "Ratings of {n} departments saved."),
+    "ld_rate_fill": ("请为每个部门填写三项分数。", "Give every department all three scores."),
+    "ld_rate_dispatched": ("派遣", "Dispatched"),
+    "ld_rate_summoned": ("召集", "Summoned"),
+    "ld_rate_note": ("说明", "Note"),
     "ld_depts_district": ("部门为区级单位，按全区统计", "Departments are district units: whole district"),
 }

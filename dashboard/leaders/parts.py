@@ -1,6 +1,7 @@
 """The leaders' page layout: period controls, headline, tab bar, content and drill-down."""
 from __future__ import annotations
 
+import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
@@ -60,6 +61,23 @@ def dimension_bar(lang: str, streets: list[dict], street: int | None,
     ])
 
 
+def rating_box(lang: str) -> html.Div:
+    """The 下考上 rating round of a street chief (hidden for everyone else, and off its tab)."""
+    return html.Div(id=ids.LEADERS_RATE_BOX, className="leaders-content hidden", children=[
+        html.H2(id=ids.LEADERS_RATE_TITLE, className="leaders-h2"),
+        html.P(t("ld_rate_hint", lang), className="leaders-hint"),
+        html.Div(className="leaders-table", children=[dag.AgGrid(
+            id=ids.LEADERS_RATE_GRID, columnDefs=[], rowData=[], getRowId="params.data.rid",
+            dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True,
+                             "domLayout": "autoHeight"},
+            className="leaders-grid")]),
+        html.Div(className="leaders-rate-actions", children=[
+            html.Button(t("ld_rate_submit", lang), id=ids.LEADERS_RATE_SUBMIT,
+                        className="leaders-dl", n_clicks=0),
+            html.Span(id=ids.LEADERS_RATE_MSG, className="leaders-note")]),
+    ])
+
+
 def page(lang: str, months: list[str], month: str, scope_text: str, streets: list[dict],
          street: int | None, fixed_street: bool, dates: tuple[str | None, str | None],
          rule: str) -> html.Div:
@@ -78,6 +96,7 @@ def page(lang: str, months: list[str], month: str, scope_text: str, streets: lis
             click_grid(ids.LEADERS_RANKING_GRID, lang, 520)]),
         dcc.Loading(html.Div(id=ids.LEADERS_CONTENT, className="leaders-content"),
                     type="dot", color="#1b6fb3"),
+        rating_box(lang),
         html.Div(id=ids.LEADERS_WHISTLE_BOX, className="leaders-content hidden", children=[
             html.H2([html.Span(t("ld_w_items", lang)),
                      html.Span(id=ids.LEADERS_WHISTLE_COUNT, className="leaders-note")],

@@ -1,12 +1,10 @@
 """The world's 下考上 rating rounds: each month, each street rates every department it dispatched to."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
-
-from workflow.clock import BEIJING
 
 NOTES = ("响应及时，配合到位", "到场较慢，需加强沟通", "处置质量好", "回复不够及时", "态度认真")
 
@@ -20,27 +18,36 @@ def rating_rounds(incidents: pd.DataFrame, chiefs_by_street: dict[int, list[int]
     and each rating scatters around it; the same seed gives the same rounds.
     """
     done = incidents[(incidents["handled_by"] == "department") & incidents["dispatched_at"].notna()]
-    local = pd.to_datetime(done["dispatched_at"], utc=True).dt.tz_convert(BEIJING)
-    pairs = (pd.DataFrame({"street_id": done["street_id"].astype(int),
-                           "department_id": done["department_id"].astype(int),
-                           "month": local.dt.strftime("%Y-%m")})
+    # Beijing months by arithmetic on the instants (UTC+8, no summer time): formatting
+    # 290,000 timestamps as text took seconds of the load.
+    utc = pd.to_datetime(done["dispatched_at"], utc=True).dt.tz_localize(None).to_numpy()
+    months = (utc + np.timedelta64(8, "h")).astype("datetime64[M]")
+    pairs = (pd.DataFrame({"street_id": done["street_id"].to_numpy().astype(int),
+                           "department_id": done["department_id"].to_numpy().astype(int),
+                           "month": months.astype(str)})
              .drop_duplicates().sort_values(["month", "street_id", "department_id"]))
     depts = sorted(pairs["department_id"].unique())
     standing = dict(zip(depts, np.clip(rng.normal(82, 6, len(depts)), 60, 96)))
-    rows = []
-    for r in pairs.itertuples(index=False):
-        year, mon = (int(x) for x in r.month.split("-"))
-        first = datetime(year, mon, 1).date()
-        after = datetime(year + mon // 12, mon % 12 + 1, 1).date()
-        rated = datetime.combine(after, datetime.min.time(), tzinfo=BEIJING) + timedelta(
-            days=int(rng.integers(0, 5)), hours=int(rng.integers(9, 17)))
-        scores = np.clip(np.rint(standing[r.department_id] + rng.normal(0, 6, 3)), 40, 100)
-        note = NOTES[int(rng.integers(len(NOTES)))] if rng.random() < 0.2 else None
-        chief = int(rng.choice(chiefs_by_street[r.street_id]))
-        if rated > as_of:
-            continue
-        rows.append((r.street_id, r.department_id, first, after, *map(int, scores), note,
-                     chief, rated))
-    return pd.DataFrame(rows, columns=["street_id", "department_id", "period_from", "period_to",
-                                       "timeliness", "quality", "attitude", "note",
-                                       "rated_by_id", "rated_at"])
+    n = len(pairs)
+    # Drawn all at once (a draw per row took seconds of the load).
+    first = pairs["month"].to_numpy().astype("datetime64[M]")
+    after = first + np.timedelta64(1, "M")
+    rated = (pd.to_datetime(after.astype("datetime64[D]")) - pd.Timedelta(hours=8)
+             + pd.to_timedelta(rng.integers(0, 5, n), unit="D")
+             + pd.to_timedelta(rng.integers(9, 17, n), unit="h")).tz_localize("UTC")
+    base = pairs["department_id"].map(standing).to_numpy()[:, None]
+    scores = np.clip(np.rint(base + rng.normal(0, 6, (n, 3))), 40, 100).astype(int)
+    notes = np.where(rng.random(n) < 0.2, np.array(NOTES, dtype=object)[
+        rng.integers(len(NOTES), size=n)], None)
+    pick = rng.random(n)
+    chief = [chiefs_by_street[s][int(p * len(chiefs_by_street[s]))]
+             for s, p in zip(pairs["street_id"], pick)]
+    out = pd.DataFrame({"street_id": pairs["street_id"].to_numpy(),
+                        "department_id": pairs["department_id"].to_numpy(),
+                        "period_from": first.astype("datetime64[D]").astype(object),
+                        "period_to": after.astype("datetime64[D]").astype(object),
+                        "timeliness": scores[:, 0], "quality": scores[:, 1],
+                        "attitude": scores[:, 2], "note": notes, "rated_by_id": chief,
+                        "rated_at": rated})
+    # A round not yet due by as_of is not there.
+    return out[out["rated_at"] <= pd.Timestamp(as_of)].reset_index(drop=True)

@@ -407,3 +407,45 @@ def test_a_street_chief_rates_the_departments_on_the_scores_tab(rated):
     ranking = clickable_rows(chief, "scores", "leaders-ranking-grid")
     road = next(r for r in ranking if r["name_zh"] == "区道路管理所")
     assert road["ratings"] == 3
+
+
+def test_a_street_chief_sees_the_rating_round_in_chromium(dash_duo, world_settings):
+    """丁字沽's director on the 下考上 tab: the departments the street worked with last month
+    with the ratings the world gave, editable; a half-filled row is refused, nothing written
+    (the success path, which writes, is checked over HTTP on the hand-made world).
+    """
+    from selenium.webdriver.common.keys import Keys
+
+    from tests.clock import SESSION_NOW
+    from workflow.leaders.figures import default_month, recent_months
+
+    # The month before last: its round is given by now whatever the day (last month's is
+    # given in the first days of this one).
+    month = recent_months(default_month(SESSION_NOW, 40), 2)[0]
+    start_app(dash_duo, build_app(world_settings))
+    login_browser(dash_duo, "s004_director", world_settings.demo_password,
+                  f"/leaders?month={month}")
+    driver = dash_duo.driver
+    driver.set_window_size(1600, 900)
+    dash_duo.wait_for_element(".leaders-tiles .stat-value", timeout=30)
+    assert "丁字沽街道 · 办结率" in dash_duo.find_element(".leaders-tiles").text
+    driver.find_element(By.XPATH, "//*[contains(@class,'leaders-tab-label')][contains(.,'下考上')]").click()
+    dash_duo.wait_for_element("#leaders-rate-grid .ag-row", timeout=30)
+    assert "丁字沽街道" in dash_duo.find_element("#leaders-rate-title").text
+    rows = driver.find_elements(By.CSS_SELECTOR, "#leaders-rate-grid .ag-center-cols-container .ag-row")
+    assert len(rows) >= 3
+    # The world's round of that month is there: every row has its three scores.
+    quality = [c.text for c in driver.find_elements(
+        By.CSS_SELECTOR, "#leaders-rate-grid .ag-center-cols-container .ag-cell[col-id='quality']")]
+    assert quality and all(q.isdigit() for q in quality)
+    shoot(driver, "leaders_rating_round.png", "#leaders-rate-box")
+    # Clear one score of the first row: a half-filled row is refused, nothing is stored.
+    cell = rows[0].find_element(By.CSS_SELECTOR, ".ag-cell[col-id='quality']")
+    cell.click()
+    editor = dash_duo.wait_for_element("#leaders-rate-grid .ag-cell-inline-editing input", timeout=10)
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.BACK_SPACE, Keys.ENTER)
+    dash_duo.find_element("#leaders-rate-submit").click()
+    dash_duo.wait_for_text_to_equal("#leaders-rate-msg", "请为每个部门填写三项分数。", timeout=20)
+    severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
+    assert severe == []

@@ -6,7 +6,9 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-NOTES = ("响应及时，配合到位", "到场较慢，需加强沟通", "处置质量好", "回复不够及时", "态度认真")
+# A note agrees with its scores: praise for a good rating, a complaint for a poor one.
+PRAISE = ("响应及时，配合到位", "处置质量好", "态度认真")
+COMPLAINT = ("到场较慢，需加强沟通", "回复不够及时", "处置不够彻底")
 
 
 def rating_rounds(incidents: pd.DataFrame, chiefs_by_street: dict[int, list[int]],
@@ -37,8 +39,11 @@ def rating_rounds(incidents: pd.DataFrame, chiefs_by_street: dict[int, list[int]
              + pd.to_timedelta(rng.integers(9, 17, n), unit="h")).tz_localize("UTC")
     base = pairs["department_id"].map(standing).to_numpy()[:, None]
     scores = np.clip(np.rint(base + rng.normal(0, 6, (n, 3))), 40, 100).astype(int)
-    notes = np.where(rng.random(n) < 0.2, np.array(NOTES, dtype=object)[
-        rng.integers(len(NOTES), size=n)], None)
+    mean = scores.mean(axis=1)
+    which = rng.integers(3, size=n)
+    notes = np.where(mean >= 85, np.array(PRAISE, dtype=object)[which],
+                     np.where(mean < 75, np.array(COMPLAINT, dtype=object)[which], None))
+    notes = np.where(rng.random(n) < 0.3, notes, None)
     pick = rng.random(n)
     chief = [chiefs_by_street[s][int(p * len(chiefs_by_street[s]))]
              for s, p in zip(pairs["street_id"], pick)]

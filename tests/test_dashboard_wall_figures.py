@@ -179,6 +179,15 @@ def test_headline_tiles_show_values_comparisons_and_tones():
     assert compare_text("closed_today", 5, 5, "en") == ("no change", "closed")
 
 
+def test_legend_names_are_short_forms_or_wrapped_never_cut():
+    from dashboard.wall.panel_reads import legend_name
+
+    assert legend_name("02", "Environmental protection", "en") == "Environment"
+    assert legend_name("02", "环境保护", "zh") == "环境保护"
+    assert legend_name("99", "Services for vulnerable residents", "en") == \
+        "Services for<br>vulnerable<br>residents"
+
+
 def test_a_comparison_without_a_baseline_is_not_shown():
     # Nobody patrolled at this moment yesterday, and the district had no history last week.
     h = headline_frame({1: {"on_duty": 0, "online": 0, "grids_patrolled": 0},

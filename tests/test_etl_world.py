@@ -123,7 +123,8 @@ def test_88_whistles_all_closed_with_second_whistles_and_the_garden(world_conn):
 
 def test_streets_rated_the_departments_they_worked_with_each_month(world_conn):
     """下考上 rounds: every (street, department, month) with dispatched work is rated once the
-    month is over and its round is due, and only those."""
+    month is over and its round is due, and only those.
+    """
     rounds = scalar(world_conn, "select count(*) from street_ratings")
     assert rounds > 0
     stray = scalar(world_conn, """

@@ -80,5 +80,9 @@ LEADERS_TEXT: dict[str, tuple[str, str]] = {
     "ld_rate_dispatched": ("派遣", "Dispatched"),
     "ld_rate_summoned": ("召集", "Summoned"),
     "ld_rate_note": ("说明", "Note"),
+    "ld_rate_department": ("部门", "Department"),
+    "ld_rate_timeliness": ("及时性", "Timeliness"),
+    "ld_rate_quality": ("质量", "Quality"),
+    "ld_rate_attitude": ("态度", "Attitude"),
     "ld_depts_district": ("部门为区级单位，按全区统计", "Departments are district units: whole district"),
 }

@@ -19,14 +19,11 @@ SCORE_EDITOR = {"cellEditor": "agNumberCellEditor",
 
 def columns(lang: str) -> list[dict]:
     """The round's table: the department and its work with the street, then the scores."""
-    def head(key: str) -> str:
-        return {"timeliness": ("及时性", "Timeliness"), "quality": ("质量", "Quality"),
-                "attitude": ("态度", "Attitude")}[key][lang == "en"]
-    cols = [{"field": "name", "headerName": "Department" if lang == "en" else "部门",
+    cols = [{"field": "name", "headerName": t("ld_rate_department", lang),
              "flex": 2, "minWidth": 200},
             {"field": "dispatched", "headerName": t("ld_rate_dispatched", lang), "flex": 1},
             {"field": "summoned", "headerName": t("ld_rate_summoned", lang), "flex": 1}]
-    cols += [{"field": p, "headerName": head(p), "editable": True, "flex": 1,
+    cols += [{"field": p, "headerName": t(f"ld_rate_{p}", lang), "editable": True, "flex": 1,
               "type": "numericColumn", **SCORE_EDITOR} for p in PARTS]
     cols.append({"field": "note", "headerName": t("ld_rate_note", lang), "editable": True,
                  "flex": 2, "cellEditor": "agTextCellEditor",

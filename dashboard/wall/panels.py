@@ -205,7 +205,8 @@ def ticker_rows(rows: list[dict], lang: str) -> list:
     return [html.Div(className="wall-tick-row", children=[
         html.Span(r["time"], className="wall-tick-time"),
         html.Span(r["street"], className="wall-tick-street"),
-        html.Span(r["category"], className="wall-tick-cat"),
+        # A long category (English) may end in an ellipsis at 20 px: the whole in the title.
+        html.Span(r["category"], className="wall-tick-cat", title=r["category"]),
         html.Span(r["status"], className=f"wall-pill tone-{r['tone']}")]) for r in rows]
 
 

@@ -449,3 +449,22 @@ def test_a_street_chief_sees_the_rating_round_in_chromium(dash_duo, world_settin
     dash_duo.wait_for_text_to_equal("#leaders-rate-msg", "请为每个部门填写三项分数。", timeout=20)
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []
+
+
+def test_in_english_the_figures_and_names_are_english(leaders_app):
+    import re
+
+    app, _ = leaders_app
+    chief = signed_in(app, "chief_a")
+    head = texts_in(callback(chief, [("leaders-headline", "children"), ("leaders-xlsx", "href"),
+                                     ("leaders-pdf", "href")], PERIOD, "?lang=en")[
+        "leaders-headline"]["children"])
+    assert "Period: 1–26 November 2026 (month to date)" in head
+    assert "compared with: 1–26 October 2026 (same days)" in head
+    assert "Whole district · Closure rate" in head and "Dingzigu" in head
+    assert not re.search(r"[\u4e00-\u9fff]", head), head
+    tree = tab(chief, "timeliness", search="?lang=en")
+    names = [r["name_zh"] for r in grids(tree)["leaders-grid-timeliness"][0]]
+    assert "Kept by the street or community, or not dispatched" in names
+    assert not any(re.search(r"[\u4e00-\u9fff]", n) for n in names), names
+    assert "Scope: Dingzigu" in texts_in(tree)

@@ -95,7 +95,7 @@ def timeliness(tables: list[Table], lang: str, scope: str) -> list:
     times, late, overdue = tables
     busiest = sorted((r for r in times.rows if r["close_p50"] is not None),
                      key=lambda r: -r["reported"])[:15]
-    figure = charts.hours_bars([_name(r, lang) if r.get("id") else r["name_zh"] for r in busiest],
+    figure = charts.hours_bars([_name(r, lang) for r in busiest],
                                [r["close_p50"] for r in busiest], [r["close_p90"] for r in busiest],
                                {"p50": t("ld_p50", lang), "p90": t("ld_p90", lang),
                                 "title": t("ld_close_hours", lang)})

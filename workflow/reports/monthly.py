@@ -96,7 +96,9 @@ def timeliness_tables(conn: Connection, actor: Actor, period: Period, now: datet
     return [
         Table("timeliness", "部门时效", ["name_zh", "reported", "accept_p50", "accept_p90",
               "dispatch_p50", "dispatch_p90", "close_p50", "close_p90"],
-              [{**r, "name_zh": r["name_zh"] or "街道社区自办/未派遣"} for r in times["rows"]],
+              [{**r, "name_zh": r["name_zh"] or "街道社区自办/未派遣",
+                "name_en": r["name_en"] or "Kept by the street or community, or not dispatched"}
+               for r in times["rows"]],
               total),
         Table("closed_late", "超期办结清单", ["code", "category_name", "street_name",
               "community_name", "department_name", "deadline", "resolved_at", "closed_at",

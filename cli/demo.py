@@ -19,7 +19,7 @@ def demo() -> None:
 def demo_run(settings: Settings, port: int | None, no_feed: bool) -> None:
     """PostGIS up, migrate, load the world if empty, start the live feed, serve."""
     from app import build_app
-    from etl.demo import ensure_world, start_feed
+    from etl.demo import FeedWhenUp, ensure_world, start_feed
     from etl.world.load import ProductionRefused
 
     try:
@@ -27,8 +27,9 @@ def demo_run(settings: Settings, port: int | None, no_feed: bool) -> None:
     except ProductionRefused as exc:
         raise click.ClickException(str(exc)) from exc
     port = port or settings.port
-    feed = None if no_feed else start_feed(settings, f"http://127.0.0.1:{port}",
-                                             echo=click.echo)
+    # The feed starts when the server listens, so its first fixes are not refused.
+    feed = None if no_feed else FeedWhenUp("127.0.0.1", port, lambda: start_feed(
+        settings, f"http://127.0.0.1:{port}", echo=click.echo))
     click.echo(f"serving on http://{settings.host}:{port}  (wall: /wall)")
     # The feed sends ~100 requests a second; one log line each would drown the terminal.
     import logging

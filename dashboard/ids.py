@@ -33,6 +33,8 @@ ANALYST_ROOT = "analyst-root"
 LEADERS_ROOT = "leaders-root"
 # The leaders' view (/leaders).
 LEADERS_MONTH = "leaders-month"
+# The leaders' own URL: the chosen period is written back into it, so a view can be linked to.
+LEADERS_URL = "leaders-url"
 LEADERS_RANGE = "leaders-range"
 LEADERS_SCOPE = "leaders-scope"
 LEADERS_HEADLINE = "leaders-headline"
@@ -51,6 +53,12 @@ LEADERS_WHISTLE_COUNT = "leaders-whistle-count"
 LEADERS_RANKING_BOX = "leaders-ranking-box"
 LEADERS_RANKING_GRID = "leaders-ranking-grid"
 ANALYST_HOT_LEGEND = "analyst-hot-legend"
+# 下考上 rating round (street chiefs): the departments to rate, the submit button, the answer.
+LEADERS_RATE_BOX = "leaders-rate-box"
+LEADERS_RATE_TITLE = "leaders-rate-title"
+LEADERS_RATE_GRID = "leaders-rate-grid"
+LEADERS_RATE_SUBMIT = "leaders-rate-submit"
+LEADERS_RATE_MSG = "leaders-rate-msg"
 CASES_ROOT = "cases-root"
 
 # The case workbench (/cases).

@@ -58,6 +58,10 @@ class Settings:
     production: bool = False
     demo_password: str = DEFAULT_DEMO_PASSWORD
     closure_target: float = 0.99
+    # /leaders opens on the last full month until this month is this many days old.
+    leaders_young_days: int = 10
+    # 下考上: closures plus ratings a department needs in a period to be ranked.
+    rating_min_volume: int = 30
     max_accuracy_m: float = 100.0
     background_jobs: bool = True
     # Security (SECURITY.md): sign-in failures per IP+username, ingest requests per device,
@@ -186,6 +190,8 @@ class Settings:
             production=production,
             demo_password=env.get("DEMO_PASSWORD", "") or DEFAULT_DEMO_PASSWORD,
             closure_target=float(env.get("HQ_CLOSURE_TARGET", "0.99")),
+            leaders_young_days=int(env.get("HQ_LEADERS_YOUNG_DAYS", "10")),
+            rating_min_volume=int(env.get("HQ_RATING_MIN_VOLUME", "30")),
             max_accuracy_m=float(env.get("HQ_MAX_ACCURACY_M", "100")),
             background_jobs=parse_bool(env.get("HQ_BACKGROUND_JOBS"), True),
             login_max_failures=int(env.get("HQ_LOGIN_MAX_FAILURES", "5")),

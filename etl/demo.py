@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from data import local_server
@@ -61,3 +64,38 @@ def start_feed(settings: Settings, url: str, echo=print) -> subprocess.Popen:
     echo(f"live patrol feed: python app.py simulate --url {url} (log: .pgdata/simulate.log)")
     return subprocess.Popen([sys.executable, str(ROOT / "app.py"), "simulate", "--url", url],
                             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+
+
+class FeedWhenUp:
+    """Starts the live feed once the server accepts connections.
+
+    Started before the server listened, the simulator's first fixes were refused and, as
+    Traccar Client does, retried only after RETRY_S (30 s): the wall opened on the world's
+    old fixes read "1,053 / 0" online, in red, for over half a minute (issue 25).
+    """
+
+    def __init__(self, host: str, port: int, launch, wait_s: float = 300.0):
+        self.process = None
+        self.started = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(host, port, launch, wait_s),
+                                        name="feed-when-up", daemon=True)
+        self._thread.start()
+
+    def _run(self, host, port, launch, wait_s) -> None:
+        deadline = time.monotonic() + wait_s
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            try:
+                with socket.create_connection((host, port), timeout=1.0):
+                    break
+            except OSError:
+                self._stop.wait(0.2)    # the server is still starting: ask again shortly
+        else:
+            return
+        self.process = launch()
+        self.started.set()
+
+    def terminate(self) -> None:
+        self._stop.set()
+        if self.process is not None:
+            self.process.terminate()

@@ -26,8 +26,10 @@ def leaders_db(server_settings):
     engine = create_engine(url)
     with engine.begin() as conn:
         lw = build_leaders_world(conn)
+    # A hand-made world of a few closures: every department counts (no minimum volume).
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
-                                              background_jobs=False, clock=LEADERS_CLOCK)
+                                              background_jobs=False, clock=LEADERS_CLOCK,
+                                              rating_min_volume=0)
     yield {"url": url, "settings": settings, "engine": engine, "lw": lw}
     engine.dispose()
     drop_test_database(server_settings, url)
@@ -69,7 +71,9 @@ def test_the_xlsx_has_a_sheet_per_table_and_the_hand_counted_totals(client_for):
     assert sheet_rows(book, "二次哨")[1][5] == "超期未办结"
     assert [r[0] for r in sheet_rows(book, "超期办结清单")[1:]] == ["L-a2"]
     overview = dict((r[0], r[1]) for r in sheet_rows(book, "概览") if r and r[0])
-    assert overview["统计时段"] == "2026年11月" and overview["上报事件"] == 6
+    # 26 November: the running month to date, against the same days of October as they stood.
+    assert overview["统计时段"] == "2026年11月1日至26日（本月至今）" and overview["上报事件"] == 6
+    assert overview["对比"] == "2026年10月1日至26日（同期）"
     assert overview["吹哨"] == 3 and overview["二次哨"] == 1
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from app import build_app
 from tests.auth_helpers import login_browser, login_client
 from tests.conftest import create_test_database, drop_test_database
-from tests.dash_helpers import call_router, ids_in, start_app, texts_in
+from tests.dash_helpers import call_router, ids_in, start_app, texts_in, walk
 from tests.leaders_world import LEADERS_CLOCK, build_leaders_world
 from tests.workflow_world import PASSWORD
 
@@ -30,8 +30,10 @@ def leaders_app(server_settings):
     engine = create_engine(url)
     with engine.begin() as conn:
         lw = build_leaders_world(conn)
+    # A hand-made world of a few closures: every department counts (no minimum volume).
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
-                                              background_jobs=False, clock=LEADERS_CLOCK)
+                                              background_jobs=False, clock=LEADERS_CLOCK,
+                                              rating_min_volume=0)
     yield build_app(settings), lw
     engine.dispose()
     drop_test_database(server_settings, url)
@@ -44,8 +46,11 @@ def signed_in(app, username):
 
 
 def callback(client, outputs, inputs, search=""):
-    payload = {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
-               "outputs": [{"id": i, "property": p} for i, p in outputs],
+    single = len(outputs) == 1     # Dash names a single output without the dots
+    key = "...".join(f"{i}.{p}" for i, p in outputs)
+    payload = {"output": key if single else f"..{key}..",
+               "outputs": ({"id": outputs[0][0], "property": outputs[0][1]} if single else
+                           [{"id": i, "property": p} for i, p in outputs]),
                "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
                "state": [{"id": "app-url", "property": "search", "value": search}],
                "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"]}
@@ -108,7 +113,12 @@ def test_the_headline_and_report_links(leaders_app):
                    PERIOD)
     text = texts_in(out["leaders-headline"]["children"])
     assert "66.7%" in text and "75.0%" in text and "3 / 1" in text
-    assert "较上期 -33.3个百分点" in text
+    # November to date (the clock is the 26th) against 1-26 October as it stood then: 1 of 2
+    # done (test_workflow_leaders), so +16.7 points, not -33.3 against a finished October.
+    assert "统计时段：2026年11月1日至26日（本月至今）" in text
+    assert "对比：2026年10月1日至26日（同期）" in text
+    assert "全区 · 办结率 较上期 +16.7个百分点" in text
+    assert "全区 · 按期办结率 较上期 -25.0个百分点" in text
     assert out["leaders-xlsx"]["href"] == "/api/v1/reports/monthly.xlsx?month=2026-11"
     assert out["leaders-pdf"]["href"] == "/api/v1/reports/monthly.pdf?month=2026-11"
 
@@ -141,6 +151,14 @@ def test_a_street_chief_sees_their_rows_and_the_totals(leaders_app):
     app, lw = leaders_app
     client = signed_in(app, "chief_a")
     assert "丁字沽街道 · 本街道数据与全区合计" in texts_in(call_router(client, "/leaders"))
+    # Every headline figure says whose it is: the street's own, then the district's.
+    out = callback(client, [("leaders-headline", "children"), ("leaders-xlsx", "href"),
+                            ("leaders-pdf", "href")], PERIOD)
+    head = texts_in(out["leaders-headline"]["children"])
+    assert "75.0% 丁字沽街道 · 办结率" in head and "4 丁字沽街道 · 上报事件" in head
+    assert "66.7% 全区 · 办结率" in head and "6 全区 · 上报事件" in head
+    assert "全区 · 办结率低于目标的部门" in head and "丁字沽街道 · 当前超期事项" in head
+    assert "3 / 1 全区 · 吹哨 / 二次哨" in head
     streets, options = grids(tab(client, "completion"))["leaders-grid-street"]
     assert [r["name_zh"] for r in streets] == ["丁字沽街道"]
     assert options["pinnedBottomRowData"][0]["reported"] == 6
@@ -148,6 +166,38 @@ def test_a_street_chief_sees_their_rows_and_the_totals(leaders_app):
     assert [r["name_zh"] for r in other["leaders-grid-community"][0]] == ["十段社区"]
     items = clickable_rows(client, "whistles", "leaders-whistle-grid")
     assert sorted(r["code"] for r in items) == ["WS-L1", "WS-L2"]
+
+
+def test_the_period_goes_into_the_url_and_every_figure_says_its_scope(leaders_app):
+    app, _ = leaders_app
+    chief = signed_in(app, "chief_a")
+    url = callback(chief, [("leaders-url", "search")], PERIOD, "?lang=en")
+    assert url["leaders-url"]["search"] == "?month=2026-11&lang=en"
+    ranged = PERIOD[:1] + [("leaders-range", "start_date", "2026-11-02"),
+                           ("leaders-range", "end_date", "2026-11-15")]
+    url = callback(chief, [("leaders-url", "search")], ranged)
+    assert url["leaders-url"]["search"] == "?from=2026-11-02&to=2026-11-15"
+    # A linked range opens the page with it set; the reports follow it.
+    tree = call_router(chief, "/leaders", "?from=2026-11-02&to=2026-11-15")
+    picker = next(c for c in walk(tree) if c["props"].get("id") == "leaders-range")
+    assert (picker["props"]["start_date"], picker["props"]["end_date"]) == ("2026-11-02",
+                                                                            "2026-11-15")
+    links = callback(chief, [("leaders-headline", "children"), ("leaders-xlsx", "href"),
+                             ("leaders-pdf", "href")], ranged)
+    assert links["leaders-pdf"]["href"].endswith("monthly.pdf?from=2026-11-02&to=2026-11-15")
+    assert "范围：丁字沽街道" in texts_in(tab(chief, "completion"))
+    assert "范围：全区" in texts_in(tab(chief, "completion", "department"))
+    assert "范围：丁字沽街道" in texts_in(tab(chief, "timeliness"))
+    assert "部门为区级单位，按全区统计" in texts_in(tab(chief, "timeliness"))
+    leader = signed_in(app, "leader")
+    assert "范围：全区" in texts_in(tab(leader, "completion"))
+
+
+def test_rate_axes_start_at_zero(leaders_app):
+    app, _ = leaders_app
+    graphs = [c for c in walk(tab(signed_in(app, "leader"), "completion"))
+              if c.get("type") == "Graph"]
+    assert graphs and graphs[0]["props"]["figure"]["layout"]["yaxis"]["range"][0] == 0
 
 
 def test_other_roles_are_kept_out(leaders_app):
@@ -218,6 +268,11 @@ def test_the_monthly_meeting_in_chromium(dash_duo, world_settings):
     dash_duo.wait_for_element(".leaders-tiles .stat-value", timeout=30)
     dash_duo.wait_for_element("#leaders-content .js-plotly-plot", timeout=30)
     dash_duo.wait_for_element("#leaders-content .ag-row", timeout=30)
+    dash_duo.driver.set_window_size(1600, 900)
+    # The page says which period and what it is compared with; every figure says its scope.
+    dash_duo.wait_for_contains_text(".leaders-period", "对比", timeout=30)
+    assert "全区 · 办结率" in dash_duo.find_element(".leaders-tiles").text
+    assert dash_duo.find_element(".leaders-scope-line").text == "范围：全区"
     SHOTS.mkdir(exist_ok=True)
     dash_duo.driver.save_screenshot(str(SHOTS / "leaders_completion.png"))
 
@@ -293,3 +348,123 @@ def test_case_links_open_the_case_in_the_workbench(leaders_app):
     assert box["options"][0]["value"] == f"i:{closed_late}"
     assert listed(f"?whistle={lw.whistles['w3']}")["value"] == f"w:{lw.whistles['w3']}"
     assert listed("")["value"] is None
+
+
+def _post(client, key, outputs, inputs, state):
+    single = not key.startswith("..")
+    payload = {"output": key,
+               "outputs": ({"id": outputs[0][0], "property": outputs[0][1]} if single else
+                           [{"id": i, "property": p} for i, p in outputs]),
+               "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+               "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+               "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"]}
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code in (200, 204), response.data[:300]
+    return json.loads(response.data)["response"] if response.status_code == 200 else {}
+
+
+ROUND_OUT = [("leaders-rate-box", "className"), ("leaders-rate-title", "children"),
+             ("leaders-rate-grid", "columnDefs"), ("leaders-rate-grid", "rowData"),
+             ("leaders-rate-msg", "children")]
+
+
+@pytest.fixture
+def rated(leaders_app):
+    """The module's world shared by every test: the ratings given here are taken back."""
+    yield leaders_app
+    with leaders_app[0].server.extensions["hq_db"].begin() as conn:
+        conn.execute(text("delete from street_ratings"))
+
+
+def test_a_street_chief_rates_the_departments_on_the_scores_tab(rated):
+    app, lw = rated
+    chief = signed_in(app, "chief_a")
+    shown = callback(chief, ROUND_OUT, PERIOD + [("leaders-tabs", "value", "scores")])
+    assert shown["leaders-rate-box"]["className"] == "leaders-content"
+    assert "丁字沽街道" in shown["leaders-rate-title"]["children"]
+    rows = shown["leaders-rate-grid"]["rowData"]
+    assert sorted(r["name"] for r in rows) == ["区城管委园林所", "区道路管理所"]
+    # Another tab, or another role: no form.
+    assert callback(chief, ROUND_OUT, PERIOD + [("leaders-tabs", "value", "completion")])[
+        "leaders-rate-box"]["className"].endswith("hidden")
+    assert callback(signed_in(app, "leader"), ROUND_OUT, PERIOD + [
+        ("leaders-tabs", "value", "scores")])["leaders-rate-box"]["className"].endswith("hidden")
+    key = next(k for k in app.callback_map if k.startswith("leaders-rate-msg.children@"))
+    filled = [{**r, "timeliness": 90, "quality": 85.0, "attitude": 80, "note": "配合好"}
+              for r in rows]
+    state = [("leaders-rate-grid", "rowData", filled)] + PERIOD + [("app-url", "search", "")]
+    answer = _post(chief, key, [("leaders-rate-msg", "children")],
+                   [("leaders-rate-submit", "n_clicks", 1)], state)
+    assert answer["leaders-rate-msg"]["children"] == "已保存 2 个部门的评价。"
+    bad = [{**filled[0], "quality": 130}]
+    answer = _post(chief, key, [("leaders-rate-msg", "children")],
+                   [("leaders-rate-submit", "n_clicks", 2)],
+                   [("leaders-rate-grid", "rowData", bad)] + PERIOD + [("app-url", "search", "")])
+    assert "0 至 100" in answer["leaders-rate-msg"]["children"]
+    again = callback(chief, ROUND_OUT, PERIOD + [("leaders-tabs", "value", "scores")])
+    assert {r["quality"] for r in again["leaders-rate-grid"]["rowData"]} == {85}
+    # The ratings count: 区道路管理所 now has three ratings behind its street evaluation.
+    ranking = clickable_rows(chief, "scores", "leaders-ranking-grid")
+    road = next(r for r in ranking if r["name_zh"] == "区道路管理所")
+    assert road["ratings"] == 3
+
+
+def test_a_street_chief_sees_the_rating_round_in_chromium(dash_duo, world_settings):
+    """丁字沽's director on the 下考上 tab: the departments the street worked with last month
+    with the ratings the world gave, editable; a half-filled row is refused, nothing written
+    (the success path, which writes, is checked over HTTP on the hand-made world).
+    """
+    from selenium.webdriver.common.keys import Keys
+
+    from tests.clock import SESSION_NOW
+    from workflow.leaders.figures import default_month, recent_months
+
+    # The month before last: its round is given by now whatever the day (last month's is
+    # given in the first days of this one).
+    month = recent_months(default_month(SESSION_NOW, 40), 2)[0]
+    start_app(dash_duo, build_app(world_settings))
+    login_browser(dash_duo, "s004_director", world_settings.demo_password,
+                  f"/leaders?month={month}")
+    driver = dash_duo.driver
+    driver.set_window_size(1600, 900)
+    dash_duo.wait_for_element(".leaders-tiles .stat-value", timeout=30)
+    assert "丁字沽街道 · 办结率" in dash_duo.find_element(".leaders-tiles").text
+    driver.find_element(By.XPATH, "//*[contains(@class,'leaders-tab-label')][contains(.,'下考上')]").click()
+    dash_duo.wait_for_element("#leaders-rate-grid .ag-row", timeout=30)
+    assert "丁字沽街道" in dash_duo.find_element("#leaders-rate-title").text
+    rows = driver.find_elements(By.CSS_SELECTOR, "#leaders-rate-grid .ag-center-cols-container .ag-row")
+    assert len(rows) >= 3
+    # The world's round of that month is there: every row has its three scores.
+    quality = [c.text for c in driver.find_elements(
+        By.CSS_SELECTOR, "#leaders-rate-grid .ag-center-cols-container .ag-cell[col-id='quality']")]
+    assert quality and all(q.isdigit() for q in quality)
+    shoot(driver, "leaders_rating_round.png", "#leaders-rate-box")
+    # Clear one score of the first row: a half-filled row is refused, nothing is stored.
+    cell = rows[0].find_element(By.CSS_SELECTOR, ".ag-cell[col-id='quality']")
+    cell.click()
+    editor = dash_duo.wait_for_element("#leaders-rate-grid .ag-cell-inline-editing input", timeout=10)
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.BACK_SPACE, Keys.ENTER)
+    dash_duo.find_element("#leaders-rate-submit").click()
+    dash_duo.wait_for_text_to_equal("#leaders-rate-msg", "请为每个部门填写三项分数。", timeout=20)
+    severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
+    assert severe == []
+
+
+def test_in_english_the_figures_and_names_are_english(leaders_app):
+    import re
+
+    app, _ = leaders_app
+    chief = signed_in(app, "chief_a")
+    head = texts_in(callback(chief, [("leaders-headline", "children"), ("leaders-xlsx", "href"),
+                                     ("leaders-pdf", "href")], PERIOD, "?lang=en")[
+        "leaders-headline"]["children"])
+    assert "Period: 1–26 November 2026 (month to date)" in head
+    assert "compared with: 1–26 October 2026 (same days)" in head
+    assert "Whole district · Closure rate" in head and "Dingzigu" in head
+    assert not re.search(r"[\u4e00-\u9fff]", head), head
+    tree = tab(chief, "timeliness", search="?lang=en")
+    names = [r["name_zh"] for r in grids(tree)["leaders-grid-timeliness"][0]]
+    assert "Kept by the street or community, or not dispatched" in names
+    assert not any(re.search(r"[\u4e00-\u9fff]", n) for n in names), names
+    assert "Scope: Dingzigu" in texts_in(tree)

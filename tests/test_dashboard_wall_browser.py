@@ -98,3 +98,63 @@ def test_the_wall_fills_every_panel_at_1080p_and_4k(dash_duo, wall_app, world_se
     assert ":" in driver.find_element("css selector", ".wall-clock").text
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []
+
+
+# Every text drawn on the wall (HTML and the charts' SVG, ticks and legends included) with
+# its computed size: read from 5 m, nothing may be under 20 px on the 1080p canvas.
+FONT_SIZES_JS = """
+const out = [];
+const walker = document.createTreeWalker(document.querySelector('.wall-canvas'),
+                                         NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const el = n.parentElement;
+  if (!n.textContent.trim() || !el) continue;
+  const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+  if (box.width === 0 || box.height === 0 || style.visibility === 'hidden'
+      || style.display === 'none' || el.closest('.hidden, .maplibregl-ctrl')) continue;
+  // SVG text may be scaled to fit (plotly shrinks bar labels): size it as drawn.
+  const svg = el.closest('text');
+  const m = svg && svg.getScreenCTM();
+  const scale = m ? Math.sqrt(m.a * m.a + m.b * m.b) : 1;
+  out.push([n.textContent.trim().slice(0, 30), Math.round(parseFloat(style.fontSize) * scale * 10) / 10,
+            (el.getAttribute("class") || el.tagName) + " < " + (el.parentElement.getAttribute("class") || "")]);
+}
+return out;
+"""
+
+
+CLIPPED_JS = """
+return [...document.querySelectorAll('.wall-tile-compare, .wall-tile-label, .wall-wstat-label, '
+        + '.wall-closed-matter, .wall-whistle-matter, #wall-category .legendtext')]
+  .filter(el => {
+    const box = el.getBoundingClientRect();
+    const panel = el.closest('.wall-tile, .wall-panel, .wall-wstat');
+    const edge = panel ? panel.getBoundingClientRect() : box;
+    return el.scrollWidth > el.clientWidth + 1 || box.right > edge.right + 1;
+  }).map(el => el.textContent);
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_text_on_the_wall_is_at_least_20px_at_1080p(dash_duo, wall_app, world_settings,
+                                                          lang):
+    start_app(dash_duo, wall_app)
+    login_browser(dash_duo, "wall", world_settings.demo_password, "/wall")
+    driver = dash_duo.driver
+    set_viewport(driver, 1920, 1080)
+    driver.get(dash_duo.server_url + WALL + ("&lang=en" if lang == "en" else ""))
+    try:
+        WebDriverWait(driver, 60, poll_frequency=1).until(panels_filled)
+    except TimeoutException:
+        pytest.fail(f"panels still empty: {driver.execute_script(PANELS_JS)}")
+    texts = driver.execute_script(FONT_SIZES_JS)
+    SHOTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"wall_1080_fonts_{lang}.png"))
+    # Legends and titles whole: nothing ends in an ellipsis, and no headline, legend or
+    # board text is clipped by its box (the ticker's categories carry their whole name in
+    # a title).
+    assert [t for t, _, _ in texts if t.endswith("…")] == []
+    assert driver.execute_script(CLIPPED_JS) == []
+    small = [(text, size, where) for text, size, where in texts if size < 20]
+    assert len(texts) > 100
+    assert small == [], f"{len(small)} of {len(texts)} texts under 20 px: {small}"

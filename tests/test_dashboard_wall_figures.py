@@ -140,6 +140,11 @@ def test_street_closure_sorts_and_colours_against_the_target():
     assert list(bar.marker.color) == [STATUS["closed"], STATUS["due_soon"], STATUS["done"]]
     assert list(bar.marker.opacity) == [0.35, 0.35, 1.0]
     assert fig.layout.xaxis.range[1] == 1.0 and fig.layout.shapes[0].x0 == 0.99
+    # The axis starts above 0, so a break mark sits on its start.
+    low = fig.layout.xaxis.range[0]
+    marks = [a for a in fig.layout.annotations if a.name == "axis-break"]
+    assert low > 0 and len(marks) == 1 and marks[0].x == low
+    assert all(a.font.size >= 20 for a in fig.layout.annotations)
 
 
 def test_sources_donut_has_the_total_in_its_hole():
@@ -174,6 +179,32 @@ def test_headline_tiles_show_values_comparisons_and_tones():
     assert compare_text("closed_today", 5, 5, "en") == ("no change", "closed")
 
 
+def test_legend_names_are_short_forms_or_wrapped_never_cut():
+    from dashboard.wall.panel_reads import legend_name
+
+    assert legend_name("02", "Environmental protection", "en") == "Environment"
+    assert legend_name("02", "环境保护", "zh") == "环境保护"
+    assert legend_name("99", "Services for vulnerable residents", "en") == \
+        "Services for<br>vulnerable<br>residents"
+
+
+def test_a_comparison_without_a_baseline_is_not_shown():
+    # Nobody patrolled at this moment yesterday, and the district had no history last week.
+    h = headline_frame({1: {"on_duty": 0, "online": 0, "grids_patrolled": 0},
+                        7: {"year_reported": 0, "year_done": 0}})
+    text = text_of(headline_tiles(h, 0.99, "zh"))
+    assert "▲ 80" not in text and "▲ 90.00个百分点" not in text
+    assert text.count("暂无可比数据") == 4          # workers, coverage, closure, whistles
+    assert "▲ 20" not in text and "较昨日同时" in text    # reports compare with yesterday
+
+
+def test_nobody_online_off_shift_is_no_alarm():
+    h = headline_frame({0: {"online": 0}})
+    on = headline_tiles(h, 0.99, "zh", on_shift=True)[5].className
+    off = headline_tiles(h, 0.99, "zh", on_shift=False)[5].className
+    assert on == "wall-tile tone-overdue" and off == "wall-tile tone-closed"
+
+
 def whistle(level=1, urgency="on_track", deadline_days=3):
     return {"street": "丁字沽街道", "matter": "废弃地块整治", "level": level, "urgency": urgency,
             "deadline": NOW + timedelta(days=deadline_days), "lon": 117.1, "lat": 39.1,
@@ -193,10 +224,21 @@ def test_the_whistle_board_flags_second_whistles_and_counts_down():
         == ["late 1d 00:00:00"]
 
 
+def test_whistle_titles_are_whole_never_cut_mid_word():
+    year = {"blown": 1, "second": 0, "closed": 1, "avg_days": 3.0}
+    long = "群租房：六段社区3号楼群租隐患及消防通道堵塞整治"
+    closed = [{"street": "丁字沽街道", "matter": long, "closed_at": NOW, "days": 3}]
+    board = whistle_board([{**whistle(), "matter": long}], closed, year, NOW, "zh")
+    matters = [c for c in walk_all(board)
+               if c.get("className") in ("wall-whistle-matter", "wall-closed-matter")]
+    assert len(matters) == 2
+    assert all(m["children"] == long and m["title"] == long for m in matters)
+
+
 def test_the_board_turns_pages_and_is_calm_when_nothing_is_open():
     year = {"blown": 0, "second": 0, "closed": 0, "avg_days": None}
     many = [whistle() for _ in range(7)]
-    assert "3 / 3" in text_of(whistle_board(many, [], year, NOW, "zh", page=2))
+    assert "3 / 4" in text_of(whistle_board(many, [], year, NOW, "zh", page=2))   # two a page
     assert "当前无在办吹哨事项" in text_of(whistle_board([], [], year, NOW, "zh"))
 
 

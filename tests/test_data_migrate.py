@@ -79,11 +79,13 @@ def test_0016_rewrites_the_worlds_old_incident_codes_and_leaves_imported_ones(se
     url = create_test_database(server_settings, "codes")
     engine = create_engine(url)
     try:
-        migrate.downgrade(url, "0013")
+        # Rows written at the head (the models' columns), then the schema stepped back to
+        # just before 0016 and forward again: 0016 rewrites what it finds.
         with engine.begin() as conn:
             world = build_world(conn)
             old = make_incident(conn, world, code="HQ2026120300555")
             imported = make_incident(conn, world, code="LEGACY-2019-7")
+        migrate.downgrade(url, "0014")
         migrate.upgrade(url)
         with engine.connect() as conn:
             codes = dict(conn.execute(text("select id, code from incidents")).all())

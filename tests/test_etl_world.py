@@ -121,6 +121,26 @@ def test_88_whistles_all_closed_with_second_whistles_and_the_garden(world_conn):
     assert unrated == 0
 
 
+def test_streets_rated_the_departments_they_worked_with_each_month(world_conn):
+    """下考上 rounds: every (street, department, month) with dispatched work is rated once the
+    month is over and its round is due, and only those.
+    """
+    rounds = scalar(world_conn, "select count(*) from street_ratings")
+    assert rounds > 0
+    stray = scalar(world_conn, """
+        select count(*) from street_ratings r where not exists (
+          select 1 from incidents i where i.street_id = r.street_id
+             and i.department_id = r.department_id and i.handled_by = 'department'
+             and (i.dispatched_at at time zone 'Asia/Shanghai')::date >= r.period_from
+             and (i.dispatched_at at time zone 'Asia/Shanghai')::date < r.period_to)""")
+    assert stray == 0
+    assert scalar(world_conn, """select count(*) from street_ratings
+                                 where rated_at > :asof or rated_at::date < period_to - 1""",
+                  asof=WORLD_AS_OF) == 0
+    assert scalar(world_conn, """select min(least(timeliness, quality, attitude))
+                                 from street_ratings""") >= 40
+
+
 def test_todays_patrols_stay_in_their_grid_and_come_every_ten_seconds(world_conn):
     fixes = scalar(world_conn, "select count(*) from positions")
     assert fixes > 0

@@ -13,6 +13,7 @@ from workflow.escalation.supervision import scores
 from workflow.leaders.figures import (
     LEADER_ROLES,
     completion,
+    default_month,
     late_work,
     leaders_scope,
     month_period,
@@ -48,6 +49,45 @@ def test_periods_are_beijing_months_and_ranges():
         month_period("2026-13")
     with pytest.raises(WorkflowError):
         range_period(date(2026, 11, 2), date(2026, 11, 1))
+
+
+def test_a_running_month_is_compared_with_the_same_days_before():
+    # 26 November 10:00 Beijing: 1-26 November to date against 1 October to 26 October 10:00.
+    nov = month_period("2026-11", NOW)
+    assert nov.to_date and nov.end == NOW and nov.start == NOV.start
+    assert nov.prev_start == NOV.prev_start
+    assert nov.prev_end == nov.prev_asof == datetime(2026, 10, 26, 2, tzinfo=UTC)
+    assert (nov.label, nov.prev_label) == ("2026年11月1日至26日（本月至今）", "2026年10月1日至26日（同期）")
+    # A month already over is whole, against the whole month before, judged as of now.
+    assert month_period("2026-10", NOW).prev_end is None
+    assert month_period("2026-10", NOW).prev_label == "2026年9月"
+    # 31 March against February: the span is capped at February's end, never into March.
+    march = month_period("2026-03", datetime(2026, 3, 31, 4, tzinfo=UTC))
+    assert march.prev_end == march.start and march.prev_label == "2026年2月1日至28日（同期）"
+    # New Year's morning against 1 December.
+    jan = month_period("2027-01", datetime(2026, 12, 31, 16, 0, 30, tzinfo=UTC))
+    assert (jan.label, jan.prev_label) == ("2027年1月1日（本月至今）", "2026年12月1日（同期）")
+
+
+def test_the_page_opens_on_the_last_full_month_while_the_month_is_young():
+    assert default_month(NOW, 10) == "2026-11"                       # the 26th
+    assert default_month(datetime(2026, 12, 3, 2, tzinfo=UTC), 10) == "2026-11"
+    assert default_month(datetime(2026, 12, 31, 16, 0, 30, tzinfo=UTC), 10) == "2026-12"
+    assert default_month(datetime(2027, 1, 1, 3, tzinfo=UTC), 10) == "2026-12"   # year wrap
+
+
+def test_month_to_date_counts_the_same_days_before_as_they_stood(lw):
+    """October 1-26 10:00 as it stood then: b2 (done 12 Oct) and a5 (closed 2 Nov, not yet):
+    1 of 2 done; b2 closed on time: 1 of 1. November to date is the whole hand count.
+    """
+    leader = lw.world.actor("leader")
+    total = completion(lw.world.conn, leader, month_period("2026-11", NOW), "street", NOW,
+                       TARGET)["total"]
+    assert (total["reported"], total["done"], total["closed"], total["on_time"]) == (6, 4, 4, 3)
+    assert (total["reported_prev"], total["done_prev"]) == (2, 1)
+    assert (total["closed_prev"], total["on_time_prev"]) == (1, 1)
+    assert total["closure_delta"] == pytest.approx(4 / 6 - 0.5)
+    assert total["on_time_delta"] == pytest.approx(0.75 - 1)
 
 
 def test_completion_by_street_against_the_hand_count(lw):
@@ -208,3 +248,12 @@ def test_an_empty_district_gives_zeros_and_no_rates(conn):
     w = whistle_summary(conn, leader, NOV, NOW)
     assert w["total"]["blown"] == 0 and w["items"] == [] and w["total"]["report_in_p50"] is None
     assert all(r["rank"] is None for r in ranking(conn, leader, NOV))
+
+
+def test_a_handful_of_closures_is_not_enough_to_rank(lw):
+    # CGW-DL: 3 closures and 2 ratings in November, under a minimum of 30: listed, not ranked.
+    rows = ranking(lw.world.conn, lw.world.actor("leader"), NOV, min_volume=30)
+    dl = next(r for r in rows if r["code"] == "CGW-DL")
+    assert dl["rank"] is None and dl["basis"] == "too_little"
+    assert dl["performance"] == pytest.approx(0.5 * 82.5 + 50 * 2 / 3)
+    assert all(r["rank"] is None for r in rows)

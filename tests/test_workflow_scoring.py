@@ -42,6 +42,20 @@ def test_hand_computed_case():
     assert [result[c].rank for c in ("CGW", "GA", "MZJ")] == [1, 2, 3]
 
 
+def test_a_department_below_the_minimum_volume_is_listed_apart_unranked():
+    # The hand case with a minimum of 12 closures plus ratings: CGW 22 and GA 11... GA has 10
+    # closures and 1 rating = 11 < 12, MZJ 4: both kept with their scores, not ranked, after
+    # the ranked, best first; TJJ (nothing) last.
+    ratings = [{"department_id": 1, "timeliness": 90, "quality": 80, "attitude": 100},
+               {"department_id": 2, "timeliness": 60, "quality": 60, "attitude": 60}]
+    result = department_scores(DEPTS, ratings, {1: (20, 18), 2: (10, 10), 3: (4, 3)},
+                               min_volume=12)
+    assert [(s.code, s.rank, s.basis) for s in result] == [
+        ("CGW", 1, "both"), ("GA", None, "too_little"), ("MZJ", None, "too_little"),
+        ("TJJ", None, "none")]
+    assert result[1].performance == pytest.approx(80.0)
+
+
 def test_the_weight_is_configurable():
     assert performance(80.0, 0.5, weight=0.7) == (pytest.approx(0.7 * 80 + 0.3 * 50), "both")
     assert performance(80.0, None) == (80.0, "street_only")

@@ -10,7 +10,7 @@ from api.auth import PAGE_ROLES, current_actor
 from api.context import request_now
 from api.errors import ApiError
 from data.db import Database
-from workflow.leaders.figures import current_month, month_period, range_period
+from workflow.leaders.figures import default_month, month_period, range_period
 from workflow.reports.monthly import monthly_report
 from workflow.reports.pdf import build_pdf
 from workflow.reports.xlsx import build_xlsx
@@ -20,7 +20,7 @@ KINDS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.s
          "pdf": ("application/pdf", build_pdf)}
 
 
-def _period(now):
+def _period(now, young_days: int):
     first, last = request.args.get("from"), request.args.get("to")
     if first and last:
         days = []
@@ -31,7 +31,8 @@ def _period(now):
                 raise ApiError(400, "invalid_date", f"{name} 的格式应为 YYYY-MM-DD / {name} must "
                                "be YYYY-MM-DD", name) from None
         return range_period(*days)
-    return month_period(request.args.get("month") or current_month(now))
+    # A month still running is reported to date against the same days of the month before.
+    return month_period(request.args.get("month") or default_month(now, young_days), now)
 
 
 def monthly(kind: str):
@@ -43,11 +44,12 @@ def monthly(kind: str):
         raise ApiError(403, "forbidden", "您的角色无权下载此报表 / your role may not download "
                        "this report")
     now = request_now()
-    period = _period(now)
-    db: Database = current_app.extensions["hq_db"]
     settings = current_app.extensions["hq_settings"]
+    period = _period(now, settings.leaders_young_days)
+    db: Database = current_app.extensions["hq_db"]
     with db.connect() as conn:
-        report = monthly_report(conn, actor, period, now, settings.closure_target)
+        report = monthly_report(conn, actor, period, now, settings.closure_target,
+                                settings.rating_min_volume)
     mime, build = KINDS[kind]
     name = f"红桥区网格化管理月报_{period.month or period.label.replace(' ', '')}.{kind}"
     response = Response(build(report), mimetype=mime)

@@ -7,15 +7,10 @@ from dash import ctx as trigger
 from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang
-from dashboard.inputs import optional_text, record, text, whole
-from dashboard.leaders.view import (
-    drill_view,
-    error_view,
-    headline_view,
-    pick_period,
-    report_links,
-    tab_view,
-)
+from dashboard.inputs import count, optional_text, record, text, whole
+from dashboard.leaders.period import from_search, pick_period, report_links, to_search
+from dashboard.leaders.rating import rating_view, submit
+from dashboard.leaders.view import drill_view, error_view, headline_view, tab_view
 
 DRILLS = {ids.LEADERS_WHISTLE_GRID: "whistle", ids.LEADERS_RANKING_GRID: "ranking"}
 CLICKABLE_OUTPUTS = [
@@ -35,9 +30,11 @@ def register(app: Dash, ctx: AppContext) -> None:
     def show_headline(month, first, last, search):
         month, first, last = period_inputs(month, first, last)
         lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
-        xlsx, pdf = report_links(month, first, last, now)
+        young = ctx.settings.leaders_young_days
+        xlsx, pdf = report_links(month, first, last, now, young)
         try:
-            return headline_view(ctx, pick_period(month, first, last, now), lang, now), xlsx, pdf
+            period = pick_period(month, first, last, now, young)
+            return headline_view(ctx, period, lang, now), xlsx, pdf
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             return error_view(err, lang), xlsx, pdf
 
@@ -52,12 +49,53 @@ def register(app: Dash, ctx: AppContext) -> None:
         bar = "leaders-dim-bar" + ("" if tab == "completion" else " hidden")
         street_class = "leaders-street" + ("" if dimension == "community" else " hidden")
         try:
-            period = pick_period(month, first, last, now)
+            period = pick_period(month, first, last, now, ctx.settings.leaders_young_days)
             shown = tab_view(ctx, tab, period, dimension, street, lang, now)
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             shown = {"content": error_view(err, lang), "ranking": None, "whistles": None}
         return (shown["content"], bar, street_class, *_clickable(shown["ranking"]),
                 *_clickable(shown["whistles"], count=True))
+
+    # The 下考上 rating round: shown to a street chief on its tab, for the chosen month.
+    @app.callback(Output(ids.LEADERS_RATE_BOX, "className"),
+                  Output(ids.LEADERS_RATE_TITLE, "children"),
+                  Output(ids.LEADERS_RATE_GRID, "columnDefs"),
+                  Output(ids.LEADERS_RATE_GRID, "rowData"),
+                  Output(ids.LEADERS_RATE_MSG, "children"),
+                  *PERIOD, Input(ids.LEADERS_TABS, "value"), State(ids.URL, "search"))
+    def show_round(month, first, last, tab, search):
+        month, first, last = period_inputs(month, first, last)
+        lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
+        try:
+            period = pick_period(month, first, last, now, ctx.settings.leaders_young_days)
+            return (*rating_view(ctx, period, text(tab), lang), "")
+        except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
+            return "leaders-content", error_view(err, lang), [], [], ""
+
+    @app.callback(Output(ids.LEADERS_RATE_MSG, "children", allow_duplicate=True),
+                  Input(ids.LEADERS_RATE_SUBMIT, "n_clicks"),
+                  State(ids.LEADERS_RATE_GRID, "rowData"), *[State(i.component_id,
+                  i.component_property) for i in PERIOD], State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def save_round(clicks, grid_rows, month, first, last, search):
+        month, first, last = period_inputs(month, first, last)
+        lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
+        if not count(clicks):
+            return no_update
+        try:
+            period = pick_period(month, first, last, now, ctx.settings.leaders_young_days)
+            return submit(ctx, period, grid_rows, lang, now)
+        except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
+            return error_view(err, lang)
+
+    # The chosen period goes into the page's own URL (no reload), so a copied link opens
+    # the same view; the language stays as it was asked for.
+    @app.callback(Output(ids.LEADERS_URL, "search"), *PERIOD, State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def keep_period(month, first, last, search):
+        month, first, last = period_inputs(month, first, last)
+        wanted = to_search(month, first, last, from_search(search)["lang"])
+        return wanted
 
     # A drill-down opens below the tables: bring it into view (in the browser, no round trip).
     app.clientside_callback(
@@ -88,7 +126,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         month, first, last = period_inputs(month, first, last)
         lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
         try:
-            period = pick_period(month, first, last, now)
+            period = pick_period(month, first, last, now, ctx.settings.leaders_young_days)
             return drill_view(ctx, key, str(row_id), period, lang, now)
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             return error_view(err, lang)

@@ -26,23 +26,44 @@ def _delta(value: float | None, lang: str) -> str:
     return f"{t('ld_vs_prev', lang)} {value * 100:+.1f}{t('ld_pts', lang)}"
 
 
-def headline(figures: dict, lang: str, period_label: str) -> list:
-    """The figures a meeting starts with, in large type."""
-    target = figures["target"]
-    closure = figures["closure_rate"]
-    tiles = [
-        stat_tile(f"{t('ld_closure', lang)} · {_delta(figures['closure_delta'], lang)}",
-                  percent(closure), "bad" if closure is not None and closure < target else "good"),
-        stat_tile(f"{t('ld_on_time', lang)} · {_delta(figures['on_time_delta'], lang)}",
-                  percent(figures["on_time_rate"])),
-        stat_tile(t("ld_reported", lang), thousands(figures["reported"])),
-        stat_tile(f"{t('ld_below', lang)}（{t('ld_target', lang)} {target * 100:g}%）",
-                  str(figures["below_target"]), "bad" if figures["below_target"] else "good"),
-        stat_tile(t("ld_whistles", lang), f"{figures['whistles']} / {figures['second']}"),
-        stat_tile(t("ld_overdue_now", lang), thousands(figures["overdue"]),
-                  "bad" if figures["overdue"] else "good"),
+def _tile(scope: str, label: str, value: str, tone: str = "") -> html.Div:
+    """A headline figure whose label starts with its scope (全区 or the street's name)."""
+    return stat_tile(f"{scope} · {label}", value, tone)
+
+
+def _rate_tiles(scope: str, row: dict, target: float, lang: str) -> list:
+    closure = row["closure_rate"]
+    return [
+        _tile(scope, f"{t('ld_closure', lang)} {_delta(row['closure_delta'], lang)}".strip(),
+              percent(closure), "bad" if closure is not None and closure < target else "good"),
+        _tile(scope, f"{t('ld_on_time', lang)} {_delta(row['on_time_delta'], lang)}".strip(),
+              percent(row["on_time_rate"])),
+        _tile(scope, t("ld_reported", lang), thousands(row["reported"])),
     ]
-    return [html.Div(f"{t('ld_period', lang)}：{period_label}", className="leaders-period"),
+
+
+def headline(figures: dict, lang: str, period: tuple[str, str]) -> list:
+    """The figures a meeting starts with, in large type, each labelled with its scope.
+
+    ``figures`` as workflow.reports.monthly.headline, plus for a street chief ``street`` (their
+    street's completion row) and ``street_name``; ``period``: the period and the one it is
+    compared with, in words.
+    """
+    target, district = figures["target"], t("ld_scope_district", lang)
+    mine = figures.get("street_name") or district
+    tiles = _rate_tiles(mine, figures["street"], target, lang) if figures.get("street") else []
+    tiles += _rate_tiles(district, figures, target, lang)
+    tiles += [
+        _tile(district, f"{t('ld_below', lang)}（{t('ld_target', lang)} {target * 100:g}%）",
+              str(figures["below_target"]), "bad" if figures["below_target"] else "good"),
+        _tile(district, t("ld_whistles", lang), f"{figures['whistles']} / {figures['second']}"),
+        _tile(mine, t("ld_overdue_now", lang), thousands(figures["overdue"]),
+              "bad" if figures["overdue"] else "good"),
+    ]
+    now, before = period
+    line = f"{t('ld_period', lang)}: {now} · {t('ld_compared', lang)}: {before}" if lang == "en" \
+        else f"{t('ld_period', lang)}：{now}　{t('ld_compared', lang)}：{before}"
+    return [html.Div(line, className="leaders-period"),
             html.Div(tiles, className="stat-row leaders-tiles")]
 
 
@@ -51,7 +72,12 @@ def _title(text: str, note: str = "") -> html.H2:
                    className="leaders-h2")
 
 
-def completion(table: Table, lang: str, target: float) -> list:
+def scope_line(scope: str, lang: str) -> html.Div:
+    """Whose figures follow (全区, or a street's name)."""
+    return html.Div(t("ld_scope_of", lang).format(scope=scope), className="leaders-scope-line")
+
+
+def completion(table: Table, lang: str, target: float, scope: str) -> list:
     """Rates against the target as a chart, then the sortable table with the total pinned."""
     rows = [r for r in table.rows if r["reported"] or r["closed"]]
     figure = charts.rates_against_target(
@@ -59,37 +85,39 @@ def completion(table: Table, lang: str, target: float) -> list:
         [r["on_time_rate"] for r in rows], target,
         {"closure": t("ld_closure", lang), "on_time": t("ld_on_time", lang),
          "target": t("ld_target", lang)})
-    return [dcc.Graph(figure=figure, config=charts.CONFIG, className="leaders-chart"),
+    return [scope_line(scope, lang),
+            dcc.Graph(figure=figure, config=charts.CONFIG, className="leaders-chart"),
             grid(table, lang, total_label=t("ld_district_total", lang))]
 
 
-def timeliness(tables: list[Table], lang: str) -> list:
+def timeliness(tables: list[Table], lang: str, scope: str) -> list:
     """Hours by department (chart and table), then the two lists of late work."""
     times, late, overdue = tables
     busiest = sorted((r for r in times.rows if r["close_p50"] is not None),
                      key=lambda r: -r["reported"])[:15]
-    figure = charts.hours_bars([_name(r, lang) if r.get("id") else r["name_zh"] for r in busiest],
+    figure = charts.hours_bars([_name(r, lang) for r in busiest],
                                [r["close_p50"] for r in busiest], [r["close_p90"] for r in busiest],
                                {"p50": t("ld_p50", lang), "p90": t("ld_p90", lang),
                                 "title": t("ld_close_hours", lang)})
     shown = len(late.rows)
     note = t("ld_of_total", lang).format(total=late.extra.get("total", shown), shown=shown)
-    return [dcc.Graph(figure=figure, config=charts.CONFIG, className="leaders-chart"),
+    return [scope_line(t("ld_depts_district", lang), lang),
+            dcc.Graph(figure=figure, config=charts.CONFIG, className="leaders-chart"),
             grid(times, lang, total_label=t("ld_district_total", lang)),
-            _title(t("ld_closed_late", lang), note),
+            _title(t("ld_closed_late", lang), note), scope_line(scope, lang),
             html.P(t("ld_sort_hint", lang), className="leaders-hint"),
             grid(late, lang, CASE_LINK, height=420),
             _title(t("ld_overdue_list", lang), str(len(overdue.rows))),
             grid(overdue, lang, CASE_LINK, height=360)]
 
 
-def whistles(tables: list[Table], lang: str) -> list:
+def whistles(tables: list[Table], lang: str, scope: str) -> list:
     """Counts by street and department, second whistles and the queue (codes open the whistle
     in /cases); every whistle is in the clickable table below (``clickable_rows``).
     """
     by_street, by_dept, items, seconds, queue = tables
     empty = None if items.rows else html.Div(t("ld_w_none", lang), className="empty-hint")
-    return [empty, _title(t("ld_w_by_street", lang)),
+    return [empty, scope_line(scope, lang), _title(t("ld_w_by_street", lang)),
             grid(by_street, lang, total_label=t("ld_district_total", lang)),
             _title(t("ld_w_by_dept", lang)), grid(by_dept, lang),
             _title(t("ld_w_second", lang), str(len(seconds.rows))),

@@ -53,6 +53,8 @@ def row_data(table: Table, lang: str, link: str | None,
                 value = label(kind, value, lang)
             elif key == "name_zh" and lang == "en" and row.get("name_en"):
                 value = row["name_en"]
+            elif lang == "en" and row.get(f"{key}_en"):
+                value = row[f"{key}_en"]     # street_name_en...: names in the reader's language
             if key == "code" and link and row.get("id") is not None:
                 value = f"[{value}]({link}{row['id']})"
             item[key] = value

@@ -1,8 +1,7 @@
 """Assemble the leaders' view from the rules: the page, the headline, a tab, a drill-down."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from urllib.parse import parse_qs, urlencode
+from datetime import datetime
 
 from dash import html
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,16 +10,15 @@ from dashboard.context import AppContext
 from dashboard.failures import readable
 from dashboard.i18n import t
 from dashboard.leaders import parts, sections
+from dashboard.leaders.period import from_search, words
 from dashboard.session import session_actor
 from data import directory
-from workflow.errors import bad_request
 from workflow.leaders.figures import (
     Period,
     current_month,
+    default_month,
     last_month_of,
     leaders_scope,
-    month_period,
-    range_period,
     recent_months,
 )
 from workflow.leaders.whistles import ratings_behind
@@ -35,40 +33,17 @@ from workflow.reports.monthly import (
 from workflow.whistles.read import whistle_view
 
 MONTHS_OFFERED = 24
-REPORT_URL = "/api/v1/reports/monthly"
-
-
-def pick_period(month: str | None, first: str | None, last: str | None, now: datetime) -> Period:
-    """A custom range when both ends are set, else the month (default: this month)."""
-    if first and last:
-        days = []
-        for name, raw in (("from", first), ("to", last)):
-            try:
-                days.append(date.fromisoformat(raw[:10]))
-            except ValueError:
-                raise bad_request(f"{name} 的格式应为 YYYY-MM-DD / {name} must be YYYY-MM-DD",
-                                  name, "invalid_date") from None
-        return range_period(*days)
-    return month_period(month or current_month(now))
-
-
-def report_links(month: str | None, first: str | None, last: str | None,
-                 now: datetime) -> tuple[str, str]:
-    """The XLSX and PDF report URLs for the chosen month (or range)."""
-    query = {"month": month or current_month(now)}
-    if first and last:
-        query = {"from": first[:10], "to": last[:10]}
-    q = urlencode(query)
-    return f"{REPORT_URL}.xlsx?{q}", f"{REPORT_URL}.pdf?{q}"
 
 
 def leaders_page(ctx: AppContext, lang: str, search: str):
     """The page for whoever is signed in (the page guard keeps other roles out).
 
-    ``search`` may name the month (``?month=2026-11``), so a view can be linked to.
+    ``search`` may name the month (``?month=2026-11``) or a range (``?from=&to=``), so a view
+    can be linked to; without, the page opens on ``default_month``.
     """
     actor, now = session_actor(), ctx.settings.now()
     month = current_month(now)
+    young = ctx.settings.leaders_young_days
     try:
         with ctx.db.connect() as conn:
             streets = directory.streets(conn)
@@ -77,14 +52,20 @@ def leaders_page(ctx: AppContext, lang: str, search: str):
     scope = actor.street_id if actor is not None and actor.role == "street_chief" else None
     scope_text = t("ld_scope_district", lang) if scope is None else t("ld_scope_street", lang)
     if scope is not None:
-        name = next((s["name_en" if lang == "en" else "name_zh"] for s in streets
-                     if s["id"] == scope), "")
-        scope_text = f"{name} · {scope_text}"
+        scope_text = f"{street_name(streets, scope, lang)} · {scope_text}"
     street = scope or (streets[0]["id"] if streets else None)
     months = recent_months(month, MONTHS_OFFERED)[::-1]
-    asked = parse_qs((search or "").lstrip("?")).get("month", [""])[0]
-    return parts.page(lang, months, asked if asked in months else month, scope_text, streets,
-                      street, scope is not None)
+    asked = from_search(search)
+    shown = asked["month"] if asked["month"] in months else default_month(now, young)
+    dates = (asked["from"], asked["to"]) if asked["from"] and asked["to"] else (None, None)
+    return parts.page(lang, months, shown, scope_text, streets, street, scope is not None,
+                      dates, t("ld_period_rule", lang).format(days=young))
+
+
+def street_name(streets: list[dict], street_id: int | None, lang: str) -> str:
+    """A street's name in the reader's language ("" when unknown)."""
+    return next((s["name_en" if lang == "en" else "name_zh"] for s in streets
+                 if s["id"] == street_id), "")
 
 
 def _target(ctx: AppContext) -> float:
@@ -92,12 +73,22 @@ def _target(ctx: AppContext) -> float:
 
 
 def headline_view(ctx: AppContext, period: Period, lang: str, now: datetime) -> list:
+    """The headline figures, each with its scope: the district's, and a street chief's own
+    street's (its closure, whistles and overdue work) under the street's name.
+    """
     actor = session_actor()
+    scope = leaders_scope(actor)
     with ctx.db.connect() as conn:
         tables = [completion_table(conn, actor, period, "department", now, _target(ctx))]
         tables += whistle_tables(conn, actor, period, now)[:1]
         tables += timeliness_tables(conn, actor, period, now)[2:]
-    return sections.headline(headline(tables, _target(ctx)), lang, period.label)
+        figures = headline(tables, _target(ctx))
+        if scope is not None:
+            mine = completion_table(conn, actor, period, "street", now, _target(ctx),
+                                    total=figures["district"]).rows
+            figures["street"] = mine[0] if mine else None
+            figures["street_name"] = street_name(directory.streets(conn), scope, lang)
+    return sections.headline(figures, lang, words(period, lang))
 
 
 def tab_view(ctx: AppContext, tab: str, period: Period, dimension: str, street: int | None,
@@ -106,23 +97,30 @@ def tab_view(ctx: AppContext, tab: str, period: Period, dimension: str, street: 
     {"content": [...], "ranking": (columnDefs, rowData) | None, "whistles": ... | None}.
     """
     actor = session_actor()
-    leaders_scope(actor)
+    scope = leaders_scope(actor)
     out = {"ranking": None, "whistles": None}
     with ctx.db.connect() as conn:
+        streets = directory.streets(conn)
+        mine = street_name(streets, scope, lang) if scope else t("ld_scope_district", lang)
         if tab == "timeliness":
             return {**out, "content": sections.timeliness(
-                timeliness_tables(conn, actor, period, now), lang)}
+                timeliness_tables(conn, actor, period, now), lang, mine)}
         if tab == "whistles":
             tables = whistle_tables(conn, actor, period, now)
-            return {**out, "content": sections.whistles(tables, lang),
+            return {**out, "content": sections.whistles(tables, lang, mine),
                     "whistles": sections.clickable_rows(tables[2], lang)}
         if tab == "scores":
-            tables = score_tables(conn, actor, period, last_month_of(period))
+            tables = score_tables(conn, actor, period, last_month_of(period),
+                                  ctx.settings.rating_min_volume)
             return {**out, "content": sections.scores(tables, lang),
                     "ranking": sections.clickable_rows(tables[0], lang)}
-        table = completion_table(conn, actor, period, dimension or "street", now, _target(ctx),
-                                 street)
-    return {**out, "content": sections.completion(table, lang, _target(ctx))}
+        dimension = dimension or "street"
+        table = completion_table(conn, actor, period, dimension, now, _target(ctx), street)
+    # Departments and categories are counted district-wide; streets and communities within
+    # the chief's (or the chosen) street.
+    shown = {"community": street_name(streets, scope or street, lang) or mine,
+             "street": mine}.get(dimension, t("ld_scope_district", lang))
+    return {**out, "content": sections.completion(table, lang, _target(ctx), shown)}
 
 
 def drill_view(ctx: AppContext, key: str, row_id: str, period: Period, lang: str,

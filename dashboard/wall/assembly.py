@@ -18,6 +18,7 @@ from dashboard.wall import charts, panel_reads, reads
 from dashboard.wall.map_figure import METRIC_SCALES, METRICS, MapBase, wall_map, wall_style
 from dashboard.wall.panels import headline_tiles, metric_legend, ticker_rows, whistle_board
 from dashboard.wall.patch import chart_patch, layers_patch, positions_patch, view_patch
+from workflow.devices.health import in_shift
 
 EMPTY = {"type": "FeatureCollection", "features": []}
 # The 15-minute tracks are most of the map's bytes: they follow every other map tick (each
@@ -106,7 +107,8 @@ def shared_positions(ctx: AppContext, now: datetime, past: bool = False):
 
 
 def headline(ctx: AppContext, now: datetime, lang: str) -> list:
-    return headline_tiles(reads.headline(ctx, now), ctx.settings.closure_target, lang)
+    return headline_tiles(reads.headline(ctx, now), ctx.settings.closure_target, lang,
+                          in_shift(ctx.settings, now))
 
 
 def shared_headline(ctx: AppContext, now: datetime, lang: str) -> list:

@@ -5,7 +5,7 @@ import math
 
 import plotly.graph_objects as go
 
-from dashboard.theme import FONT, STATUS
+from dashboard.theme import FONT, STATUS, WALL_BG
 
 INK = "#cfe3ff"
 MUTED = "#8fb8e8"
@@ -19,7 +19,7 @@ def dark_layout(fig: go.Figure, margin: dict, **extra) -> go.Figure:
     """The wall's chart frame: transparent, large type, quiet grid lines."""
     fig.update_layout(
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", margin=margin,
-        font=dict(family=FONT, size=16, color=INK), **{"showlegend": False, **extra})
+        font=dict(family=FONT, size=20, color=INK), **{"showlegend": False, **extra})
     return fig
 
 
@@ -47,12 +47,12 @@ def category_trend(days: list[str], series: list[tuple[str, list[int]]],
     dark_layout(fig, dict(l=48, r=8, t=38, b=30), barmode="stack", bargap=0.28,
                 showlegend=True,
                 legend=dict(orientation="h", x=0, y=1.02, xanchor="left", yanchor="bottom",
-                            font=dict(size=15, color=INK), itemwidth=30,
+                            font=dict(size=20, color=INK), itemwidth=30,
                             entrywidth=1 / legend_columns, entrywidthmode="fraction",
                             bgcolor="rgba(0,0,0,0)"))
-    fig.update_xaxes(type="category", tickvals=ticks, tickfont=dict(size=14, color=MUTED),
+    fig.update_xaxes(type="category", tickvals=ticks, tickfont=dict(size=20, color=MUTED),
                      showgrid=False, linecolor=GRID)
-    fig.update_yaxes(gridcolor=GRID, zeroline=False, tickfont=dict(size=14, color=MUTED),
+    fig.update_yaxes(gridcolor=GRID, zeroline=False, tickfont=dict(size=20, color=MUTED),
                      nticks=4)
     fig.update_layout(xaxis_visible=bool(series), yaxis_visible=bool(series))
     return fig
@@ -101,18 +101,25 @@ def street_closure(names: list[str], rates: list[float | None], target: float,
         x=values, y=names_sorted, orientation="h", hoverinfo="skip",
         marker=dict(color=colours, opacity=opacity, line=dict(width=0)),
         text=[f"{r * 100:.2f}%" if r is not None else "—" for _, r in rows],
-        textposition="outside", cliponaxis=False, textfont=dict(size=16, color="#ffffff")))
+        textposition="outside", cliponaxis=False, constraintext="none",
+        textfont=dict(size=20, color="#ffffff")))
     dark_layout(fig, dict(l=112, r=78, t=26, b=26), bargap=0.32)
     fig.update_xaxes(range=[low, 1.0], tickformat=".0%", gridcolor=GRID, zeroline=False,
-                     tickfont=dict(size=13, color=MUTED), nticks=4)
-    fig.update_yaxes(tickfont=dict(size=16, color=INK), ticksuffix="  ")
+                     tickfont=dict(size=20, color=MUTED), nticks=4)
+    fig.update_yaxes(tickfont=dict(size=20, color=INK), ticksuffix="  ")
     fig.update_layout(xaxis_visible=bool(rows), yaxis_visible=bool(rows))
     if rows:
         fig.add_shape(type="line", x0=target, x1=target, y0=-0.5, y1=len(rows) - 0.5,
                       line=dict(color=STATUS["due_soon"], width=1.5, dash="dot"))
         fig.add_annotation(x=target, y=1, yref="paper", xanchor="center", yanchor="bottom",
                            showarrow=False, text=target_label,
-                           font=dict(size=14, color=STATUS["due_soon"]))
+                           font=dict(size=20, color=STATUS["due_soon"]))
+    if rows and low > 0:
+        # The axis does not start at 0: a break mark on it says so, so a 0.2-point gap is
+        # not read as a third of the district.
+        fig.add_annotation(x=low, y=0, yref="paper", xanchor="center", yanchor="bottom",
+                           showarrow=False, text="≈", name="axis-break",
+                           font=dict(size=24, color=STATUS["due_soon"]), bgcolor=WALL_BG)
     return fig
 
 
@@ -133,11 +140,11 @@ def sources_donut(labels: list[str], values: list[int], centre: tuple[str, str])
         marker=dict(colors=list(PALETTE[:len(labels)]), line=dict(color="#04122b", width=2))))
     dark_layout(fig, dict(l=4, r=4, t=6, b=6), showlegend=True,
                 legend=dict(x=0.5, y=0.5, xanchor="left", yanchor="middle",
-                            font=dict(size=16, color=INK), itemwidth=30,
+                            font=dict(size=20, color=INK), itemwidth=30,
                             bgcolor="rgba(0,0,0,0)"))
     fig.update_traces(domain=dict(x=[0, 0.46], y=[0, 1]))
     for text, shift, font in ((centre[0], 10, dict(size=30, color="#ffffff")),
-                              (centre[1], -20, dict(size=14, color=MUTED))):
+                              (centre[1], -20, dict(size=20, color=MUTED))):
         fig.add_annotation(x=0.23, y=0.5, xref="paper", yref="paper", showarrow=False,
                            xanchor="center", yshift=shift, text=text, font=font)
     return fig

@@ -16,13 +16,16 @@ LAYER = {name: i for i, name in enumerate(LAYERS)}
 MAP_SIZE = (938, 846)   # the map's box on the 1920x1080 canvas (inside its border)
 METRICS = ("incidents_today", "open_incidents", "coverage")
 METRIC_SCALES = {
-    "incidents_today": [[0, "#0a2350"], [0.25, "#114a8b"], [0.6, "#1fa6d9"], [1, "#7ff0ff"]],
+    # Warm against the cyan worker dots and the navy ground: a busy grid shows through
+    # ~1,000 dots at a glance (a blue-to-cyan scale vanished under them).
+    "incidents_today": [[0, "#0d2250"], [0.25, "#4b2f83"], [0.6, "#d9822b"], [1, "#ffe14d"]],
     "open_incidents": [[0, "#0a2350"], [0.3, "#3d3f9a"], [0.65, "#c0508a"], [1, "#ff7a6b"]],
     "coverage": [[0, "#0f1f3d"], [0.02, "#0d4a4a"], [0.5, "#1c9a6e"], [1, "#5df2a5"]],
 }
-HEAT_SCALE = [[0, "rgba(255,150,40,0)"], [0.12, "rgba(255,160,40,0)"],
-              [0.3, "rgba(255,150,40,0.5)"], [0.6, "rgba(255,95,50,0.8)"],
-              [1, "rgba(255,50,50,0.95)"]]
+# Red to white-hot, strong enough to read under the dots and apart from the grids' gold.
+HEAT_SCALE = [[0, "rgba(255,40,80,0)"], [0.1, "rgba(255,40,80,0)"],
+              [0.25, "rgba(255,40,80,0.65)"], [0.6, "rgba(255,30,60,0.9)"],
+              [1, "rgba(255,225,235,1)"]]
 TRACK_COLOUR = "rgba(127,233,255,0.32)"
 LABEL_BG = "rgba(4,18,43,0.62)"
 
@@ -81,10 +84,10 @@ def place_labels(labels: list[dict], center: dict, zoom: float, focus: str | Non
     """Street names over the district, or the focused street's communities when touring."""
     if focus:
         chosen = [p for p in labels if p["level"] == "community" and p["street_code"] == focus]
-        font = dict(family=FONT, size=16, color="#e8f4ff")
+        font = dict(family=FONT, size=20, color="#e8f4ff")
     else:
         chosen = [p for p in labels if p["level"] == "street"]
-        font = dict(family=FONT, size=19, color="#ffffff")
+        font = dict(family=FONT, size=22, color="#ffffff")
     notes = label_annotations([(p["lon"], p["lat"], p["name"]) for p in chosen], center, zoom,
                               *size, font=font)
     for note in notes:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from dashboard.context import AppContext
-from dashboard.i18n import t
+from dashboard.i18n import CATALOGUE, t
 from dashboard.wall.reads import TICKER_ROWS, URGENCY_TONE, local
 from data.queries import wall as wall_queries
 from workflow.deadlines import urgency
@@ -26,16 +26,30 @@ def category_series(ctx: AppContext, now: datetime, lang: str, street: str | Non
     days = [today - timedelta(days=i) for i in range(CATEGORY_DAYS - 1, -1, -1)]
     name_col = "name_en" if lang == "en" else "name_zh"
     series = []
-    for _code, group in df.groupby("code", sort=True):
+    for code, group in df.groupby("code", sort=True):
         by_day = dict(zip(group["day"], group["n"]))
-        series.append((short(group[name_col].iloc[0]), [int(by_day.get(d, 0)) for d in days]))
+        name = legend_name(code, group[name_col].iloc[0], lang)
+        series.append((name, [int(by_day.get(d, 0)) for d in days]))
     series.sort(key=lambda s: -sum(s[1]))
     return [d.strftime("%m-%d") for d in days], series
 
 
-def short(name: str, limit: int = 20) -> str:
-    """A legend entry that fits its column ("Services for vulnerable…")."""
-    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+def legend_name(code: str, name: str, lang: str, limit: int = 16) -> str:
+    """A subject's name as the wall's legend shows it: the catalogue's short form when it
+    has one ("Environment"), else the name wrapped between words, never cut mid-word
+    ("Environmental prote…" said nothing from five metres).
+    """
+    key = f"wall_cat_{code}"
+    if key in CATALOGUE:
+        return t(key, lang)
+    lines, line = [], ""
+    for word in name.split(" "):
+        if line and len(line) + 1 + len(word) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
 
 
 def street_rates(ctx: AppContext, now: datetime, lang: str):

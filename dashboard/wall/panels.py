@@ -78,11 +78,32 @@ def compare_text(key: str, now_value, then_value, lang: str) -> tuple[str, str]:
     return f"{'▲' if diff > 0 else '▼'} {shown}", tone
 
 
-def headline_tiles(h: dict, target: float, lang: str) -> list:
-    """The seven headline tiles: label, big value in its threshold colour, comparison."""
+# What a moment compared with must have had for the comparison to mean anything: the
+# patrol figures need workers on duty then, the incident figures a history by then.
+BASELINE = {"workers": "on_duty", "coverage": "on_duty"}
+
+
+def has_baseline(key: str, then: dict | None) -> bool:
+    """Whether the moment compared with had data of this figure's kind (an empty yesterday
+    is no baseline: "▲1,053 较昨日" against nothing is not a change).
+    """
+    return bool(then) and (then.get(BASELINE.get(key, "year_reported")) or 0) > 0
+
+
+def headline_tiles(h: dict, target: float, lang: str, on_shift: bool = True) -> list:
+    """The seven headline tiles: label, big value in its threshold colour, comparison.
+
+    A comparison is shown only against a moment that had data; off shift, nobody online is
+    no alarm, so the workers' figure is grey then.
+    """
     tiles = []
     for key, (value, tone, at) in headline_values(h, target).items():
         k = COMPARE_WITH[key]
+        if key == "workers" and not on_shift:
+            tone = "closed"
+        if not has_baseline(key, h.get(k)):
+            tiles.append(_tile(key, value, tone, lang))
+            continue
         change, change_tone = compare_text(key, at(0), at(k), lang)
         tiles.append(html.Div(className=f"wall-tile tone-{tone}", children=[
             html.Div(t(f"wall_{key}", lang), className="wall-tile-label"),
@@ -93,6 +114,15 @@ def headline_tiles(h: dict, target: float, lang: str) -> list:
                      className="wall-tile-compare"),
         ]))
     return tiles
+
+
+def _tile(key: str, value: str, tone: str, lang: str) -> html.Div:
+    """A headline tile without a comparison (no baseline to compare with)."""
+    return html.Div(className=f"wall-tile tone-{tone}", children=[
+        html.Div(t(f"wall_{key}", lang), className="wall-tile-label"),
+        html.Div(value, className="wall-tile-value" + (" long" if len(str(value)) > 8 else "")),
+        html.Div(t("wall_no_baseline", lang), className="wall-tile-compare wall-tile-vs"),
+    ])
 
 
 def _ms(moment: datetime) -> int:
@@ -124,8 +154,10 @@ def whistle_card(w: dict, now: datetime, lang: str) -> html.Div:
     return html.Div(className=f"wall-whistle urg-{w['urgency']}", children=[
         html.Div(className="wall-whistle-head", children=[
             *flag, html.Span(w["street"], className="wall-whistle-street"),
-            html.Span(w["matter"], className="wall-whistle-matter"),
             countdown(w["deadline"], now, lang)]),
+        # The matter on a line of its own, wrapping (two lines at most, the whole in the title):
+        # cut mid-word after six characters it said nothing ("群租房：六段…").
+        html.Div(w["matter"], className="wall-whistle-matter", title=w["matter"]),
         html.Div([_party(p, lang) for p in w["parties"]], className="wall-parties"),
     ])
 
@@ -133,11 +165,12 @@ def whistle_card(w: dict, now: datetime, lang: str) -> html.Div:
 def closed_row(c: dict, lang: str) -> html.Div:
     took = f"{t('wall_took', lang)} {c['days']}{t('wall_days', lang)}"
     return html.Div(className="wall-closed-row", children=[
-        html.Span("✓", className="wall-closed-tick"),
-        html.Span(c["closed_at"].strftime("%m-%d"), className="wall-closed-date"),
-        html.Span(c["street"], className="wall-closed-street"),
-        html.Span(c["matter"], className="wall-closed-matter"),
-        html.Span(took, className="wall-closed-took")])
+        html.Div(className="wall-closed-line", children=[
+            html.Span("✓", className="wall-closed-tick"),
+            html.Span(c["closed_at"].strftime("%m-%d"), className="wall-closed-date"),
+            html.Span(c["street"], className="wall-closed-street"),
+            html.Span(took, className="wall-closed-took")]),
+        html.Div(c["matter"], className="wall-closed-matter", title=c["matter"])])
 
 
 def whistle_stats(year: dict, lang: str) -> html.Div:
@@ -152,7 +185,7 @@ def whistle_stats(year: dict, lang: str) -> html.Div:
 
 
 def whistle_board(open_whistles: list[dict], closed: list[dict], year: dict, now: datetime,
-                  lang: str, page: int = 0, per_page: int = 3) -> list:
+                  lang: str, page: int = 0, per_page: int = 2) -> list:
     """The year in figures, open whistles (a page, turning each refresh), the latest closed."""
     pages = max(1, -(-len(open_whistles) // per_page))
     shown = open_whistles[(page % pages) * per_page:][:per_page]
@@ -161,7 +194,7 @@ def whistle_board(open_whistles: list[dict], closed: list[dict], year: dict, now
                  className="wall-calm")]
     pager = [html.Div(f"{page % pages + 1} / {pages}", className="wall-pager")] if pages > 1 else []
     # Fewer open whistles leave room for more of the closed ones.
-    closed_rows = closed[:max(1, 6 - 2 * len(shown))]
+    closed_rows = closed[:max(1, 3 - len(shown))]
     return [whistle_stats(year, lang), html.Div(cards + pager, className="wall-whistle-list"),
             html.Div(t("wall_whistle_closed", lang), className="wall-subhead"),
             html.Div([closed_row(c, lang) for c in closed_rows], className="wall-closed")]
@@ -172,7 +205,8 @@ def ticker_rows(rows: list[dict], lang: str) -> list:
     return [html.Div(className="wall-tick-row", children=[
         html.Span(r["time"], className="wall-tick-time"),
         html.Span(r["street"], className="wall-tick-street"),
-        html.Span(r["category"], className="wall-tick-cat"),
+        # A long category (English) may end in an ellipsis at 20 px: the whole in the title.
+        html.Span(r["category"], className="wall-tick-cat", title=r["category"]),
         html.Span(r["status"], className=f"wall-pill tone-{r['tone']}")]) for r in rows]
 
 

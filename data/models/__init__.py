@@ -8,6 +8,7 @@ from data.models.mobile import MobilePhoto, MobileSession
 from data.models.open311 import Open311Client, Open311Request
 from data.models.people import Department, Device, User, WorkerGrid, WorkerGridHistory
 from data.models.positions import LatestPosition, Position, SetAsideFix
+from data.models.ratings import StreetRating
 from data.models.rollups import (
     IncidentRollup,
     IncidentRollupDayKind,
@@ -30,3 +31,4 @@ __all__ += ["IncidentRollup", "IncidentRollupDayKind", "IncidentRollupGridMonth"
 __all__ += ["AccessAudit", "SetAsideFix"]
 __all__ += ["WebSession"]
 __all__ += ["AdminAudit", "WorkerGridHistory"]
+__all__ += ["StreetRating"]

@@ -12,13 +12,13 @@ from sqlalchemy import Connection, text
 _COUNTS = """
   count(i.id) filter (where i.reported_at >= :{a} and i.reported_at < :{b}) as reported{s},
   count(i.id) filter (where i.reported_at >= :{a} and i.reported_at < :{b}
-                        and (i.closed_at <= :asof or i.rejected_at <= :asof)) as done{s},
+                        and (i.closed_at <= :{asof} or i.rejected_at <= :{asof})) as done{s},
   count(i.id) filter (where i.status = 'closed' and i.closed_at >= :{a}
                         and i.closed_at < :{b}) as closed{s},
   count(i.id) filter (where i.status = 'closed' and i.closed_at >= :{a} and i.closed_at < :{b}
                         and i.resolved_at <= i.deadline) as on_time{s}"""
-COUNT_COLUMNS = (_COUNTS.format(a="start", b="end", s="") + ","
-                 + _COUNTS.format(a="pstart", b="start", s="_prev"))
+COUNT_COLUMNS = (_COUNTS.format(a="start", b="end", s="", asof="asof") + ","
+                 + _COUNTS.format(a="pstart", b="pend", s="_prev", asof="pasof"))
 IN_PERIODS = """((i.reported_at >= :pstart and i.reported_at < :end)
                  or (i.closed_at >= :pstart and i.closed_at < :end))"""
 
@@ -45,7 +45,7 @@ KEYS = {"street": "g.id as id, g.code, g.name_zh, g.name_en",
 
 
 def completion_counts(conn: Connection, dimension: str, start: datetime, end: datetime,
-                      prev_start: datetime, asof: datetime,
+                      before: tuple[datetime, datetime, datetime], asof: datetime,
                       street_id: int | None = None) -> list[dict]:
     """Per row of ``dimension``: reported, done, closed and on-time counts, now and before.
 
@@ -55,8 +55,9 @@ def completion_counts(conn: Connection, dimension: str, start: datetime, end: da
     dimension : {"street", "community", "department", "category", "district"}
     start, end : datetime
         The period [start, end).
-    prev_start : datetime
-        The previous period is [prev_start, start).
+    before : (datetime, datetime, datetime)
+        The compared period [start, end) and the moment its "done" is judged at (a month
+        to date is compared with the same days of the month before, as they stood then).
     asof : datetime
         "done" means closed or rejected by this moment.
     street_id : int, optional
@@ -77,7 +78,9 @@ def completion_counts(conn: Connection, dimension: str, start: datetime, end: da
     sql = (f"select {KEYS[dimension]}, {COUNT_COLUMNS} " + joins.format(periods=IN_PERIODS)
            + (" where " + " and ".join(where) if where else "")
            + " group by 1, 2, 3, 4 order by 2")
-    params = {"start": start, "end": end, "pstart": prev_start, "asof": asof,
+    pstart, pend, pasof = before
+    params = {"start": start, "end": end, "pstart": pstart, "pend": pend, "pasof": pasof,
+              "asof": asof,
               "street_id": street_id}
     return [dict(r) for r in conn.execute(text(sql), params).mappings()]
 

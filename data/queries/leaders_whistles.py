@@ -5,6 +5,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
+from data.queries.supervision import ROUND_IN_PERIOD
+
 WHISTLES_SQL = text("""
 select w.id, w.code, w.level, w.parent_id, p.code as parent_code, w.matter, w.status,
        w.street_id, s.code as street_code, s.name_zh as street_name, s.name_en as street_name_en,
@@ -82,7 +84,7 @@ def parties(conn: Connection, whistle_ids: list[int]) -> list[dict]:
 
 # The same ratings as data/queries/supervision.RATINGS_SQL (rated in the period, complete),
 # with the whistle and the street behind each.
-RATINGS_SQL = text("""
+RATINGS_SQL = text(f"""
 select ws.department_id, d.code as department_code, d.name_zh as department_name,
        w.id as whistle_id, w.code as whistle_code, w.level, w.matter,
        s.name_zh as street_name, s.name_en as street_name_en, w.street_id,
@@ -98,7 +100,18 @@ where ws.rated_at >= :start and ws.rated_at < :end
   and ws.rating_attitude is not null
   and (cast(:department_id as int) is null or ws.department_id = :department_id)
   and (cast(:street_id as int) is null or w.street_id = :street_id)
-order by d.code, ws.rated_at, ws.id
+union all
+select sr.department_id, d.code, d.name_zh, null, null, null, sr.note,
+       s.name_zh, s.name_en, sr.street_id, sr.timeliness, sr.quality, sr.attitude,
+       sr.rated_at, u.display_name
+from street_ratings sr
+join streets s on s.id = sr.street_id
+join departments d on d.id = sr.department_id
+left join users u on u.id = sr.rated_by_id
+where {ROUND_IN_PERIOD}
+  and (cast(:department_id as int) is null or sr.department_id = :department_id)
+  and (cast(:street_id as int) is null or sr.street_id = :street_id)
+order by 2, 14, 5 nulls first
 """)
 
 

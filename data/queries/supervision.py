@@ -102,13 +102,21 @@ def unescalated(conn: Connection, now: datetime) -> tuple[list[dict], list[dict]
     return [dict(r) for r in incidents.mappings()], [dict(r) for r in whistles.mappings()]
 
 
-RATINGS_SQL = text("""
+# A round's rating counts in the period its own period begins in (a November round, given
+# on 1 December, is November's); a whistle's when it was given.
+ROUND_IN_PERIOD = """(sr.period_from::timestamp at time zone 'Asia/Shanghai') >= :start
+      and (sr.period_from::timestamp at time zone 'Asia/Shanghai') < :end"""
+RATINGS_SQL = text(f"""
     select ws.department_id, ws.rating_timeliness as timeliness, ws.rating_quality as quality,
            ws.rating_attitude as attitude
     from whistle_summons ws
     where ws.department_id is not null and ws.rated_at >= :start and ws.rated_at < :end
       and ws.rating_timeliness is not null and ws.rating_quality is not null
       and ws.rating_attitude is not null
+    union all
+    select sr.department_id, sr.timeliness, sr.quality, sr.attitude
+    from street_ratings sr
+    where {ROUND_IN_PERIOD}
 """)
 CLOSURES_SQL = text("""
     select department_id, count(*) as closed,

@@ -213,7 +213,8 @@ def street_closure(conn: Connection, now: datetime, tz: str = "Asia/Shanghai") -
     local = now.astimezone(ZoneInfo(tz))
     year0 = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     # The period is [year0, end): a microsecond past now keeps a report made at ``now``.
-    rows = completion_counts(conn, "street", year0, now + timedelta(microseconds=1), year0, now)
+    rows = completion_counts(conn, "street", year0, now + timedelta(microseconds=1),
+                             (year0, year0, now), now)
     df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "reported", "done"])
     df["rate"] = [d / r if r else None for d, r in zip(df["done"], df["reported"])]
     return df

@@ -9,6 +9,7 @@ from etl.world import incidents as incident_world
 from etl.world.frames import nullable_int, with_point
 from etl.world.incident_events import incident_events
 from etl.world.places import hotspots, place_incidents
+from etl.world.rating_rounds import rating_rounds
 from etl.world.stages import WorldState
 from etl.world.timeline import report_times
 from etl.world.whistles import Staff, whistles
@@ -119,3 +120,7 @@ def stage_whistles(conn: Connection, st: WorldState, incidents: pd.DataFrame) ->
     st.writer.copy("whistle_events", e.assign(actor_id=nullable_int(e["actor_id"]),
                                                 department_id=nullable_int(e["department_id"])))
     st.counts.update(whistles=len(w), second_whistles=int((w["level"] == 2).sum()))
+    # Its own stream (9): the rounds never shift what the other stages draw.
+    rounds = rating_rounds(incidents, staff.chiefs_by_street, st.as_of, st.rng(9))
+    st.writer.copy("street_ratings", rounds)
+    st.counts.update(street_ratings=len(rounds))

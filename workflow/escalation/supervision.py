@@ -31,7 +31,7 @@ def supervision_queue(conn: Connection, actor: Actor, now: datetime, limit: int 
 
 
 def scores(conn: Connection, actor: Actor, start: datetime, end: datetime,
-           weight: float = STREET_WEIGHT) -> list[dict]:
+           weight: float = STREET_WEIGHT, min_volume: int = 0) -> list[dict]:
     """Every functional department's 下考上 score for [start, end), ranked.
 
     Parameters
@@ -42,6 +42,8 @@ def scores(conn: Connection, actor: Actor, start: datetime, end: datetime,
         The period: ratings given and incidents closed in it count.
     weight : float
         The street evaluation's share of the performance score (0.5 in the report).
+    min_volume : int
+        Closures plus ratings a department needs in the period to be ranked.
     """
     require(actor, "scores.read")
     if end <= start:
@@ -50,5 +52,6 @@ def scores(conn: Connection, actor: Actor, start: datetime, end: datetime,
         raise invalid("street_weight 应在 0 与 1 之间 / street_weight must be 0-1", "street_weight")
     result = department_scores(directory.departments(conn),
                                queries.department_ratings(conn, start, end),
-                               queries.department_closures(conn, start, end), weight)
+                               queries.department_closures(conn, start, end), weight,
+                               min_volume)
     return [s.__dict__ for s in result]

@@ -23,18 +23,34 @@ LIST_LIMIT = 500
 
 @dataclass(frozen=True)
 class Period:
-    """[start, end) in Beijing time, the previous period of the same kind, and a label."""
+    """[start, end) in Beijing time, the period it is compared with, and labels.
+
+    The comparison is [prev_start, prev_end) (``prev_end`` None: up to ``start``); a month
+    still running is compared with the same days of the month before, judged as they stood
+    at the same moment then (``prev_asof``; None: as of now), so like is set against like.
+    """
 
     start: datetime
     end: datetime
     prev_start: datetime
     label: str
     month: str | None = None
+    prev_end: datetime | None = None
+    prev_asof: datetime | None = None
+    prev_label: str = ""
+    to_date: bool = False
+
+    @property
+    def before_end(self) -> datetime:
+        """The end of the period compared with."""
+        return self.prev_end or self.start
 
 
-def month_period(month: str) -> Period:
-    """A calendar month "YYYY-MM" in Beijing time; the previous period is the month before.
+def month_period(month: str, now: datetime | None = None) -> Period:
+    """A calendar month "YYYY-MM" in Beijing time, compared with the month before.
 
+    When ``now`` lies inside the month, the period is the month to date and the comparison
+    is the same span of the month before (capped at that month's end), as it stood then.
     400 naming ``month`` for anything else, or a month outside 2000-01..2100-12.
     """
     match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", month) if isinstance(month, str) else None
@@ -45,7 +61,30 @@ def month_period(month: str) -> Period:
     first = date(year, mon, 1)
     nxt = date(year + mon // 12, mon % 12 + 1, 1)
     before = date(year - (mon == 1), 12 if mon == 1 else mon - 1, 1)
-    return Period(day_start(first), day_start(nxt), day_start(before), f"{year}年{mon}月", month)
+    start, end, prev_start = day_start(first), day_start(nxt), day_start(before)
+    if now is None or not start <= now < end:
+        return Period(start, end, prev_start, f"{year}年{mon}月", month,
+                      prev_label=f"{before.year}年{before.month}月")
+    prev_end = min(prev_start + (now - start), start)
+    today = now.astimezone(BEIJING).day
+    last_day = (prev_end - timedelta(microseconds=1)).astimezone(BEIJING).day
+    return Period(start, now, prev_start, f"{year}年{mon}月{_days(today)}（本月至今）", month,
+                  prev_end, prev_end, f"{before.year}年{before.month}月{_days(last_day)}（同期）",
+                  to_date=True)
+
+
+def _days(last: int) -> str:
+    return "1日" if last == 1 else f"1日至{last}日"
+
+
+def default_month(now: datetime, young_days: int) -> str:
+    """The month /leaders opens on: the last full month while this one is younger than
+    ``young_days`` days (two days of open work say nothing yet), else this month to date.
+    """
+    local = now.astimezone(BEIJING)
+    if local.day > young_days:
+        return current_month(now)
+    return current_month(day_start(date(local.year, local.month, 1)) - timedelta(days=1))
 
 
 def range_period(first: date, last: date) -> Period:
@@ -63,7 +102,9 @@ def range_period(first: date, last: date) -> Period:
         raise bad_request("时间段最长 3 年，请缩短 / a period may cover at most 3 years: "
                           "shorten it", "from", "range_too_long")
     start, end = day_start(first), day_start(last + timedelta(days=1))
-    return Period(start, end, start - (end - start), f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}")
+    before = start - (end - start)
+    return Period(start, end, before, f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}",
+                  prev_label=f"{before:%Y-%m-%d} 至 {start - timedelta(days=1):%Y-%m-%d}")
 
 
 def current_month(now: datetime) -> str:
@@ -118,10 +159,15 @@ def with_rates(row: dict, target: float) -> dict:
     return out
 
 
+def _before(period: Period, now: datetime) -> tuple[datetime, datetime, datetime]:
+    """The compared period's start, end and the moment its work is judged at."""
+    return period.prev_start, period.before_end, period.prev_asof or now
+
+
 def district_counts(conn: Connection, period: Period, now: datetime) -> dict:
     """The district's counts for the period and the one before (one row of completion_counts)."""
     return queries.completion_counts(conn, "district", period.start, period.end,
-                                     period.prev_start, now)[0]
+                                     _before(period, now), now)[0]
 
 
 def completion(conn: Connection, actor: Actor, period: Period, dimension: str, now: datetime,
@@ -139,7 +185,7 @@ def completion(conn: Connection, actor: Actor, period: Period, dimension: str, n
     if dimension == "street":
         narrow = scope
     rows = queries.completion_counts(conn, dimension, period.start, period.end,
-                                     period.prev_start, now, narrow)
+                                     _before(period, now), now, narrow)
     total = total if total is not None else district_counts(conn, period, now)
     return {"rows": [with_rates(r, target) for r in rows], "total": with_rates(total, target),
             "target": target}

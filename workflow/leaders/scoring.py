@@ -19,7 +19,8 @@ class DepartmentScore:
     on_time: int                      # of those, resolved by the deadline
     on_time_rate: float | None        # 0-1
     performance: float | None         # 0-100
-    basis: str                        # "both", "street_only", "on_time_only" or "none"
+    basis: str                        # "both", "street_only", "on_time_only", "none" or
+                                      # "too_little" (below the minimum volume: not ranked)
     rank: int | None = None
 
 
@@ -58,8 +59,12 @@ def performance(street: float | None, rate: float | None,
 
 def department_scores(departments: Sequence[Mapping], ratings: Iterable[Mapping],
                       closures: Mapping[int, tuple[int, int]],
-                      weight: float = STREET_WEIGHT) -> list[DepartmentScore]:
+                      weight: float = STREET_WEIGHT, min_volume: int = 0) -> list[DepartmentScore]:
     """Every department's score, ranked best first (unscored departments last, unranked).
+
+    A department whose closures and ratings together number fewer than ``min_volume`` keeps
+    its score but is not ranked (basis "too_little"): first place must not rest on a handful
+    of closures.
 
     Parameters
     ----------
@@ -67,6 +72,7 @@ def department_scores(departments: Sequence[Mapping], ratings: Iterable[Mapping]
     ratings : rows with department_id, timeliness, quality, attitude
     closures : department id -> (closed, on_time)
     weight : the street evaluation's share of the performance score
+    min_volume : closures plus ratings a department needs in the period to be ranked
     """
     by_dept: dict[int, list] = {}
     for r in ratings:
@@ -78,6 +84,8 @@ def department_scores(departments: Sequence[Mapping], ratings: Iterable[Mapping]
         closed, on_time = closures.get(d["id"], (0, 0))
         rate = on_time_rate(on_time, closed)
         score, basis = performance(street, rate, weight)
+        if score is not None and closed + len(by_dept.get(d["id"], [])) < min_volume:
+            basis = "too_little"
         out.append(DepartmentScore(d["id"], d["code"], d["name_zh"], d["name_en"],
                                    len(by_dept.get(d["id"], [])), street, closed, on_time,
                                    rate, score, basis))
@@ -85,7 +93,11 @@ def department_scores(departments: Sequence[Mapping], ratings: Iterable[Mapping]
 
 
 def _ranked(scores: list[DepartmentScore]) -> list[DepartmentScore]:
-    scored = sorted((s for s in scores if s.performance is not None),
+    scored = sorted((s for s in scores if s.performance is not None and s.basis != "too_little"),
                     key=lambda s: (-(s.performance or 0.0), s.code))
     ranked = [DepartmentScore(**{**s.__dict__, "rank": i + 1}) for i, s in enumerate(scored)]
-    return ranked + sorted((s for s in scores if s.performance is None), key=lambda s: s.code)
+    # Listed apart, below the ranked: too little work to rank, then nothing to score.
+    little = sorted((s for s in scores if s.basis == "too_little"),
+                    key=lambda s: (-(s.performance or 0.0), s.code))
+    return ranked + little + sorted((s for s in scores if s.performance is None),
+                                    key=lambda s: s.code)

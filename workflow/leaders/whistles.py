@@ -132,20 +132,20 @@ def whistle_summary(conn: Connection, actor: Actor, period: Period, now: datetim
 
 
 def ranking(conn: Connection, actor: Actor, period: Period,
-            weight: float = STREET_WEIGHT) -> list[dict]:
+            weight: float = STREET_WEIGHT, min_volume: int = 0) -> list[dict]:
     """The 下考上 ranking of the period: workflow.escalation.supervision.scores, nothing recomputed."""
     leaders_scope(actor)
-    return scores(conn, actor, period.start, period.end, weight)
+    return scores(conn, actor, period.start, period.end, weight, min_volume)
 
 
 def trend(conn: Connection, actor: Actor, last_month: str, months: int = TREND_MONTHS,
-          weight: float = STREET_WEIGHT) -> list[dict]:
+          weight: float = STREET_WEIGHT, min_volume: int = 0) -> list[dict]:
     """Each department's performance score month by month (rows: month, code, name, score, rank)."""
     leaders_scope(actor)
     rows = []
     for month in recent_months(last_month, months):
         period = month_period(month)
-        for s in scores(conn, actor, period.start, period.end, weight):
+        for s in scores(conn, actor, period.start, period.end, weight, min_volume):
             if s["performance"] is not None:
                 rows.append({"month": month, "code": s["code"], "name_zh": s["name_zh"],
                              "name_en": s["name_en"], "performance": s["performance"],

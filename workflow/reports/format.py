@@ -13,7 +13,8 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "trigger": {"unsatisfied": ("办结但街道不满意", "Done, not satisfactory"),
                 "overdue": ("超期未办结", "Past the deadline")},
     "basis": {"both": ("评价+按期", "Both parts"), "street_only": ("仅街道评价", "Rating only"),
-              "on_time_only": ("仅按期率", "On-time only"), "none": ("无", "None")},
+              "on_time_only": ("仅按期率", "On-time only"), "none": ("无", "None"),
+              "too_little": ("工作量不足，不参与排名", "Not enough work to rank")},
     "status": {"dispatched": ("已派遣", "Dispatched"), "in_progress": ("处置中", "In progress"),
                "reopened": ("退回重办", "Reopened"), "closed": ("已结案", "Closed"),
                "summoned": ("已吹哨", "Summoned"), "reported_in": ("已报到", "Reported in")},
@@ -40,7 +41,7 @@ def text(value, kind: str, lang: str = "zh") -> str:
     if kind == "pct":
         return f"{value * 100:.1f}%"
     if kind == "pts":
-        return f"{value * 100:+.1f}"
+        return f"{value * 100:+.1f}{' pts' if lang == 'en' else '个百分点'}"
     if kind in ("hours", "score"):
         return f"{value:.1f}"
     if kind == "int":
@@ -58,8 +59,10 @@ def cell(value, kind: str, lang: str = "zh"):
     """
     if value is None:
         return None
-    if kind in ("pct", "pts"):
+    if kind == "pct":
         return round(float(value), 4)
+    if kind == "pts":       # percentage points, as a number of points (0.6, not 0.006)
+        return round(float(value) * 100, 2)
     if kind in ("hours", "score"):
         return round(float(value), 1)
     if kind == "int":

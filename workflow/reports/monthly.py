@@ -96,7 +96,9 @@ def timeliness_tables(conn: Connection, actor: Actor, period: Period, now: datet
     return [
         Table("timeliness", "部门时效", ["name_zh", "reported", "accept_p50", "accept_p90",
               "dispatch_p50", "dispatch_p90", "close_p50", "close_p90"],
-              [{**r, "name_zh": r["name_zh"] or "街道社区自办/未派遣"} for r in times["rows"]],
+              [{**r, "name_zh": r["name_zh"] or "街道社区自办/未派遣",
+                "name_en": r["name_en"] or "Kept by the street or community, or not dispatched"}
+               for r in times["rows"]],
               total),
         Table("closed_late", "超期办结清单", ["code", "category_name", "street_name",
               "community_name", "department_name", "deadline", "resolved_at", "closed_at",
@@ -123,21 +125,23 @@ def whistle_tables(conn: Connection, actor: Actor, period: Period, now: datetime
     ]
 
 
-def score_tables(conn: Connection, actor: Actor, period: Period, trend_month: str) -> list[Table]:
+def score_tables(conn: Connection, actor: Actor, period: Period, trend_month: str,
+                 min_volume: int = 0) -> list[Table]:
     """The 下考上 ranking, the ratings behind it, and the months before."""
     return [
         Table("ranking", "下考上排名", ["rank", "name_zh", "street_score", "ratings",
-              "on_time_rate", "closed", "performance", "basis"], ranking(conn, actor, period)),
+              "on_time_rate", "closed", "performance", "basis"],
+              ranking(conn, actor, period, min_volume=min_volume)),
         Table("ratings", "下考上评分明细", ["department_name", "whistle_code", "street_name",
               "timeliness", "quality", "attitude", "score", "rated_at"],
               ratings_behind(conn, actor, period)),
         Table("trend", "下考上趋势", ["month", "name_zh", "performance", "rank"],
-              trend(conn, actor, trend_month)),
+              trend(conn, actor, trend_month, min_volume=min_volume)),
     ]
 
 
 def report_tables(conn: Connection, actor: Actor, period: Period, now: datetime,
-                  target: float, trend_month: str) -> list[Table]:
+                  target: float, trend_month: str, min_volume: int = 0) -> list[Table]:
     """Every table of the leaders' view for ``period``, in the order of the report."""
     leaders_scope(actor)
     total = district_counts(conn, period, now)
@@ -145,7 +149,7 @@ def report_tables(conn: Connection, actor: Actor, period: Period, now: datetime,
              for d in COMPLETION_TITLES]
             + timeliness_tables(conn, actor, period, now)
             + whistle_tables(conn, actor, period, now)
-            + score_tables(conn, actor, period, trend_month))
+            + score_tables(conn, actor, period, trend_month, min_volume))
 
 
 def headline(tables: list[Table], target: float) -> dict:
@@ -160,17 +164,18 @@ def headline(tables: list[Table], target: float) -> dict:
             "on_time_rate": total["on_time_rate"], "on_time_delta": total["on_time_delta"],
             "reported": total["reported"], "below_target": len(below), "target": target,
             "whistles": w_total["blown"], "second": w_total["second"],
-            "overdue": len(by_key["overdue"].rows)}
+            "overdue": len(by_key["overdue"].rows), "district": total}
 
 
 def monthly_report(conn: Connection, actor: Actor, period: Period, now: datetime,
-                   target: float) -> dict:
+                   target: float, min_volume: int = 0) -> dict:
     """Everything the report files print: title, period, as-of moment, scope, figures, tables."""
     scope = leaders_scope(actor)
-    tables = report_tables(conn, actor, period, now, target, last_month_of(period))
+    tables = report_tables(conn, actor, period, now, target, last_month_of(period), min_volume)
     street = None
     if scope is not None:
         street = next((r["name_zh"] for r in tables[0].rows if r["id"] == scope), None)
-    return {"title": "红桥区网格化管理月报", "period": period.label, "asof": now,
+    return {"title": "红桥区网格化管理月报", "period": period.label,
+            "compared": period.prev_label, "asof": now,
             "scope": f"{street}（本街道数据与全区合计）" if street else "全区",
             "headline": headline(tables, target), "tables": tables}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -35,9 +35,14 @@ def para(value, style) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _styles() -> dict:
+def register_font() -> None:
+    """Make the CID font known to ReportLab (once per process)."""
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def _styles() -> dict:
+    register_font()
     return {"title": ParagraphStyle("t", fontName=FONT, fontSize=20, leading=26, spaceAfter=6),
             "h2": ParagraphStyle("h", fontName=FONT, fontSize=13, leading=18, spaceBefore=8,
                                  spaceAfter=4, textColor=colors.HexColor("#0b2149")),
@@ -45,45 +50,71 @@ def _styles() -> dict:
             "cell": ParagraphStyle("c", fontName=FONT, fontSize=7.5, leading=9.5)}
 
 
-def rates_chart(rows: list[dict], target: float, title: str) -> Drawing:
-    """Closure and on-time rates per row as bars, the target as a red line."""
-    drawing = Drawing(760, 230)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 50, 45, 690, 150
-    chart.data = [[(r["closure_rate"] or 0) * 100 for r in rows],
-                  [(r["on_time_rate"] or 0) * 100 for r in rows]]
-    low = min([v for series in chart.data for v in series] + [target * 100])
-    chart.valueAxis.valueMin = max(0, int(low) - 5)
-    chart.valueAxis.valueMax = 100
+LABEL_PT = 8          # category labels on the charts
+PAGE_W = 297 * mm - 24 * mm      # the frame of an A4 landscape page inside the margins
+
+
+def _label_room(names: list[str], size: float = LABEL_PT) -> float:
+    """The width the longest label needs, so no name is cut or runs into the bars."""
+    register_font()
+    return max([pdfmetrics.stringWidth(n, FONT, size) for n in names] + [20]) + 8
+
+
+def rates_chart(rows: list[dict], target: float, title: str, width: float = 760,
+                row_pt: float = 22) -> Drawing:
+    """Closure and on-time rates per row as horizontal bars from 0 to 100%, the target as a
+    red line; every name whole on its own row (the names set the left margin).
+    """
+    names = [r["name_zh"] for r in rows] or [""]
+    left = _label_room(names)
+    height = row_pt * len(names)
+    drawing = Drawing(width, height + 48)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = left, 22, width - left - 50, height
+    # Reversed so the first row is at the top, as it is read.
+    chart.data = [[(r["closure_rate"] or 0) * 100 for r in rows][::-1] or [0],
+                  [(r["on_time_rate"] or 0) * 100 for r in rows][::-1] or [0]]
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
     chart.valueAxis.labels.fontName = FONT
-    chart.categoryAxis.categoryNames = [r["name_zh"][:6] for r in rows]
+    chart.valueAxis.labels.fontSize = LABEL_PT
+    chart.valueAxis.labelTextFormat = "%d%%"
+    chart.categoryAxis.categoryNames = names[::-1]
     chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fontSize = LABEL_PT
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.barSpacing, chart.groupSpacing = 1, 5
     chart.bars[0].fillColor, chart.bars[1].fillColor = BLUE, PALE
     drawing.add(chart)
-    span = chart.valueAxis.valueMax - chart.valueAxis.valueMin
-    y = chart.y + chart.height * (target * 100 - chart.valueAxis.valueMin) / span
-    drawing.add(Line(chart.x, y, chart.x + chart.width, y, strokeColor=RED, strokeDashArray=[4, 3]))
-    drawing.add(String(chart.x + chart.width - 60, y + 3, f"目标 {target * 100:g}%", fontName=FONT,
-                       fontSize=8, fillColor=RED))
-    drawing.add(String(50, 212, title + "（蓝：办结率，浅蓝：按期率，%）", fontName=FONT, fontSize=10))
+    x = chart.x + chart.width * target
+    drawing.add(Line(x, chart.y, x, chart.y + chart.height + 4, strokeColor=RED,
+                     strokeDashArray=[4, 3]))
+    drawing.add(String(x, chart.y + chart.height + 6, f"目标 {target * 100:g}%", fontName=FONT,
+                       fontSize=LABEL_PT, fillColor=RED, textAnchor="middle"))
+    drawing.add(String(0, height + 36, title + "（深蓝：办结率，浅蓝：按期率）", fontName=FONT,
+                       fontSize=10))
     return drawing
 
 
-def ranking_chart(rows: list[dict]) -> Drawing:
-    """The ten best performance scores."""
+def ranking_chart(rows: list[dict], width: float = 760, row_pt: float = 20) -> Drawing:
+    """The ten best performance scores, every name whole."""
     top = [r for r in rows if r["performance"] is not None][:10]
-    drawing = Drawing(760, 40 + 18 * max(1, len(top)))
+    names = [f"{r['rank']}. {r['name_zh']}" for r in top] or [""]
+    left = _label_room(names)
+    height = row_pt * len(names)
+    drawing = Drawing(width, height + 40)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 160, 10, 560, 18 * max(1, len(top))
+    chart.x, chart.y, chart.width, chart.height = left, 18, width - left - 20, height
     chart.data = [[r["performance"] for r in top][::-1] or [0]]
-    chart.categoryAxis.categoryNames = [f"{r['rank']}. {r['name_zh']}" for r in top][::-1] or [""]
+    chart.categoryAxis.categoryNames = names[::-1]
     chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.fontSize = LABEL_PT
+    chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, 100
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = LABEL_PT
     chart.bars[0].fillColor = BLUE
     drawing.add(chart)
-    drawing.add(String(10, chart.y + chart.height + 12, "下考上综合绩效前十名（街道评价占50%）",
+    drawing.add(String(0, height + 28, "下考上综合绩效前十名（街道评价占50%）",
                        fontName=FONT, fontSize=10))
     return drawing
 
@@ -113,24 +144,41 @@ def grid(table: Table, styles: dict) -> list:
     return out
 
 
-def build_pdf(report: dict) -> bytes:
-    """The PDF's bytes: title and figures, the charts, then every table."""
-    styles = _styles()
+def first_page(report: dict, styles: dict) -> list:
+    """Title, period, the figures, then the streets' rates beside the 下考上 top ten: a full
+    first page (the charts stacked ran over and left it half empty).
+    """
     tables = {t.key: t for t in report["tables"]}
     head = report["headline"]
-    story = [para(report["title"], styles["title"]),
-             para(f"统计时段：{report['period']}　数据截至：{when(report['asof'])}　"
-                  f"范围：{report['scope']}", styles["body"]), Spacer(1, 4 * mm)]
     figures = [[para(label, styles["cell"]) for _, label, _ in HEADLINE_ROWS],
                [para(text(head[key], kind), styles["cell"]) for key, _, kind in HEADLINE_ROWS]]
-    story += [Grid(figures, hAlign="LEFT", style=TableStyle(
-        [("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c9d3df")),
-         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7"))])), Spacer(1, 4 * mm)]
-    story.append(rates_chart(tables["street"].rows, head["target"], "各街道办结率与按期率"))
+    half = (PAGE_W - 6 * mm) / 2
+    charts = Grid([[rates_chart(tables["street"].rows, head["target"], "各街道办结率与按期率",
+                                width=half, row_pt=34),
+                    ranking_chart(tables["ranking"].rows, width=half, row_pt=34)]],
+                  colWidths=[half + 3 * mm, half + 3 * mm], hAlign="LEFT",
+                  style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return [para(report["title"], styles["title"]),
+            para(f"统计时段：{report['period']}　对比：{report.get('compared', '')}　"
+                 f"数据截至：{when(report['asof'])}　范围：{report['scope']}", styles["body"]),
+            Spacer(1, 4 * mm),
+            Grid(figures, hAlign="LEFT", style=TableStyle(
+                [("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c9d3df")),
+                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7"))])),
+            Spacer(1, 6 * mm), charts]
+
+
+def build_pdf(report: dict) -> bytes:
+    """The PDF's bytes: figures and charts on page 1, the departments on page 2, then every
+    table.
+    """
+    styles = _styles()
+    tables = {t.key: t for t in report["tables"]}
     busy = [r for r in tables["department"].rows if r["reported"]]
-    story.append(rates_chart(sorted(busy, key=lambda r: -r["reported"])[:20], head["target"],
-                             "主要部门办结率与按期率"))
-    story += [PageBreak(), ranking_chart(tables["ranking"].rows), Spacer(1, 4 * mm)]
+    story = first_page(report, styles) + [PageBreak(), rates_chart(
+        sorted(busy, key=lambda r: -r["reported"])[:20], report["headline"]["target"],
+        "主要部门办结率与按期率（上报量前二十）", width=PAGE_W, row_pt=22), PageBreak()]
     for table in report["tables"]:
         story += grid(table, styles)
     out = BytesIO()

@@ -11,11 +11,13 @@ from workflow.reports.format import cell, when
 from workflow.reports.monthly import COLUMNS, Table
 from workflow.safe_cells import safe_row
 
-FORMATS = {"pct": "0.0%", "pts": "+0.0%;-0.0%;0.0%", "hours": "0.0", "score": "0.0", "int": "#,##0"}
+FORMATS = {"pct": "0.0%", "pts": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"', "hours": "0.0", "score": "0.0", "int": "#,##0"}
 HEAD_FILL = PatternFill("solid", fgColor="1B6FB3")
 TOTAL_FILL = PatternFill("solid", fgColor="EEF2F7")
-HEADLINE_ROWS = (("closure_rate", "全区办结率", "pct"), ("closure_delta", "较上期变化", "pts"),
-                 ("on_time_rate", "全区按期办结率", "pct"), ("on_time_delta", "较上期变化", "pts"),
+HEADLINE_ROWS = (("closure_rate", "全区办结率", "pct"),
+                 ("closure_delta", "办结率较上期变化", "pts"),
+                 ("on_time_rate", "全区按期办结率", "pct"),
+                 ("on_time_delta", "按期率较上期变化", "pts"),
                  ("reported", "上报事件", "int"), ("target", "办结率目标", "pct"),
                  ("below_target", "低于目标的部门", "int"), ("whistles", "吹哨", "int"),
                  ("second", "二次哨", "int"), ("overdue", "当前超期事项", "int"))
@@ -27,7 +29,8 @@ def overview(book: Workbook, report: dict) -> None:
     sheet.title = "概览"
     sheet.append(safe_row([report["title"]]))
     sheet["A1"].font = Font(size=16, bold=True)
-    for label, value in (("统计时段", report["period"]), ("数据截至", when(report["asof"])),
+    for label, value in (("统计时段", report["period"]), ("对比", report.get("compared", "")),
+                         ("数据截至", when(report["asof"])),
                          ("范围", report["scope"])):
         sheet.append(safe_row([label, value]))
     sheet.append([])

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dashboard.cases.view import session_actor
 from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.inputs import record, whole
 from dashboard.leaders.period import words
+from dashboard.session import session_actor
 from data import directory
 from workflow.errors import WorkflowError
 from workflow.leaders.figures import Period

@@ -17,6 +17,9 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     # Phone health: who supervises patrols, each within their own scope.
     "/devices": ("district_leader", "supervisor", "analyst", "operator", "street_chief",
                  "community_chief", "admin"),
+    # Patrol supervision: replay, sheets, attendance, exceptions, within each one's scope.
+    "/patrol": ("operator", "street_chief", "community_chief", "district_leader", "supervisor",
+                "admin"),
 }
 # "/" shows the wall; anyone else who asks for it is sent to their own page.
 ALIASES = {"/": "/wall"}

@@ -59,4 +59,7 @@ def create_server(settings: Settings, db: Database) -> Flask:
         from workflow.escalation.ticker import start_ticker
 
         server.extensions["hq_ticker"] = start_ticker(db, settings.clock)
+        from workflow.patrol.ticker import start_patrol_ticker
+
+        server.extensions["hq_patrol_ticker"] = start_patrol_ticker(db, settings)
     return server

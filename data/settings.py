@@ -88,6 +88,13 @@ class Settings:
     osmand_url: str = ""
     # The shift hours in local time: a phone silent in them for 10 minutes has a gap.
     shifts: str = "08:30-11:30,14:00-17:00"
+    # Patrol exceptions (during a shift): off the own beat, no fix, idle (minutes), and a
+    # battery below this percentage; raw fixes kept this many days (older: sheets only).
+    patrol_off_beat_min: float = 10.0
+    patrol_no_fix_min: float = 15.0
+    patrol_idle_min: float = 30.0
+    patrol_low_battery: int = 15
+    positions_keep_days: int = 30
     # Where "now" comes from for every part of the app: the machine's clock, or a frozen one
     # that tests and replays pass in (never read from the environment).
     clock: Clock = field(default=system_clock, compare=False, repr=False)
@@ -198,6 +205,11 @@ class Settings:
             warm_wall=parse_bool(env.get("HQ_WARM_WALL"), True),
             osmand_url=env.get("HQ_OSMAND_URL", "").strip(),
             shifts=env.get("HQ_SHIFTS", "").strip() or cls.shifts,
+            patrol_off_beat_min=float(env.get("HQ_PATROL_OFF_BEAT_MIN", "10")),
+            patrol_no_fix_min=float(env.get("HQ_PATROL_NO_FIX_MIN", "15")),
+            patrol_idle_min=float(env.get("HQ_PATROL_IDLE_MIN", "30")),
+            patrol_low_battery=int(env.get("HQ_PATROL_LOW_BATTERY", "15")),
+            positions_keep_days=int(env.get("HQ_POSITIONS_KEEP_DAYS", "30")),
         )
 
 

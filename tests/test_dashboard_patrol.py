@@ -10,11 +10,13 @@ from sqlalchemy import create_engine, text
 from app import build_app
 from dashboard.patrol.payload import decode_worker
 from tests.auth_helpers import login_browser, login_client
+from tests.clock import SESSION_NOW
 from tests.conftest import create_test_database, drop_test_database
 from tests.dash_helpers import start_app
 from tests.patrol_crowd import add_crowd
 from tests.patrol_world import DAY, build_patrol_world
 from tests.workflow_world import PASSWORD
+from workflow.patrol.exceptions import detect
 
 SHOTS = Path(__file__).parent / "artifacts"
 CROWD = 110          # a big street's workers (the district: ~1,055 in 10 streets)
@@ -31,6 +33,8 @@ def replay_db(server_settings):
         crowd = add_crowd(conn, ids["grid_b"], ids["street_b"], ids["community_b"], DAY, CROWD)
     settings = server_settings.with_overrides(database_url=url, database_from_env=True,
                                               background_jobs=False)
+    with engine.begin() as conn:
+        detect(conn, settings, DAY, SESSION_NOW)
     yield {"settings": settings, "pw": pw, "crowd": crowd, "engine": engine}
     engine.dispose()
     drop_test_database(server_settings, url)
@@ -46,7 +50,7 @@ def load_call(client, street=None, community=None, grid=None, worker=None, day=D
               ("patrol-grid", "value", grid), ("patrol-worker", "value", worker),
               ("patrol-day", "date", day.isoformat())]
     outputs = [("patrol-data", "data"), ("patrol-status", "children"),
-               ("patrol-sheet", "children")]
+               ("patrol-sheet", "children"), ("patrol-exceptions", "children")]
     payload = {
         "output": "..".join(f"{i}.{p}" for i, p in outputs) and
                   ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
@@ -159,6 +163,11 @@ def test_a_street_chief_plays_a_worker_day_then_the_street(dash_duo, replay_app,
     SHOTS.mkdir(exist_ok=True)
     dash_duo.driver.save_screenshot(str(SHOTS / "patrol_worker_day.png"))
     assert "马小红" in dash_duo.find_element("#patrol-sheet").text
+    exceptions = dash_duo.find_element("#patrol-exceptions").text
+    assert "离开责任网格" in exceptions and "长时间无定位" in exceptions
+    dash_duo.driver.execute_script(
+        "document.getElementById('patrol-sheet').scrollIntoView()")
+    dash_duo.driver.save_screenshot(str(SHOTS / "patrol_sheet_exceptions.png"))
 
 
 @pytest.mark.browser

@@ -28,6 +28,21 @@ def patrol_paths() -> dict:
             "summary": "巡查日报 one row per worker of the day, rolled up by community and street",
             "tags": ["patrol"], "security": SECURITY, "parameters": [DATE, *AREA, fmt],
             "responses": _ok("PatrolSheets", xlsx=True)}},
+        "/api/v1/patrol/exceptions": {"get": {
+            "summary": "巡查异常 left the beat, no fix, idle, low battery: events of the day",
+            "tags": ["patrol"], "security": SECURITY, "parameters": [DATE, *AREA],
+            "responses": _ok("PatrolExceptions")}},
+        "/api/v1/patrol/exceptions/{id}/acknowledge": {"post": {
+            "summary": "确认异常 acknowledge an exception with a note (operators, street chiefs)",
+            "tags": ["patrol"], "security": [{"session": [], "csrf": []}],
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "integer", "minimum": 1}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["note"], "properties": {
+                    "note": {"type": "string", "minLength": 1, "maxLength": 500}}}}}},
+            "responses": {"200": {"description": "acknowledged"}, **ERRORS,
+                          "404": {"$ref": "#/components/responses/E404"},
+                          "409": {"$ref": "#/components/responses/E409"}}}},
     }
 
 
@@ -42,7 +57,16 @@ def patrol_schemas() -> dict:
         "fixes": integer, "km": number, "minutes_on_beat": number, "minutes_off_beat": number,
         "beat_covered": {"type": "number", "minimum": 0, "maximum": 1}, "stops": integer,
         "reports": integer, "set_aside": integer}}
-    return {"PatrolSheets": {"type": "object", "required": ["date", "sheets"], "properties": {
+    event = {"type": "object", "required": ["id", "kind", "started_at", "ended_at"],
+             "properties": {"id": integer, "username": {"type": "string"},
+                            "kind": {"type": "string",
+                                     "enum": ["off_beat", "no_fix", "idle", "low_battery"]},
+                            "started_at": when, "ended_at": when, "acknowledged_at": when,
+                            "note": {"type": ["string", "null"]}}}
+    return {"PatrolExceptions": {"type": "object", "properties": {
+                "date": {"type": "string", "format": "date"},
+                "exceptions": {"type": "array", "items": event}}},
+            "PatrolSheets": {"type": "object", "required": ["date", "sheets"], "properties": {
         "date": {"type": "string", "format": "date"},
         "sheets": {"type": "array", "items": sheet},
         "communities": {"type": "array", "items": {"type": "object"}},

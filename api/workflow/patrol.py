@@ -8,8 +8,9 @@ from flask import Blueprint, Response, current_app, request
 from api.auth import current_actor
 from api.context import request_now
 from api.errors import ApiError
-from api.payload import query_date, query_int, respond
+from api.payload import json_body, query_date, query_int, respond, text_field
 from workflow.clock import BEIJING
+from workflow.patrol.exceptions import acknowledge, exceptions_for
 from workflow.patrol.sheets import daily_sheets, rollup
 from workflow.patrol.xlsx import sheets_xlsx
 
@@ -59,5 +60,25 @@ def patrol_blueprint() -> Blueprint:
                     {"worker": r["username"], **{k: r[k] for k in PUBLIC}} for r in rows],
                 "communities": rollup(rows, "community_id"), "streets": rollup(rows, "street_id")}
         return respond(body, headers={"Cache-Control": "no-store"})
+
+    @bp.get("/api/v1/patrol/exceptions")
+    def exceptions():
+        now, actor = request_now(), current_actor()
+        day = _day(now)
+        with current_app.extensions["hq_db"].connect() as conn:
+            rows = exceptions_for(conn, actor, day, query_int("street", high=2**31 - 1),
+                                  query_int("community", high=2**31 - 1),
+                                  query_int("worker", high=2**31 - 1))
+        return respond({"date": day, "exceptions": rows}, headers={"Cache-Control": "no-store"})
+
+    @bp.post("/api/v1/patrol/exceptions/<int:ident>/acknowledge")
+    def acknowledge_one(ident: int):
+        now, actor = request_now(), current_actor()
+        note = text_field(json_body(), "note", required=True)
+        if ident >= 2**31:
+            raise ApiError(404, "not_found", "异常不存在 / exception not found", "id")
+        with current_app.extensions["hq_db"].begin() as conn:
+            acknowledge(conn, actor, ident, note, now)
+        return respond({"id": ident, "acknowledged_at": now, "note": note.strip()})
 
     return bp

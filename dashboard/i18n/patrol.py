@@ -42,4 +42,13 @@ PATROL_TEXT: dict[str, tuple[str, str]] = {
     "sheet_col_open": ("", ""),
     "sheet_empty": ("该范围这一天没有巡查日报。", "No sheets for this area and day."),
     "sheet_total": ("合计 {n} 人，在岗 {d} 人", "{n} workers, {d} on duty"),
+    "exc_title": ("巡查异常（{n}）", "Patrol exceptions ({n})"),
+    "exc_none": ("这一天没有巡查异常。", "No exceptions that day."),
+    "exc_off_beat": ("离开责任网格", "Left the beat"),
+    "exc_no_fix": ("长时间无定位", "No fix"),
+    "exc_idle": ("长时间静止", "Idle"),
+    "exc_low_battery": ("电量低", "Low battery"),
+    "exc_ongoing": ("持续中", "ongoing"),
+    "exc_open": ("待确认", "Not acknowledged"),
+    "exc_acked": ("已确认（{by}）：{note}", "Acknowledged by {by}: {note}"),
 }

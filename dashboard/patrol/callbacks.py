@@ -13,10 +13,11 @@ from dashboard.i18n import pick_lang, t
 from dashboard.inputs import optional_text, whole
 from dashboard.patrol.figures import LAYERS, replay_map
 from dashboard.patrol.payload import encode
-from dashboard.patrol.view import sheet_table
+from dashboard.patrol.view import exceptions_list, sheet_table
 from data.patrol.replay import area_choices, area_workers
 from workflow.clock import day_start
 from workflow.errors import WorkflowError
+from workflow.patrol.exceptions import exceptions_for
 from workflow.patrol.replay import replay_day
 from workflow.patrol.scope import narrowed
 from workflow.patrol.sheets import daily_sheets
@@ -66,7 +67,7 @@ def register(app: Dash, ctx: AppContext) -> None:
                 _options(workers, lambda r: f"{r['display_name']}（{r['grid_code'][-6:]}）"))
 
     @app.callback(Output(ids.PATROL_DATA, "data"), Output(ids.PATROL_STATUS, "children"),
-                  Output(ids.PATROL_SHEET, "children"),
+                  Output(ids.PATROL_SHEET, "children"), Output(ids.PATROL_EXCEPTIONS, "children"),
                   Input(ids.PATROL_STREET, "value"), Input(ids.PATROL_COMMUNITY, "value"),
                   Input(ids.PATROL_GRID, "value"), Input(ids.PATROL_WORKER, "value"),
                   Input(ids.PATROL_DAY, "date"), State(ids.URL, "search"))
@@ -74,22 +75,24 @@ def register(app: Dash, ctx: AppContext) -> None:
         lang = pick_lang(search, ctx.settings.language)
         actor, day = _actor(), _day(day)
         if actor is None or day is None:
-            return None, t("patrol_signin" if actor is None else "patrol_pick", lang), []
+            return None, t("patrol_signin" if actor is None else "patrol_pick", lang), [], []
         street, community, grid, worker = whole(street), whole(community), whole(grid), whole(worker)
         now = ctx.settings.now()
         try:
             with ctx.db.connect() as conn:
                 replay = replay_day(conn, actor, day, now, street, community, grid, worker)
+                events = exceptions_for(conn, actor, day, street, community, worker)
             rows = daily_sheets(ctx.db, actor, day, now, street, community, worker)
         except WorkflowError as err:
-            return None, err.message, []
+            return None, err.message, [], []
         if grid is not None:
             rows = [r for r in rows if r["grid_id"] == grid]
         query = {k: v for k, v in (("date", day.isoformat()), ("street", street),
                                    ("community", community), ("worker", worker)) if v}
         sheet = sheet_table(rows, day, lang, query)
+        exceptions = exceptions_list(events, lang)
         if not replay["workers"]:
-            return None, t("patrol_pick", lang), sheet
+            return None, t("patrol_pick", lang), sheet, exceptions
         payload = encode(replay, int(day_start(day).timestamp()))
         labels = {k: t(f"layer_{k}", lang) for k in LAYERS}
         payload["base"] = json.loads(replay_map(replay["beats"], ctx.settings.basemap,
@@ -99,7 +102,7 @@ def register(app: Dash, ctx: AppContext) -> None:
                                                   s=max(10, replay["step_s"]),
                                                   r=len(replay["reports"]))
                   if fixes else t("patrol_none", lang))
-        return payload, html.Span(status), sheet
+        return payload, html.Span(status), sheet, exceptions
 
     app.clientside_callback(
         ClientsideFunction(namespace="patrol", function_name="play"),

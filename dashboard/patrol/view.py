@@ -49,3 +49,21 @@ def sheet_table(rows: list[dict], day: date, lang: str, export_query: dict) -> h
                             className="patrol-row" + (" idle" if r["first_fix"] is None else ""))
                     for r in rows])])
     return html.Div([head, table])
+
+
+def exceptions_list(rows: list[dict], lang: str) -> html.Div:
+    """The day's exceptions, oldest first, with who acknowledged them and their note."""
+    head = html.H2(t("exc_title", lang).format(n=thousands(len(rows))))
+    if not rows:
+        return html.Div([head, html.Div(t("exc_none", lang), className="empty-hint")])
+    items = []
+    for r in rows:
+        ended = t("exc_ongoing", lang) if r["ended_at"] is None else _when(r["ended_at"])
+        ack = (t("exc_acked", lang).format(by=r["acknowledged_by"], note=r["note"] or "")
+               if r["acknowledged_at"] else t("exc_open", lang))
+        items.append(html.Tr([
+            html.Td(html.Span(t(f"exc_{r['kind']}", lang), className=f"patrol-badge {r['kind']}")),
+            html.Td(f"{r['display_name']}（{r['username']}）"), html.Td(r["grid_code"] or "—"),
+            html.Td(f"{_when(r['started_at'])} – {ended}"), html.Td(ack)],
+            className="patrol-exc " + ("acked" if r["acknowledged_at"] else "open")))
+    return html.Div([head, html.Table(html.Tbody(items), className="patrol-table")])

@@ -28,6 +28,23 @@ def patrol_paths() -> dict:
             "summary": "巡查日报 one row per worker of the day, rolled up by community and street",
             "tags": ["patrol"], "security": SECURITY, "parameters": [DATE, *AREA, fmt],
             "responses": _ok("PatrolSheets", xlsx=True)}},
+        "/api/v1/patrol/attendance": {"get": {
+            "summary": "月度考勤 each worker's days: on time, late, early, absent, leave",
+            "tags": ["patrol"], "security": SECURITY,
+            "parameters": [{"name": "month", "in": "query", "required": False,
+                            "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}},
+                           *AREA[:2], fmt],
+            "responses": _ok("PatrolAttendance", xlsx=True)}},
+        "/api/v1/patrol/leave": {"post": {
+            "summary": "登记请假 record a worker's leave day (operators, street chiefs)",
+            "tags": ["patrol"], "security": [{"session": [], "csrf": []}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["worker", "date"], "properties": {
+                    "worker": {"type": "integer", "minimum": 1},
+                    "date": {"type": "string", "format": "date"}}}}}},
+            "responses": {"201": {"description": "recorded"},
+                          "200": {"description": "already recorded"}, **ERRORS,
+                          "404": {"$ref": "#/components/responses/E404"}}}},
         "/api/v1/patrol/exceptions": {"get": {
             "summary": "巡查异常 left the beat, no fix, idle, low battery: events of the day",
             "tags": ["patrol"], "security": SECURITY, "parameters": [DATE, *AREA],
@@ -63,7 +80,11 @@ def patrol_schemas() -> dict:
                                      "enum": ["off_beat", "no_fix", "idle", "low_battery"]},
                             "started_at": when, "ended_at": when, "acknowledged_at": when,
                             "note": {"type": ["string", "null"]}}}
-    return {"PatrolExceptions": {"type": "object", "properties": {
+    return {"PatrolAttendance": {"type": "object", "properties": {
+                "month": {"type": "string"}, "days": {"type": "array",
+                                                      "items": {"type": "string"}},
+                "workers": {"type": "array", "items": {"type": "object"}}}},
+            "PatrolExceptions": {"type": "object", "properties": {
                 "date": {"type": "string", "format": "date"},
                 "exceptions": {"type": "array", "items": event}}},
             "PatrolSheets": {"type": "object", "required": ["date", "sheets"], "properties": {

@@ -3,6 +3,7 @@ trusted fixes, their stops, the reports they filed and their beats.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, datetime
 
@@ -11,6 +12,7 @@ import shapely
 from sqlalchemy import Connection
 
 from data.patrol.replay import area_workers, beats, day_fixes, day_reports
+from data.positions.retention import kept_tracks
 from geo.crs import to_metric
 from geo.stops import find_stops
 from workflow.clock import BEIJING
@@ -62,6 +64,11 @@ def replay_day(conn: Connection, actor: Actor, day: date, now: datetime,
     by_worker = defaultdict(list)
     for fix in day_fixes(conn, day, ids, step):
         by_worker[fix["user_id"]].append({"t": fix["t"], "lon": fix["lon"], "lat": fix["lat"]})
+    if not by_worker:
+        # Past retention the raw fixes are gone: the sheets keep a simplified track.
+        for user, track in kept_tracks(conn, day, ids).items():
+            by_worker[user] = [{"t": t, "lon": lon, "lat": lat}
+                               for lon, lat, t in json.loads(track)]
     for worker in workers:
         worker["fixes"] = by_worker.get(worker["id"], [])
         worker["stops"] = _stops(worker["fixes"])

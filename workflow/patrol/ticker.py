@@ -1,7 +1,8 @@
 """The patrol job in the server's background: exceptions as they happen, sheets of closed days.
 
-Every round (a minute) runs the exception rules over today's shifts up to now and makes
-sure yesterday's sheets are stored; the clock is the settings' clock, never the machine's.
+Every round (a minute) runs the exception rules over today's shifts up to now, makes sure
+yesterday's sheets are stored, and drops day partitions of raw fixes past retention; the
+clock is the settings' clock, never the machine's.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from data.db import Database
 from data.settings import Settings
 from workflow.clock import BEIJING
 from workflow.patrol.exceptions import detect
+from workflow.patrol.retention import apply_retention
 from workflow.patrol.sheets import ensure_stored
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,8 @@ def patrol_round(db: Database, settings: Settings) -> dict:
     with db.begin() as conn:
         events = detect(conn, settings, today, now)
     stored = ensure_stored(db, today - timedelta(days=1), now)
-    return {"events": events, "stored_yesterday": stored}
+    dropped = apply_retention(db, settings, now)
+    return {"events": events, "stored_yesterday": stored, "dropped": dropped}
 
 
 class PatrolTicker(threading.Thread):

@@ -140,7 +140,6 @@ def clock(dash_duo) -> str:
     return dash_duo.find_element("#patrol-clock").text
 
 
-@pytest.mark.browser
 def test_a_street_chief_plays_a_worker_day_then_the_street(dash_duo, replay_app, replay_db):
     pw = replay_db["pw"]
     worker = pw.world.users["worker_a"]
@@ -170,7 +169,6 @@ def test_a_street_chief_plays_a_worker_day_then_the_street(dash_duo, replay_app,
     dash_duo.driver.save_screenshot(str(SHOTS / "patrol_sheet_exceptions.png"))
 
 
-@pytest.mark.browser
 def test_a_leader_plays_a_whole_street(dash_duo, replay_app, replay_db):
     street = replay_db["pw"].world.ids["street_b"]
     start_app(dash_duo, replay_app)

@@ -39,6 +39,9 @@ select distinct on (user_id, floor(extract(epoch from device_time) / :step))
        round(ST_X(geom)::numeric, 5)::float8 as lon, round(ST_Y(geom)::numeric, 5)::float8 as lat
 from positions
 where device_time >= {_DAY} and device_time < {_NEXT} and not flagged
+  -- by device: the primary key (device_id, device_time) finds a worker's day in the
+  -- partition without reading the rest of the district's fixes
+  and device_id in (select id from devices where user_id = any(cast(:users as int[])))
   and user_id = any(cast(:users as int[]))
 order by user_id, floor(extract(epoch from device_time) / :step), device_time""")
 

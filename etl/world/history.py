@@ -1,7 +1,7 @@
 """The world's history of patrols: five older days of fixes and 90 days of daily sheets.
 
 Generated cheaply on purpose (the whole world must load within a minute): the older days
-re-walk yesterday's routes, a day earlier each time, thinned to a fix every 30 s with fresh
+re-walk yesterday's routes, a day earlier each time, thinned to a fix a minute with fresh
 GPS jitter and their own draw of who was on duty; the sheets of days 7 to 90 ago (whose raw
 fixes retention would have dropped) are drawn from the distributions a real day gives.
 """
@@ -15,7 +15,7 @@ import pandas as pd
 from etl.world.timeline import BEIJING
 
 OLDER_DAYS = (2, 3, 4, 5, 6)      # with today and yesterday: the last 7 days
-THIN = 3                          # every 3rd fix of a 10 s walk: one every 30 s
+THIN = 6                          # every 6th fix of a 10 s walk: one a minute
 ON_DUTY_SHARE = 0.92
 # Of those on duty yesterday, the share also out on an older day (a few on leave or sick).
 KEEP_SHARE = 0.95

@@ -77,6 +77,10 @@ def register(app: Dash, ctx: AppContext) -> None:
         if actor is None or day is None:
             return None, t("patrol_signin" if actor is None else "patrol_pick", lang), [], []
         street, community, grid, worker = whole(street), whole(community), whole(grid), whole(worker)
+        if (street, community, grid, worker) == (None, None, None, None):
+            # The district at once is no replay, and summing today's district live is a job's
+            # work: the page waits for an area.
+            return None, t("patrol_pick", lang), [], []
         now = ctx.settings.now()
         try:
             with ctx.db.connect() as conn:

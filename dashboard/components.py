@@ -7,7 +7,8 @@ from dashboard import ids
 from dashboard.i18n import t
 
 NAV_ITEMS = (("/wall", "nav_wall"), ("/analyst", "nav_analyst"), ("/leaders", "nav_leaders"),
-             ("/cases", "nav_cases"), ("/devices", "nav_devices"), ("/admin", "nav_admin"))
+             ("/cases", "nav_cases"), ("/devices", "nav_devices"), ("/patrol", "nav_patrol"),
+             ("/admin", "nav_admin"))
 
 
 def nav_bar(active: str, lang: str) -> html.Header:

@@ -16,6 +16,8 @@ from dashboard.devices import layout as devices_layout
 from dashboard.i18n import pick_lang
 from dashboard.leaders import callbacks as leaders_callbacks
 from dashboard.leaders import layout as leaders_layout
+from dashboard.patrol import callbacks as patrol_callbacks
+from dashboard.patrol import layout as patrol_layout
 from dashboard.session import session_actor
 from dashboard.wall import callbacks as wall_callbacks
 from dashboard.wall.view import wall_view
@@ -23,7 +25,7 @@ from workflow.pages import may_open
 
 DESK_PAGES = {"/analyst": analyst_layout.layout, "/leaders": leaders_layout.layout}
 FEATURES = (wall_callbacks, cases_callbacks, analyst_callbacks, leaders_callbacks,
-            devices_callbacks, admin_callbacks)
+            devices_callbacks, admin_callbacks, patrol_callbacks)
 
 
 def register_all(app: Dash, ctx: AppContext) -> None:
@@ -51,6 +53,8 @@ def register(app: Dash, ctx: AppContext) -> None:
             return devices_layout.layout(lang)
         if path == "/admin":
             return admin_layout.layout(lang)
+        if path == "/patrol":
+            return patrol_layout.layout(ctx, lang, search, session_actor())
         if path == "/login":
             return login_hint(lang)
         page = DESK_PAGES.get(path)

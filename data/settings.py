@@ -96,6 +96,16 @@ class Settings:
     # this distance of the meeting's place when the request carries a position.
     arrive_before_h: float = 2.0
     arrive_radius_m: float = 500.0
+    # Patrol exceptions (during a shift): off the own beat, no fix, idle (minutes), and a
+    # battery below this percentage; raw fixes kept this many days (older: sheets only).
+    # Shifts of particular streets, by street code: "120106004=08:00-11:00,14:00-17:30;..."
+    # (streets not named work the shifts above).
+    street_shifts: str = ""
+    patrol_off_beat_min: float = 10.0
+    patrol_no_fix_min: float = 15.0
+    patrol_idle_min: float = 30.0
+    patrol_low_battery: int = 15
+    positions_keep_days: int = 30
     # Where "now" comes from for every part of the app: the machine's clock, or a frozen one
     # that tests and replays pass in (never read from the environment).
     clock: Clock = field(default=system_clock, compare=False, repr=False)
@@ -114,21 +124,21 @@ class Settings:
         if self.production and self.demo_password == DEFAULT_DEMO_PASSWORD:
             raise ValueError("production mode refuses the default DEMO_PASSWORD")
         _ = self.shift_windows      # HQ_SHIFTS is read now, so a typo stops the start
+        for part in filter(None, self.street_shifts.split(";")):
+            _windows(part.partition("=")[2])
 
     @property
     def shift_windows(self) -> list[tuple[time, time]]:
         """The shift hours (local start and end times) from ``shifts``."""
-        windows = []
-        for part in self.shifts.split(","):
-            start, sep, end = part.strip().partition("-")
-            try:
-                window = (time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
-            except ValueError:
-                window = None
-            if not sep or window is None or window[0] >= window[1]:
-                raise ValueError(f"HQ_SHIFTS must be like 08:30-11:30,14:00-17:00, not {part!r}")
-            windows.append(window)
-        return windows
+        return _windows(self.shifts)
+
+    def street_shift_windows(self, street_code: str | None) -> list[tuple[time, time]]:
+        """The shift hours of one street: its own from ``street_shifts``, else ``shifts``."""
+        for part in self.street_shifts.split(";"):
+            code, sep, spec = part.strip().partition("=")
+            if sep and code.strip() == street_code:
+                return _windows(spec)
+        return self.shift_windows
 
     @property
     def phone_server_url(self) -> str:
@@ -210,7 +220,28 @@ class Settings:
             shifts=env.get("HQ_SHIFTS", "").strip() or cls.shifts,
             arrive_before_h=float(env.get("HQ_ARRIVE_BEFORE_H", "2")),
             arrive_radius_m=float(env.get("HQ_ARRIVE_RADIUS_M", "500")),
+            street_shifts=env.get("HQ_STREET_SHIFTS", "").strip(),
+            patrol_off_beat_min=float(env.get("HQ_PATROL_OFF_BEAT_MIN", "10")),
+            patrol_no_fix_min=float(env.get("HQ_PATROL_NO_FIX_MIN", "15")),
+            patrol_idle_min=float(env.get("HQ_PATROL_IDLE_MIN", "30")),
+            patrol_low_battery=int(env.get("HQ_PATROL_LOW_BATTERY", "15")),
+            positions_keep_days=int(env.get("HQ_POSITIONS_KEEP_DAYS", "30")),
         )
+
+
+def _windows(spec: str) -> list[tuple[time, time]]:
+    """Shift windows from "08:30-11:30,14:00-17:00" (ValueError naming the bad part)."""
+    windows = []
+    for part in spec.split(","):
+        start, sep, end = part.strip().partition("-")
+        try:
+            window = (time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
+        except ValueError:
+            window = None
+        if not sep or window is None or window[0] >= window[1]:
+            raise ValueError(f"HQ_SHIFTS must be like 08:30-11:30,14:00-17:00, not {part!r}")
+        windows.append(window)
+    return windows
 
 
 def _secret_key(env: Mapping[str, str], production: bool) -> str:

@@ -11,7 +11,8 @@ from data.queries.analyst_raw import rebuild_rollups
 
 # Children before parents, so that TRUNCATE order never matters with CASCADE anyway.
 WORLD_TABLES = (
-    "street_ratings", "whistle_events", "whistle_summons", "whistle_incidents", "whistles",
+    "street_ratings", "patrol_exceptions", "leave_days", "patrol_sheets", "whistle_events",
+    "whistle_summons", "whistle_incidents", "whistles",
     "incident_events", "incidents", "latest_positions", "positions", "devices",
     "worker_grids", "users", "cameras", "residents", "buildings", "categories",
     "departments", "grids", "communities", "streets", "districts",

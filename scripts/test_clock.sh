@@ -47,6 +47,8 @@ TESTS=(
   tests/test_security_browser.py tests/test_clock_instants.py
   tests/test_dashboard_devices.py tests/test_api_ingest_clock.py tests/test_api_ingest_rules.py
   tests/test_admin_walk.py tests/test_admin_people.py
+  tests/test_patrol_sheets.py tests/test_patrol_exceptions.py tests/test_patrol_attendance.py
+  tests/test_patrol_retention.py tests/test_dashboard_patrol.py
 )
 
 # name epoch-seconds, one per line, in time order (the cluster's clock only moves forward).

@@ -1,7 +1,10 @@
 """The synthetic world at test scale: counts, nesting, cover, lifecycle, whistles, determinism."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import create_engine, text
 
+from data.positions import local_day
 from data.world_store import world_digest
 from etl.world.geography import scaled_counts
 from etl.world.load import WorldExists, load_world
@@ -13,6 +16,7 @@ from tests.conftest import (
     drop_test_database,
     load_small_world,
 )
+from workflow.clock import day_start
 
 
 def scalar(conn, sql, **params):
@@ -147,11 +151,30 @@ def test_todays_patrols_stay_in_their_grid_and_come_every_ten_seconds(world_conn
     far = scalar(world_conn, """select count(*) from positions p join grids g on g.id = p.grid_id
                                 where ST_Distance(g.geom::geography, p.geom::geography) > 15""")
     assert far == 0
+    since = day_start(local_day(WORLD_AS_OF) - timedelta(days=1))
     step = scalar(world_conn, """select percentile_cont(0.5) within group (order by gap) from (
         select extract(epoch from device_time - lag(device_time) over (partition by device_id
-               order by device_time)) as gap from positions) s where gap is not null""")
+               order by device_time)) as gap from positions where device_time >= :since) s
+        where gap is not null""", since=since)
     assert step == 10
     assert scalar(world_conn, "select count(*) from latest_positions") > 0
+
+
+def test_the_last_seven_days_of_patrols_and_ninety_days_of_sheets(world_conn):
+    today = local_day(WORLD_AS_OF)
+    days = scalar(world_conn, """select count(distinct (device_time at time zone 'Asia/Shanghai')
+                                 ::date) from positions""")
+    assert days == 7 if scalar(world_conn, "select count(*) from positions where device_time "
+                               ">= :t", t=day_start(today)) else days == 6
+    older = scalar(world_conn, """select percentile_cont(0.5) within group (order by gap) from (
+        select extract(epoch from device_time - lag(device_time) over (partition by device_id
+               order by device_time)) as gap from positions where device_time < :until) s
+        where gap is not null""", until=day_start(today - timedelta(days=1)))
+    assert older == 60                                       # thinner, as the issue allows
+    sheets = world_conn.execute(text("""select count(distinct day), min(day), max(day),
+        avg(km) filter (where first_fix is not null) from patrol_sheets""")).one()
+    assert sheets[0] == 84 and sheets[1] == today - timedelta(days=90)
+    assert sheets[2] == today - timedelta(days=7) and 4 < sheets[3] < 12
 
 
 def test_a_second_load_is_refused(world_conn, server_settings):

@@ -41,7 +41,8 @@ def clients(sw):
 
 def test_every_callback_has_exactly_one_page(sw):
     pages = {spec.page for spec in registry(sw.app).values()}
-    assert pages == {SHELL, "/wall", "/analyst", "/leaders", "/cases", "/devices", "/admin"}
+    assert pages == {SHELL, "/wall", "/analyst", "/leaders", "/cases", "/devices", "/admin",
+                     "/patrol"}
     assert set(registry(sw.app)) == set(sw.app.callback_map)
 
 

@@ -19,6 +19,9 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
                  "community_chief", "admin"),
     # Setting the district up: accounts, departments, categories, workers' grids, the audit.
     "/admin": ("admin",),
+    # Patrol supervision: replay, sheets, attendance, exceptions, within each one's scope.
+    "/patrol": ("operator", "street_chief", "community_chief", "district_leader", "supervisor",
+                "admin"),
 }
 # "/" shows the wall; anyone else who asks for it is sent to their own page.
 ALIASES = {"/": "/wall"}

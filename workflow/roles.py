@@ -108,6 +108,11 @@ PERMISSIONS: dict[str, Mapping[str, str]] = {
     "devices.manage": {"operator": "area", "admin": "any"},
     # Setting the district up (accounts, departments, categories, workers' grids, the audit).
     "admin.manage": {"admin": "any"},
+    # Patrol supervision (/patrol, sheets, attendance, exceptions): who follows patrols,
+    # each within their own area; acknowledging an exception and recording leave: operators
+    # and street chiefs of the street.
+    "patrol.read": {"district_leader": "any", "supervisor": "any", **_STAFF},
+    "patrol.manage": {"operator": "area", "street_chief": "street", "admin": "any"},
     "scores.read": {"district_leader": "any", "analyst": "any", "supervisor": "any",
                     "operator": "any", "street_chief": "any", "dept_officer": "any",
                     "wall": "any", "admin": "any"},

@@ -137,3 +137,6 @@ CATALOGUE.update(ADMIN_TEXT)
 from dashboard.i18n.controls import CONTROLS_TEXT  # noqa: E402
 
 CATALOGUE.update(CONTROLS_TEXT)
+from dashboard.i18n.patrol import PATROL_TEXT  # noqa: E402
+
+CATALOGUE.update(PATROL_TEXT)

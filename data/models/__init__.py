@@ -32,3 +32,6 @@ __all__ += ["AccessAudit", "SetAsideFix"]
 __all__ += ["WebSession"]
 __all__ += ["AdminAudit", "WorkerGridHistory"]
 __all__ += ["StreetRating"]
+from data.models.patrol import LeaveDay, PatrolException, PatrolSheet  # noqa: E402
+
+__all__ += ["LeaveDay", "PatrolException", "PatrolSheet"]

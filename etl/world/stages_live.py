@@ -1,4 +1,6 @@
-"""The world's live stage: yesterday's and today's patrol fixes, each device's latest position."""
+"""The world's live stage: the last 7 days' patrol fixes, each device's latest position, and
+90 days of daily patrol sheets.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,15 +8,16 @@ from sqlalchemy import Connection
 
 from data.positions.partitions import ensure_partition, local_day
 from etl.world.frames import with_point
+from etl.world.history import OLDER_DAYS, older_fixes, sheet_history
 from etl.world.patrols import patrols
 from etl.world.stages import WorldState
 from workflow.clock import day_start
 
 
 def prepare_partitions(conn: Connection, st: WorldState) -> None:
-    """Yesterday's, today's and tomorrow's day partitions, before any COPY starts."""
+    """The last 7 days' and tomorrow's day partitions, before any COPY starts."""
     today = local_day(st.as_of)
-    for offset in (-1, 0, 1):
+    for offset in range(-max(OLDER_DAYS), 2):
         ensure_partition(conn, today.fromordinal(today.toordinal() + offset))
 
 
@@ -28,6 +31,10 @@ def stage_patrols(st: WorldState) -> None:
         st.counts["positions"] = 0
         return
     st.writer.copy("positions", with_point(fixes))
+    older = older_fixes(fixes, st.as_of, st.rng(20))
+    st.writer.copy("positions", with_point(older))
+    sheets = sheet_history(workers[["id", "grid_id"]], st.geo.grids, st.as_of, st.rng(21))
+    st.writer.copy("patrol_sheets", sheets)
     latest = fixes.groupby("device_id").tail(1)
     # device_time is naive UTC here (as COPY writes it); today starts at Beijing midnight.
     midnight = pd.Timestamp(day_start(local_day(st.as_of))).tz_convert("UTC").tz_localize(None)
@@ -37,4 +44,5 @@ def stage_patrols(st: WorldState) -> None:
         fixes_today=latest["device_id"].map(counts).fillna(0).astype(int))[[
             "device_id", "user_id", "device_time", "server_time", "grid_id", "speed_mps",
             "battery", "fixes_today", "lon", "lat"]]))
-    st.counts.update(positions=len(fixes), devices_with_fixes=len(latest))
+    st.counts.update(positions=len(fixes) + len(older), devices_with_fixes=len(latest),
+                     patrol_sheets=len(sheets))

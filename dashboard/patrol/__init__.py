@@ -1,0 +1,1 @@
+"""Patrol supervision (/patrol): replay a worker's or an area's day, its sheet, exceptions."""

@@ -1,0 +1,69 @@
+"""The day's patrol sheet as the page shows it (data in, HTML out)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from dash import dcc, html
+
+from dashboard.i18n import t
+from dashboard.theme import thousands
+from workflow.clock import BEIJING
+
+COLUMNS = ("worker", "grid", "first", "last", "km", "on", "off", "covered", "stops", "reports",
+           "aside", "open")
+
+
+def _when(moment: datetime | None) -> str:
+    return "—" if moment is None else f"{moment.astimezone(BEIJING):%H:%M}"
+
+
+def _cells(row: dict, day: date, lang: str) -> list:
+    query = {"worker": row["user_id"], "date": day.isoformat()}
+    if lang == "en":
+        query["lang"] = "en"
+    return [f"{row['display_name']}（{row['username']}）", row["grid_code"] or "—",
+            _when(row["first_fix"]), _when(row["last_fix"]), f"{row['km']:.2f}",
+            f"{row['minutes_on_beat']:.0f}", f"{row['minutes_off_beat']:.0f}",
+            f"{row['beat_covered']:.0%}", thousands(row["stops"]), thousands(row["reports"]),
+            thousands(row["set_aside"]),
+            dcc.Link(t("sheet_replay", lang), href="/patrol?" + urlencode(query),
+                     className="patrol-replay-link")]
+
+
+def sheet_table(rows: list[dict], day: date, lang: str, export_query: dict) -> html.Div:
+    """The sheet: a title with the XLSX link and the totals, then one row per worker."""
+    link = html.A(t("sheet_download", lang), className="patrol-download",
+                  href="/api/v1/patrol/sheets?" + urlencode({**export_query, "format": "xlsx"}))
+    on_duty = sum(r["first_fix"] is not None for r in rows)
+    head = html.Div(className="patrol-sheet-head", children=[
+        html.H2(f"{t('sheet_title', lang)} · {day.isoformat()}"),
+        html.Span(t("sheet_total", lang).format(n=thousands(len(rows)), d=thousands(on_duty))),
+        link])
+    if not rows:
+        return html.Div([head, html.Div(t("sheet_empty", lang), className="empty-hint")])
+    table = html.Table(className="patrol-table", children=[
+        html.Thead(html.Tr([html.Th(t(f"sheet_col_{c}", lang)) for c in COLUMNS])),
+        html.Tbody([html.Tr([html.Td(cell, className=f"patrol-{c}")
+                             for c, cell in zip(COLUMNS, _cells(r, day, lang))],
+                            className="patrol-row" + (" idle" if r["first_fix"] is None else ""))
+                    for r in rows])])
+    return html.Div([head, table])
+
+
+def exceptions_list(rows: list[dict], lang: str) -> html.Div:
+    """The day's exceptions, oldest first, with who acknowledged them and their note."""
+    head = html.H2(t("exc_title", lang).format(n=thousands(len(rows))))
+    if not rows:
+        return html.Div([head, html.Div(t("exc_none", lang), className="empty-hint")])
+    items = []
+    for r in rows:
+        ended = t("exc_ongoing", lang) if r["ended_at"] is None else _when(r["ended_at"])
+        ack = (t("exc_acked", lang).format(by=r["acknowledged_by"], note=r["note"] or "")
+               if r["acknowledged_at"] else t("exc_open", lang))
+        items.append(html.Tr([
+            html.Td(html.Span(t(f"exc_{r['kind']}", lang), className=f"patrol-badge {r['kind']}")),
+            html.Td(f"{r['display_name']}（{r['username']}）"), html.Td(r["grid_code"] or "—"),
+            html.Td(f"{_when(r['started_at'])} – {ended}"), html.Td(ack)],
+            className="patrol-exc " + ("acked" if r["acknowledged_at"] else "open")))
+    return html.Div([head, html.Table(html.Tbody(items), className="patrol-table")])

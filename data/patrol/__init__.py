@@ -1,0 +1,1 @@
+"""Patrol supervision in the store: daily sheets, replay reads, exceptions, leave days."""

@@ -1,0 +1,1 @@
+"""Patrol supervision: daily sheets, replay, exceptions, attendance, each within scope."""

@@ -1,0 +1,70 @@
+"""The daily patrol sheet: one row per worker, rolled up by community and street.
+
+A closed day is summed once and stored (the background job and the world loader do it; a
+reader finding a closed day missing stores it then); today changes with every fix, so it is
+summed live, for the reader's area only.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from data.db import Database
+from data.patrol.sheets import compute_sheets, read_sheets, store_sheets, stored_days
+from workflow.clock import BEIJING
+from workflow.errors import bad_request
+from workflow.patrol.scope import narrowed
+from workflow.roles import Actor
+
+SUMMED = ("km", "minutes_on_beat", "minutes_off_beat", "stops", "reports", "set_aside")
+
+
+def ensure_stored(db: Database, day: date, now: datetime) -> bool:
+    """Store ``day``'s sheets if it is over and not stored yet; True when it stored them."""
+    if day >= now.astimezone(BEIJING).date():
+        return False
+    with db.connect() as conn:
+        if stored_days(conn, [day]):
+            return False
+    with db.begin() as conn:
+        store_sheets(conn, day, now)
+    return True
+
+
+def daily_sheets(db: Database, actor: Actor, day: date, now: datetime,
+                 street_id: int | None = None, community_id: int | None = None,
+                 user_id: int | None = None) -> list[dict]:
+    """The sheets of ``day`` that ``actor`` may read (403 when none), filtered as asked."""
+    today = now.astimezone(BEIJING).date()
+    if day > today:
+        raise bad_request("日期不能晚于今天 / the date cannot be after today", "date")
+    area = narrowed(actor, street_id, community_id)
+    if area is None:
+        return []
+    with db.connect() as conn:
+        if day == today:
+            return compute_sheets(conn, day, area["street_id"], area["community_id"], user_id)
+    ensure_stored(db, day, now)
+    with db.connect() as conn:
+        return read_sheets(conn, day, area["street_id"], area["community_id"], user_id)
+
+
+def rollup(rows: list[dict], key: str) -> list[dict]:
+    """Sheets summed by ``key`` ("community_id" or "street_id"): workers, on duty (any good
+    fix), the sums of SUMMED and the mean share of beat covered.
+    """
+    groups: dict = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row)
+    name = key.removesuffix("_id")
+    out = []
+    for ident, members in groups.items():
+        first = members[0]
+        item = {key: ident, f"{name}_zh": first.get(f"{name}_zh"),
+                f"{name}_en": first.get(f"{name}_en"), "workers": len(members),
+                "on_duty": sum(m["first_fix"] is not None for m in members)}
+        for column in SUMMED:
+            item[column] = round(sum(m[column] for m in members), 3)
+        item["beat_covered"] = round(sum(m["beat_covered"] for m in members) / len(members), 3)
+        out.append(item)
+    return out

@@ -1,0 +1,66 @@
+"""The patrol job in the server's background: exceptions as they happen, sheets of closed days.
+
+Every round (a minute) runs the exception rules over today's shifts up to now, makes sure
+yesterday's sheets are stored, and drops day partitions of raw fixes past retention; the
+clock is the settings' clock, never the machine's.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from data.db import Database
+from data.settings import Settings
+from workflow.clock import BEIJING
+from workflow.patrol.exceptions import detect
+from workflow.patrol.retention import apply_retention
+from workflow.patrol.sheets import ensure_stored
+
+log = logging.getLogger(__name__)
+
+
+def patrol_round(db: Database, settings: Settings) -> dict:
+    """One round: today's exceptions so far, yesterday's sheets if missing."""
+    now = settings.now()
+    today = now.astimezone(BEIJING).date()
+    with db.begin() as conn:
+        events = detect(conn, settings, today, now)
+    stored = ensure_stored(db, today - timedelta(days=1), now)
+    dropped = apply_retention(db, settings, now)
+    return {"events": events, "stored_yesterday": stored, "dropped": dropped}
+
+
+class PatrolTicker(threading.Thread):
+    """Runs ``patrol_round`` every ``interval_s`` until stopped; an outage is retried."""
+
+    def __init__(self, db: Database, settings: Settings, interval_s: float = 60.0) -> None:
+        super().__init__(name="patrol-ticker", daemon=True)
+        self._db, self._settings, self._interval = db, settings, interval_s
+        self._stop_event = threading.Event()
+        self.rounds = 0
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self._interval):
+            self.run_once()
+
+    def run_once(self) -> dict | None:
+        try:
+            result = patrol_round(self._db, self._settings)
+        except SQLAlchemyError as err:
+            log.warning("patrol round failed, will retry: %s", err.__class__.__name__)
+            return None
+        self.rounds += 1
+        return result
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+
+def start_patrol_ticker(db: Database, settings: Settings, interval_s: float = 60.0) -> PatrolTicker:
+    """Start the background patrol job and return it (``stop()`` ends it)."""
+    ticker = PatrolTicker(db, settings, interval_s)
+    ticker.start()
+    return ticker

@@ -15,6 +15,7 @@ from api.page_guard import protect_pages
 from api.ratelimit import limit_sign_in
 from api.security import init_security
 from api.workflow.devices import devices_blueprint
+from api.workflow.notifications import notifications_blueprint, start_notices
 from api.workflow.reports import reports_blueprint
 from api.workflow.routes import register_workflow
 from data.db import Database
@@ -51,10 +52,12 @@ def create_server(settings: Settings, db: Database) -> Flask:
     # Sign-in budgets on the three sign-in views, counted before any password is checked.
     limit_sign_in(server, settings)
     server.register_blueprint(devices_blueprint())
+    server.register_blueprint(notifications_blueprint())
     # Every page and every callback needs a signed-in person with a role the page is for.
     protect_pages(server, settings)
     if settings.background_jobs:
         from workflow.escalation.ticker import start_ticker
 
         server.extensions["hq_ticker"] = start_ticker(db, settings.clock)
+        server.extensions["hq_notice_worker"] = start_notices(db, settings)
     return server

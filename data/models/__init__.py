@@ -29,3 +29,6 @@ __all__ += ["IncidentRollup", "IncidentRollupDayKind", "IncidentRollupGridMonth"
             "IncidentRollupMonth", "IncidentRollupStreetMonth"]
 __all__ += ["AccessAudit", "SetAsideFix"]
 __all__ += ["WebSession"]
+from data.models.notices import Notice, NoticeDelivery, NoticeRoute  # noqa: E402
+
+__all__ += ["Notice", "NoticeDelivery", "NoticeRoute"]

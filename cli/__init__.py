@@ -19,13 +19,14 @@ def _register() -> None:
     from cli.devices import devices_cli
     from cli.importers import export_command, import_command
     from cli.mobile import mobile_cli
+    from cli.notices import notices_cli
     from cli.open311 import open311_cli
     from cli.server import serve
     from cli.simulate import simulate_command
     from cli.workflow import workflow_cli
 
     for command in (serve, db, demo, simulate_command, workflow_cli, import_command,
-                    export_command, open311_cli, mobile_cli, devices_cli):
+                    export_command, open311_cli, mobile_cli, devices_cli, notices_cli):
         cli.add_command(command)
 
 

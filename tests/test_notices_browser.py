@@ -1,9 +1,12 @@
-"""The bell in Chromium: the count and the latest notices on /cases, /leaders and /analyst."""
+"""The bell in Chromium: the count and the latest notices on /cases, /leaders, /analyst and
+the phone page /m.
+"""
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import create_engine
 
 from app import build_app
@@ -28,6 +31,10 @@ def bell_app(server_settings):
         incident = make_incident(conn, world, "accepted", reported_at=SESSION_NOW - timedelta(hours=2))
         view = transition_incident(conn, world.actor("operator"), incident, "dispatch",
                                    SESSION_NOW, department_code="CGW-DL")
+        fixed = make_incident(conn, world, "in_progress", handled_by="department",
+                              department="CGW-YL", reported_at=SESSION_NOW - timedelta(hours=5),
+                              deadline=SESSION_NOW + timedelta(days=1))
+        transition_incident(conn, world.actor("officer_parks"), fixed, "resolve", SESSION_NOW)
         notify(conn, Notice("second_whistle", "whistle:test", "丁字沽街道二次吹哨 WS1：废弃地块整治",
                             "Second whistle WS1: leaders summoned", "会商地点：区政府",
                             user_ids=(world.users["leader"],)), SESSION_NOW)
@@ -76,3 +83,22 @@ def test_an_analyst_with_nothing_new_sees_an_empty_bell(dash_duo, bell_app):
     open_bell(dash_duo)
     dash_duo.wait_for_contains_text(".hq-bell-empty", "暂无通知")
     dash_duo.driver.save_screenshot(str(SHOTS / "notices_bell_analyst.png"))
+
+
+def test_the_grid_worker_is_asked_to_verify_on_her_phone(dash_duo, bell_app):
+    start_app(dash_duo, bell_app["app"])
+    driver = dash_duo.driver
+    driver.set_window_size(400, 800)
+    driver.get(dash_duo.server_url + "/m/login")
+    WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.ID, "username"))
+    driver.find_element(By.ID, "username").send_keys("worker_a")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "login-submit").click()
+    bell = "#m-bell[data-count='1']"
+    WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, bell))
+    driver.find_element(By.ID, "m-bell").click()
+    WebDriverWait(driver, 10).until(
+        lambda d: "已处置，请核查" in d.find_element(By.ID, "m-notices").text)
+    driver.save_screenshot(str(SHOTS / "notices_bell_mobile.png"))
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#m-bell[data-count='0']"))

@@ -17,6 +17,7 @@ from api.mobile.session import (
     phone,
     set_session_cookie,
 )
+from api.mobile.notices import register_notices
 from api.mobile.views import register_views
 from data.db import Database
 from data.settings import Settings
@@ -111,5 +112,6 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
         return response
 
     register_views(bp, db, settings)
+    register_notices(bp, db)
     return bp
 

@@ -18,7 +18,6 @@ from workflow.notices.routes import add_route
 from workflow.notices.senders import ChannelSettings
 from workflow.notices.worker import start_notice_worker
 
-
 # The committed world's ids by database URL (module fixtures hand one value each).
 WORLDS: dict[str, tuple] = {}
 

@@ -183,6 +183,10 @@ DUE_SOON_SQL = text("""
     from incidents i join categories c on c.code = i.category_code
     where i.status in ('dispatched', 'in_progress', 'reopened') and i.department_id is not null
       and i.deadline > :now and i.deadline <= :until
+      -- told already for this dispatch: skipped without writing (the key would skip it too,
+      -- but every few seconds for every case due tomorrow is work for nothing)
+      and not exists (select 1 from notices n where n.incident_id = i.id
+                      and n.kind = 'due_soon' and n.created_at >= i.dispatched_at)
     order by i.deadline limit :limit
 """)
 
@@ -198,6 +202,8 @@ MEETINGS_SQL = text("""
     select w.id from whistles w
     where w.status in ('summoned', 'reported_in') and w.meeting_at > :now
       and w.meeting_at <= :until
+      and not exists (select 1 from notices n where n.whistle_id = w.id
+                      and n.kind = 'meeting_reminder')
     order by w.meeting_at limit :limit
 """)
 

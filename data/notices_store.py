@@ -1,7 +1,7 @@
 """Notices in PostGIS: who to tell, the outbox rows, their delivery log, the in-app inbox."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -202,6 +202,8 @@ MEETINGS_SQL = text("""
     select w.id from whistles w
     where w.status in ('summoned', 'reported_in') and w.meeting_at > :now
       and w.meeting_at <= :until
+      -- a whistle just blown told its meeting already: no reminder on the heels of it
+      and w.blown_at <= :fresh
       and not exists (select 1 from notices n where n.whistle_id = w.id
                       and n.kind = 'meeting_reminder')
     order by w.meeting_at limit :limit
@@ -211,5 +213,6 @@ MEETINGS_SQL = text("""
 def meetings_soon(conn: Connection, now: datetime, until: datetime,
                   limit: int = 200) -> list[int]:
     """Open whistles whose meeting falls in (now, until]."""
-    rows = conn.execute(MEETINGS_SQL, {"now": now, "until": until, "limit": limit})
+    rows = conn.execute(MEETINGS_SQL, {"now": now, "until": until, "limit": limit,
+                                       "fresh": now - timedelta(minutes=30)})
     return list(rows.scalars())

@@ -5,7 +5,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 
 from cli.notices import notices_cli
 from data.db import Database
@@ -97,3 +97,37 @@ def test_routes_are_added_listed_and_switched_off_from_the_command_line(notices_
     assert bad.exit_code != 0 and "address" in bad.output
     sent = runner.invoke(notices_cli, ["deliver"], obj=notices_settings)
     assert sent.exit_code == 0 and "delivered" in sent.output
+
+
+def test_two_server_processes_never_send_a_notice_twice(notices_settings):
+    """gunicorn runs a worker per process: each notice is locked while it is sent."""
+    from tests.clock import SESSION_NOW
+    from workflow.notices.outbox import Notice as Said
+    from workflow.notices.outbox import notify
+
+    receiver = HttpReceiver().start()
+    engine = create_engine(notices_settings.database_url)
+    with engine.begin() as conn:
+        route = add_route(conn, "wecom", receiver.url("/twice"), department_code="GA")
+        for k in range(40):
+            notify(conn, Said("dispatched", f"twice:{k}", f"通知 {k}", f"notice {k}", "正文",
+                              department_ids=(WORLDS[notices_settings.database_url][2]["GA"],)),
+                   SESSION_NOW)
+    dbs = [Database(notices_settings) for _ in range(2)]
+    workers = [start_notice_worker(db, notices_settings.clock, ChannelSettings(), None, 0.01)
+               for db in dbs]
+    try:
+        assert wait_for(lambda: len(receiver.received) >= 40, 30)
+        with engine.connect() as conn:
+            assert wait_for(lambda: conn.execute(select(func.count()).select_from(Notice).where(
+                Notice.route_id == route, Notice.status == "sent")).scalar_one() == 40)
+    finally:
+        for worker in workers:
+            worker.stop()
+            worker.join(timeout=5)
+        receiver.stop()
+        for db in dbs:
+            db.dispose()
+        engine.dispose()
+    titles = [r["json"]["markdown"]["content"].splitlines()[0] for r in receiver.received]
+    assert len(titles) == 40 == len(set(titles))

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from data import incident_store, notices_store, whistle_store
+from data import directory, incident_store, notices_store, whistle_store
 from workflow.notices.outbox import Notice, notify
 from workflow.notices.texts import incident_text, whistle_text
 
@@ -14,8 +14,6 @@ CHIEF_TITLES = ("party_secretary", "director")
 
 
 def _supervision(conn: Connection) -> tuple[int, ...]:
-    from data import directory
-
     office = directory.department_by_code(conn, SUPERVISION_CODE)
     return (office["id"],) if office else ()
 

@@ -7,7 +7,7 @@ channels (WeCom, DingTalk, SMS, email) wait as ``pending`` for the delivery work
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -33,7 +33,6 @@ class Notice:
     emails: tuple[str, ...] = ()   # addresses given by the public (Open311 reporters)
     incident_id: int | None = None
     whistle_id: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def recipients(conn: Connection, notice: Notice) -> list[int]:

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.context import request_now
 from api.errors import error_response
+from api.mobile.notices import register_notices
 from api.mobile.pages import TEXT, Bundle, lang, login_page
 from api.mobile.session import (
     LOGIN_COOKIE,
@@ -17,7 +18,6 @@ from api.mobile.session import (
     phone,
     set_session_cookie,
 )
-from api.mobile.notices import register_notices
 from api.mobile.views import register_views
 from data.db import Database
 from data.settings import Settings

@@ -15,6 +15,7 @@ from api.page_guard import protect_pages
 from api.ratelimit import limit_sign_in
 from api.security import init_security
 from api.workflow.devices import devices_blueprint
+from api.workflow.notifications import notifications_blueprint, start_notices
 from api.workflow.patrol import patrol_blueprint
 from api.workflow.reports import reports_blueprint
 from api.workflow.routes import register_workflow
@@ -53,6 +54,7 @@ def create_server(settings: Settings, db: Database) -> Flask:
     limit_sign_in(server, settings)
     server.register_blueprint(devices_blueprint())
     server.register_blueprint(patrol_blueprint())
+    server.register_blueprint(notifications_blueprint())
     # Every page and every callback needs a signed-in person with a role the page is for.
     protect_pages(server, settings)
     if settings.background_jobs:
@@ -62,4 +64,5 @@ def create_server(settings: Settings, db: Database) -> Flask:
         from workflow.patrol.ticker import start_patrol_ticker
 
         server.extensions["hq_patrol_ticker"] = start_patrol_ticker(db, settings)
+        server.extensions["hq_notice_worker"] = start_notices(db, settings)
     return server

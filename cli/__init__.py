@@ -19,6 +19,7 @@ def _register() -> None:
     from cli.devices import devices_cli
     from cli.importers import export_command, import_command
     from cli.mobile import mobile_cli
+    from cli.notices import notices_cli
     from cli.open311 import open311_cli
     from cli.org import org_cli
     from cli.server import serve
@@ -28,7 +29,7 @@ def _register() -> None:
 
     for command in (serve, db, demo, simulate_command, workflow_cli, import_command,
                     export_command, open311_cli, mobile_cli, devices_cli, users_cli,
-                    org_cli):
+                    org_cli, notices_cli):
         cli.add_command(command)
 
 

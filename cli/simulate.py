@@ -28,16 +28,22 @@ from etl.simulate import DEFAULT_SEED, NoRoster, SimOptions, run_simulation
               help="'/' when --url is the separate OsmAnd port.")
 @click.option("--mishaps/--no-mishaps", default=True, show_default=True,
               help="Jumps, walks home, skewed clocks and week-long backlogs, as real phones have.")
+@click.option("--whistles/--no-whistles", default=True, show_default=True,
+              help="Street chiefs whistle on stuck cases; departments report in, finish, are rated.")
+@click.option("--whistles-per-day", type=float, default=4.0, show_default=True,
+              help="Whistles blown per day at 1x (times --speedup).")
 @click.pass_obj
 def simulate_command(settings: Settings, url, workers, interval, speedup, seed, duration,
-                     incident_rate, threads, osmand_path, mishaps) -> None:
+                     incident_rate, threads, osmand_path, mishaps, whistles,
+                     whistles_per_day) -> None:
     """Live patrol feed: grid workers' phones send OsmAnd fixes and report incidents."""
     if interval <= 0 or speedup <= 0:
         raise click.BadParameter("--interval and --speedup must be positive")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     options = SimOptions(url or f"http://{settings.host}:{settings.port}", workers, interval,
                          speedup, seed, duration, incident_rate, threads, osmand_path,
-                         mishaps=Mishaps() if mishaps else Mishaps.none())
+                         mishaps=Mishaps() if mishaps else Mishaps.none(), whistles=whistles,
+                         whistles_per_day=whistles_per_day)
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGINT, signal.SIGTERM)}

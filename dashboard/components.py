@@ -4,6 +4,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.bell import bell
 from dashboard.i18n import t
 
 NAV_ITEMS = (("/wall", "nav_wall"), ("/analyst", "nav_analyst"), ("/leaders", "nav_leaders"),
@@ -23,6 +24,7 @@ def nav_bar(active: str, lang: str) -> html.Header:
     return html.Header(className="desk-nav", id=ids.NAV, children=[
         html.Div(t("platform", lang), className="desk-brand"),
         html.Nav(links, className="desk-links"),
+        bell(lang),
         dcc.Link(t("lang_switch", lang), href=f"{active}?lang={other}", className="lang-link"),
     ])
 

@@ -106,6 +106,16 @@ class Settings:
     patrol_idle_min: float = 30.0
     patrol_low_battery: int = 15
     positions_keep_days: int = 30
+    # Notices (docs/notices.md): quiet hours in local time, when only urgent notices go out
+    # on outside channels ("" for none); the SMTP server and the SMS gateway; how often the
+    # delivery worker runs.
+    quiet_hours: str = "22:00-07:00"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    mail_from: str = "noreply@hongqiao.local"
+    sms_url: str = ""
+    sms_template: str = "HQ_NOTICE"
+    notice_interval_s: float = 5.0
     # Where "now" comes from for every part of the app: the machine's clock, or a frozen one
     # that tests and replays pass in (never read from the environment).
     clock: Clock = field(default=system_clock, compare=False, repr=False)
@@ -226,6 +236,13 @@ class Settings:
             patrol_idle_min=float(env.get("HQ_PATROL_IDLE_MIN", "30")),
             patrol_low_battery=int(env.get("HQ_PATROL_LOW_BATTERY", "15")),
             positions_keep_days=int(env.get("HQ_POSITIONS_KEEP_DAYS", "30")),
+            quiet_hours=env.get("HQ_QUIET_HOURS", cls.quiet_hours).strip(),
+            smtp_host=env.get("HQ_SMTP_HOST", "").strip(),
+            smtp_port=int(env.get("HQ_SMTP_PORT", "25")),
+            mail_from=env.get("HQ_MAIL_FROM", "").strip() or cls.mail_from,
+            sms_url=env.get("HQ_SMS_URL", "").strip(),
+            sms_template=env.get("HQ_SMS_TEMPLATE", "").strip() or cls.sms_template,
+            notice_interval_s=float(env.get("HQ_NOTICE_INTERVAL_S", "5")),
         )
 
 

@@ -38,6 +38,10 @@ class SimOptions:
     report_every: int = 6
     mishaps: Mishaps = Mishaps()
     retry_s: float = RETRY_S
+    # The whistle loop (etl/sim_whistles.py): off unless asked, as the feed's own tests
+    # count only what phones do; `python app.py simulate` (and so `make demo`) turns it on.
+    whistles: bool = False
+    whistles_per_day: float = 4.0
 
 
 class NoRoster(RuntimeError):
@@ -67,6 +71,21 @@ def _report(fleet: Fleet, sender: Sender, categories: list, options: SimOptions,
     sender.report_incidents(reports)
 
 
+def _start_whistles(settings: Settings, db: Database, options: SimOptions):
+    """The whistle loop beside the phones, at the same speed; None when not asked for."""
+    if not options.whistles:
+        return None
+    from etl.sim_whistles import PlayerThread, PlayOptions, WhistlePlayer
+
+    play = PlayOptions(seed=options.seed, per_day=options.whistles_per_day,
+                       speedup=options.speedup)
+    thread = PlayerThread(WhistlePlayer(db, play), settings.clock)
+    thread.start()
+    log.info("whistle loop: about %.0f whistles a day at this speed",
+             options.whistles_per_day * options.speedup)
+    return thread
+
+
 def run_simulation(settings: Settings, options: SimOptions, stop: threading.Event | None = None,
                    db: Database | None = None, fleet: list | None = None) -> dict:
     """Run the feed until ``stop`` is set or ``duration_s`` (if > 0) has passed.
@@ -89,6 +108,7 @@ def run_simulation(settings: Settings, options: SimOptions, stop: threading.Even
     if fleet is not None:
         fleet.append(phones)
     sender = Sender(options.url, options.threads, options.osmand_path, options.retry_s)
+    player = _start_whistles(settings, db, options)
     log.info("simulating %d phones -> %s every %.1fs (speedup %.1f)", len(phones.phones),
              sender.osmand_url, options.interval_s, options.speedup)
     started = time.monotonic()
@@ -109,5 +129,7 @@ def run_simulation(settings: Settings, options: SimOptions, stop: threading.Even
             stop.wait(max(0.0, options.interval_s - (time.monotonic() - tick_start)))
     finally:
         sender.close()
+        if player is not None:
+            player.stop()
     return {"ticks": ticks, "phones": len(phones.phones), **sender.counts,
             "fixes_taken": sum(p.taken for p in phones.phones), "backlog": phones.backlog()}

@@ -49,6 +49,8 @@ TESTS=(
   tests/test_admin_walk.py tests/test_admin_people.py
   tests/test_patrol_sheets.py tests/test_patrol_exceptions.py tests/test_patrol_attendance.py
   tests/test_patrol_retention.py tests/test_dashboard_patrol.py
+  tests/test_workflow_notices.py tests/test_notices_channels.py tests/test_api_notifications.py
+  tests/test_etl_sim_whistles.py
 )
 
 # name epoch-seconds, one per line, in time order (the cluster's clock only moves forward).

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from api.context import request_now
 from api.errors import error_response
 from api.login import safe_next
+from api.mobile.notices import register_notices
 from api.mobile.pages import TEXT, Bundle, lang, login_page
 from api.mobile.session import (
     LOGIN_COOKIE,
@@ -135,5 +136,6 @@ def mobile_blueprint(db: Database, settings: Settings) -> Blueprint:
         return response
 
     register_views(bp, db, settings)
+    register_notices(bp, db)
     return bp
 

@@ -8,6 +8,7 @@ from api.open311.openapi import open311_paths, open311_schemas
 from api.openapi.ingest import ingest_paths, ingest_schemas
 from api.openapi.paths import incident_paths, oversight_paths, whistle_paths
 from api.openapi.patrol import patrol_paths, patrol_schemas
+from api.workflow.notifications import notifications_paths
 from api.workflow.residents import residents_paths
 from data.models.base import INCIDENT_STATUSES, SOURCES, WHISTLE_STATUSES
 
@@ -127,9 +128,10 @@ def spec() -> dict:
         "servers": [{"url": "/"}],
         "tags": [{"name": "incidents"}, {"name": "whistles"}, {"name": "oversight"},
                  {"name": "ingest"}, {"name": "residents"}, {"name": "open311"},
-                 {"name": "admin"}, {"name": "patrol"}],
+                 {"name": "admin"}, {"name": "patrol"}, {"name": "notifications"}],
         "paths": {**incident_paths(), **whistle_paths(), **oversight_paths(), **ingest_paths(),
-                  **residents_paths(), **open311_paths(), **admin_paths(), **patrol_paths()},
+                  **residents_paths(), **open311_paths(), **admin_paths(), **patrol_paths(),
+                  **notifications_paths()},
         "components": {
             "schemas": {**incident_schemas(), **whistle_schemas(), **oversight_schemas(),
                         **ingest_schemas(), **open311_schemas(), **admin_schemas(),

@@ -140,3 +140,6 @@ CATALOGUE.update(CONTROLS_TEXT)
 from dashboard.i18n.patrol import PATROL_TEXT  # noqa: E402
 
 CATALOGUE.update(PATROL_TEXT)
+from dashboard.i18n.notices import NOTICES_TEXT  # noqa: E402
+
+CATALOGUE.update(NOTICES_TEXT)

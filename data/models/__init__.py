@@ -35,3 +35,6 @@ __all__ += ["StreetRating"]
 from data.models.patrol import LeaveDay, PatrolException, PatrolSheet  # noqa: E402
 
 __all__ += ["LeaveDay", "PatrolException", "PatrolSheet"]
+from data.models.notices import Notice, NoticeDelivery, NoticeRoute  # noqa: E402
+
+__all__ += ["Notice", "NoticeDelivery", "NoticeRoute"]

@@ -16,6 +16,7 @@ from workflow.incidents.codes import incident_code
 from workflow.incidents.machine import HANDLERS, check_not_under_whistle, transition_values
 from workflow.incidents.read import incident_target, incident_view
 from workflow.mobile.photo import check_photo_url
+from workflow.notices import events as notices
 from workflow.roles import Actor, Target, require
 
 MAX_DESCRIPTION = 4000
@@ -151,10 +152,12 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
     if action == "dispatch":
         values.update(_dispatch_values(conn, row, handled_by, department_code, at))
     incident_store.update_incident(conn, incident_id, values)
-    incident_store.add_incident_event(
+    event_id = incident_store.add_incident_event(
         conn, incident_id, at, actor.id, action, row["status"], values["status"],
         department_id=values.get("department_id", row["department_id"]), note=note,
         photo_url=photo_url, public=bool(public and note.strip()))
+    # The notices go in this same transaction: told if and only if the step happened.
+    notices.incident_step(conn, incident_id, action, event_id, at)
     return incident_view(conn, actor, incident_id, now)
 
 

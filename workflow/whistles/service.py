@@ -13,6 +13,7 @@ from workflow.clock import beijing_day
 from workflow.errors import conflict, forbidden, invalid, not_found, present
 from workflow.idempotency import check_key, check_replay
 from workflow.incidents.machine import FINAL_STATUSES
+from workflow.notices import events as notices
 from workflow.roles import Actor, Target, require
 from workflow.whistles.machine import check_second_whistle, validate_parties, validate_schedule
 from workflow.whistles.read import whistle_view
@@ -148,6 +149,7 @@ def blow_whistle(conn: Connection, actor: Actor, new: NewWhistle, now: datetime,
     code = present(whistle_store.whistle(conn, whistle_id), "吹哨", "whistle")["code"]
     whistle_store.add_whistle_event(conn, whistle_id, now, actor.id, "blow", note=matter)
     _note_on_incidents(conn, actor, incidents, whistle_id, code, new.deadline, now, 1)
+    notices.whistle_blown(conn, whistle_id, now)
     return whistle_view(conn, actor, whistle_id, now), True
 
 
@@ -197,4 +199,5 @@ def second_whistle(conn: Connection, actor: Actor, parent_id: int, new: NewWhist
               for i in whistle_store.whistle_incidents(conn, parent_id)]
     _note_on_incidents(conn, actor, [i for i in linked if i], whistle_id, code, new.deadline,
                        now, 2)
+    notices.whistle_blown(conn, whistle_id, now, kind="second_whistle")
     return whistle_view(conn, actor, whistle_id, now), True

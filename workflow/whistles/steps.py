@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from data import incident_store, whistle_store
 from workflow.errors import bad_request, forbidden, invalid, not_found
+from workflow.notices import events as notices
 from workflow.roles import Actor, require
 from workflow.whistles.machine import (
     ArrivalRules,
@@ -66,6 +67,8 @@ def _settle(conn: Connection, whistle: dict, summonses: list[dict], now: datetim
         if status == "completed":
             values["completed_at"] = now
         whistle_store.update_whistle(conn, whistle["id"], values)
+        if status == "completed":
+            notices.whistle_completed(conn, whistle["id"], now)
 
 
 def report_in(conn: Connection, actor: Actor, whistle_id: int, now: datetime,

@@ -10,7 +10,7 @@ from tests.dash_helpers import call_router, ids_in, texts_in
 
 PAGES = {"/wall": ids.WALL_ROOT, "/analyst": ids.ANALYST_ROOT, "/leaders": ids.LEADERS_ROOT,
          "/devices": ids.DEVICES_ROOT,
-         "/cases": ids.CASES_ROOT, "/admin": ids.ADMIN_ROOT}
+         "/cases": ids.CASES_ROOT, "/admin": ids.ADMIN_ROOT, "/patrol": ids.PATROL_ROOT}
 
 
 @pytest.fixture(scope="session")

@@ -118,13 +118,18 @@ def analyst_page(ctx: AppContext, lang: str, search: str):
     state = parse_search(search, lang)
     cache = AnalystCache(ctx)
     hint = None
+    empty = {"type": "FeatureCollection", "features": []}
     try:
         opts = options(cache, state, lang)
         grids, streets = ctx.boundaries.get("grid"), ctx.boundaries.get("street")
-        bounds = geojson_bounds(streets)
-    except Exception as err:  # noqa: BLE001 - no database or no world: say so, keep the page whole
-        opts, grids, bounds = NO_OPTIONS, {"type": "FeatureCollection", "features": []}, None
+    except Exception as err:  # noqa: BLE001 - no database: say so, keep the page whole
+        opts, grids, streets = NO_OPTIONS, empty, empty
         hint = html.Div(readable(err, lang, "no_data", "/analyst page"), className="empty-hint")
+    bounds = None
+    if streets["features"]:
+        bounds = geojson_bounds(streets)
+    elif hint is None:      # an empty database (no world loaded yet) is not an error
+        hint = html.Div(t("no_data", lang), className="empty-hint")
     figure = map_figure.base_map(grids, bounds or FALLBACK_BOUNDS, map_style(ctx))
     return parts.layout(lang, state, opts, figure, hint)
 

@@ -326,9 +326,10 @@ def test_case_links_open_the_case_in_the_workbench(leaders_app):
     app, lw = leaders_app
     client = signed_in(app, "leader")
 
-    def listed(search):
+    def listed(search, kind="incidents"):
+        # The page opens on the kind of the link (/cases?whistle=N on the whistles tab).
         outputs = [("cases-list-box", "children"), ("cases-count", "children")]
-        inputs = [("cases-kind", "value", "incidents"), ("cases-status", "value", ["dispatched"]),
+        inputs = [("cases-kind", "value", kind), ("cases-status", "value", ["dispatched"]),
                   ("cases-whistle-status", "value", []), ("cases-overdue", "value", []),
                   ("cases-department", "value", None), ("cases-street", "value", None),
                   ("cases-refresh", "data", 0)]
@@ -346,7 +347,8 @@ def test_case_links_open_the_case_in_the_workbench(leaders_app):
     box = listed(f"?incident={closed_late}")
     assert box["value"] == f"i:{closed_late}"
     assert box["options"][0]["value"] == f"i:{closed_late}"
-    assert listed(f"?whistle={lw.whistles['w3']}")["value"] == f"w:{lw.whistles['w3']}"
+    whistle = lw.whistles["w3"]
+    assert listed(f"?whistle={whistle}", "whistles")["value"] == f"w:{whistle}"
     assert listed("")["value"] is None
 
 

@@ -3,6 +3,7 @@ from data.models.assets import Camera
 from data.models.audit import AccessAudit
 from data.models.base import Base
 from data.models.grids import Building, Community, District, Grid, Resident, Street
+from data.models.intake import DuplicateSuggestion, FieldTask
 from data.models.incidents import Category, Incident, IncidentEvent
 from data.models.mobile import MobilePhoto, MobileSession
 from data.models.open311 import Open311Client, Open311Request
@@ -29,3 +30,4 @@ __all__ += ["IncidentRollup", "IncidentRollupDayKind", "IncidentRollupGridMonth"
             "IncidentRollupMonth", "IncidentRollupStreetMonth"]
 __all__ += ["AccessAudit", "SetAsideFix"]
 __all__ += ["WebSession"]
+__all__ += ["DuplicateSuggestion", "FieldTask"]

@@ -88,6 +88,11 @@ class Settings:
     osmand_url: str = ""
     # The shift hours in local time: a phone silent in them for 10 minutes has a gap.
     shifts: str = "08:30-11:30,14:00-17:00"
+    # Intake (docs/intake.md): a new report is matched with open cases of its category this
+    # near and this recent; a field task not accepted within task_accept_min passes on.
+    duplicate_radius_m: float = 50.0
+    duplicate_window_h: float = 7 * 24.0
+    task_accept_min: int = 15
     # Where "now" comes from for every part of the app: the machine's clock, or a frozen one
     # that tests and replays pass in (never read from the environment).
     clock: Clock = field(default=system_clock, compare=False, repr=False)
@@ -198,6 +203,9 @@ class Settings:
             warm_wall=parse_bool(env.get("HQ_WARM_WALL"), True),
             osmand_url=env.get("HQ_OSMAND_URL", "").strip(),
             shifts=env.get("HQ_SHIFTS", "").strip() or cls.shifts,
+            duplicate_radius_m=float(env.get("HQ_DUPLICATE_RADIUS_M", "50")),
+            duplicate_window_h=float(env.get("HQ_DUPLICATE_WINDOW_H", "168")),
+            task_accept_min=int(env.get("HQ_TASK_ACCEPT_MIN", "15")),
         )
 
 

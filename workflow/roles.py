@@ -106,6 +106,10 @@ PERMISSIONS: dict[str, Mapping[str, str]] = {
     "devices.read": {"district_leader": "any", "supervisor": "any", "analyst": "any",
                      **_STAFF},
     "devices.manage": {"operator": "area", "admin": "any"},
+    # Intake (docs/intake.md): merging a case into another, and the suggested-duplicates list.
+    "incident.merge": _STAFF,
+    "duplicates.read": {"supervisor": "any", "district_leader": "any", **_STAFF},
+    "duplicates.decide": _STAFF,
     "scores.read": {"district_leader": "any", "analyst": "any", "supervisor": "any",
                     "operator": "any", "street_chief": "any", "dept_officer": "any",
                     "wall": "any", "admin": "any"},

@@ -11,10 +11,11 @@ from data import directory, incident_store
 from data.models.base import SOURCES
 from workflow.clock import beijing_day
 from workflow.deadlines import incident_deadline
-from workflow.errors import invalid, not_found, present
+from workflow.errors import conflict, invalid, not_found, present
 from workflow.idempotency import check_key, check_replay
 from workflow.incidents.machine import HANDLERS, transition_values
 from workflow.incidents.read import incident_target, incident_view
+from workflow.intake.hooks import after_transition
 from workflow.mobile.photo import check_photo_url
 from workflow.roles import Actor, Target, require
 
@@ -146,6 +147,9 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
     check_photo_url(photo_url)
     # A device clock a little ahead must not make a step precede the report.
     at = max(now, row["reported_at"])
+    if row.get("parent_id") is not None:
+        raise conflict("merged", "该事件已作为重复事件合并 / the case was merged as a duplicate",
+                       "status")
     values = transition_values(action, row["status"], at, row["reopen_count"])
     if action == "dispatch":
         values.update(_dispatch_values(conn, row, handled_by, department_code, at))
@@ -154,6 +158,7 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
         conn, incident_id, at, actor.id, action, row["status"], values["status"],
         department_id=values.get("department_id", row["department_id"]), note=note,
         photo_url=photo_url, public=bool(public and note.strip()))
+    after_transition(conn, incident_id, action, at)
     return incident_view(conn, actor, incident_id, now)
 
 

@@ -94,9 +94,9 @@ SUGGEST_SQL = text(f"""
           and i.reported_at >= b.reported_at - :window
           and ST_DWithin(i.geom, b.geom, :deg)
           and ST_DistanceSphere(i.geom, b.geom) <= :radius
-        -- the earliest case of the cluster is the parent, so a group of k suggests k-1
-        -- pairs that all point at one case
-        order by i.reported_at, i.id
+        -- the nearest earlier case: pairs chain a cluster together (a merge then moves
+        -- children to the root), and a stray older case farther off does not capture it
+        order by d, i.reported_at, i.id
         limit 1) a
     where b.status not in ('closed', 'rejected') and b.parent_id is null
       and b.reported_at >= :since

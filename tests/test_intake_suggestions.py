@@ -10,8 +10,8 @@ from workflow.intake.suggestions import suggest
 
 # Measured on the test world (seed 424242, scale 0.05); the floor guards against a change
 # that breaks the pass, not a tuned figure (docs/intake.md gives the measured values).
-MIN_PRECISION = 0.5
-MIN_RECALL = 0.8
+MIN_PRECISION = 0.6
+MIN_RECALL = 0.6
 
 
 def planted(conn) -> dict[int, int]:
@@ -35,7 +35,8 @@ def test_the_world_plants_duplicate_groups_of_open_cases(world_conn):
         from incidents c join incidents p on p.id = split_part(c.idempotency_key, '-', 3)::bigint
         where c.idempotency_key like 'world-dup-%'""")).all()
     assert len(rows) == len(answer)
-    assert all(r.same_kind and r.same_grid and r.d <= 36 and r.later for r in rows)
+    assert all(r.same_kind and r.same_grid and r.d <= 151 and r.later for r in rows)
+    assert sum(r.d > 50 for r in rows) < len(rows) / 3
     assert all(r.status not in ("closed", "rejected") for r in rows)
 
 

@@ -17,6 +17,7 @@ from workflow.open311.requests import (
     submit_request,
     token_request,
 )
+from workflow.open311.updates import list_updates
 from workflow.open311.services import attributes_by_service, definition, service, services
 
 PREFIX = "/open311/v2"
@@ -94,6 +95,16 @@ def index(fmt: str):
     return render(fmt, "service_requests", rows)
 
 
+def updates(fmt: str):
+    values = _values()
+    _jurisdiction(values)
+    filters = list_filters(values)
+    with _db().connect() as conn:
+        rows = list_updates(conn, filters["start"], filters["end"], request_now(),
+                            filters["ids"])
+    return render(fmt, "service_request_updates", rows)
+
+
 def show(service_request_id: str, fmt: str):
     _jurisdiction(_values())
     with _db().connect() as conn:
@@ -128,6 +139,7 @@ def routes(bp: Blueprint) -> None:
     add(f"{PREFIX}/requests.{FORMAT}", view_func=index, methods=["GET"])
     add(f"{PREFIX}/requests/<service_request_id>.{FORMAT}", view_func=show)
     add(f"{PREFIX}/tokens/<token_id>.{FORMAT}", view_func=token)
+    add(f"{PREFIX}/servicerequestupdates.{FORMAT}", view_func=updates)
     add(f"{PREFIX}/<path:rest>", view_func=unknown,
         methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     add(f"{PREFIX}/", view_func=unknown, methods=["GET", "POST"])

@@ -68,6 +68,12 @@ def incident_point(conn: Connection, incident_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def incident_id_by_code(conn: Connection, code: str) -> int | None:
+    """The id of the incident with this readable code, or None."""
+    return conn.execute(text("select id from incidents where code = :code"),
+                        {"code": code}).scalar()
+
+
 def children(conn: Connection, parent_id: int) -> list[dict]:
     """The cases merged into ``parent_id``: id, code, reporter_id, source."""
     rows = conn.execute(text("""select id, code, reporter_id, source from incidents

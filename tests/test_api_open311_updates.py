@@ -92,3 +92,13 @@ def test_updates_refuse_bad_dates_in_the_spec_error_format(o311, fmt):
         errors = check(updates(client, fmt, **query), "errors", 400)
         assert errors[0]["code"] in (400, "400")
     assert updates(client, jurisdiction_id="elsewhere").status_code == 404
+
+
+def test_a_request_near_an_open_one_of_its_kind_is_told_in_its_notice(o311):
+    client = o311["app"].server.test_client()
+    first = check(post(client, o311["key"], service_code="0107", description="井盖 a"),
+                  "service_requests", 201, POST_RESPONSE)[0]
+    second = check(post(client, o311["key"], service_code="0107", description="井盖 b"),
+                   "service_requests", 201, POST_RESPONSE)[0]
+    assert first["service_request_id"] in second["service_notice"]
+    assert "nearby" not in first["service_notice"]

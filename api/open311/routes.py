@@ -17,6 +17,7 @@ from workflow.open311.requests import (
     submit_request,
     token_request,
 )
+from workflow.intake.duplicates import duplicate_notice
 from workflow.open311.updates import list_updates
 from workflow.open311.services import attributes_by_service, definition, service, services
 
@@ -78,8 +79,10 @@ def create(fmt: str):
         post = post_request(values)
         row, created = submit_request(conn, client, post, request_now(),
                                       request.headers.get("Idempotency-Key"))
+        notice = row["service_notice"] + duplicate_notice(
+            conn, current_app.extensions["hq_settings"], row["service_request_id"])
     item = {"service_request_id": row["service_request_id"], "token": row["token"],
-            "service_notice": row["service_notice"]}
+            "service_notice": notice}
     if post.contact.get("account_id"):
         item["account_id"] = post.contact["account_id"]
     headers = {} if created else {"Idempotent-Replayed": "true"}

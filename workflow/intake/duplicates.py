@@ -34,3 +34,13 @@ def duplicates_of(conn: Connection, settings: Settings, incident_id: int) -> lis
         return []
     return possible_duplicates(conn, settings, point["category_code"], point["lon"],
                                point["lat"], point["reported_at"], exclude=incident_id)
+
+
+def duplicate_notice(conn: Connection, settings: Settings, code: str) -> str:
+    """For an Open311 client's service_notice: the open cases its new request may repeat."""
+    incident_id = intake_store.incident_id_by_code(conn, code)
+    found = duplicates_of(conn, settings, incident_id) if incident_id else []
+    if not found:
+        return ""
+    codes = "、".join(d["code"] for d in found[:5])
+    return f"；附近已有同类未结事件 {codes} / open reports of this kind nearby: {codes}"

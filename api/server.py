@@ -57,4 +57,7 @@ def create_server(settings: Settings, db: Database) -> Flask:
         from workflow.escalation.ticker import start_ticker
 
         server.extensions["hq_ticker"] = start_ticker(db, settings.clock)
+        from workflow.intake.ticker import start_intake_ticker
+
+        server.extensions["hq_intake_ticker"] = start_intake_ticker(db, settings)
     return server

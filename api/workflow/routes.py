@@ -9,6 +9,7 @@ from api.login import login_blueprint
 from api.openapi.spec import openapi_blueprint
 from api.workflow.incidents import incidents_blueprint
 from api.workflow.intake import intake_blueprint
+from api.workflow.tasks import tasks_blueprint
 from api.workflow.oversight import oversight_blueprint
 from api.workflow.residents import residents_blueprint
 from api.workflow.whistles import whistles_blueprint
@@ -23,6 +24,7 @@ def register_workflow(server: Flask, db: Database, settings: Settings) -> None:
     server.register_blueprint(login_blueprint(db, settings))
     server.register_blueprint(incidents_blueprint())
     server.register_blueprint(intake_blueprint())
+    server.register_blueprint(tasks_blueprint())
     server.register_blueprint(whistles_blueprint())
     server.register_blueprint(oversight_blueprint())
     server.register_blueprint(residents_blueprint())

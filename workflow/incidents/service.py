@@ -15,7 +15,7 @@ from workflow.errors import conflict, invalid, not_found, present
 from workflow.idempotency import check_key, check_replay
 from workflow.incidents.machine import HANDLERS, transition_values
 from workflow.incidents.read import incident_target, incident_view
-from workflow.intake.hooks import after_transition
+from workflow.intake.hooks import after_transition, before_transition
 from workflow.mobile.photo import check_photo_url
 from workflow.roles import Actor, Target, require
 
@@ -151,6 +151,7 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
         raise conflict("merged", "该事件已作为重复事件合并 / the case was merged as a duplicate",
                        "status")
     values = transition_values(action, row["status"], at, row["reopen_count"])
+    before_transition(conn, incident_id, action)
     if action == "dispatch":
         values.update(_dispatch_values(conn, row, handled_by, department_code, at))
     incident_store.update_incident(conn, incident_id, values)

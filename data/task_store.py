@@ -133,7 +133,7 @@ def cases_needing_tasks(conn: Connection, sources: list[str], since: datetime) -
     return [dict(r) for r in rows.mappings()]
 
 
-MINE_SQL = text(f"""
+MINE_SQL = text("""
     select t.id, t.incident_id, t.kind, t.status, t.offered_at, t.accept_by, t.accepted_at,
            i.code, i.category_code, c.name_zh as category_name, c.name_en as category_name_en,
            i.address, left(i.description, 200) as description, i.photo_url,

@@ -10,6 +10,7 @@ from api.open311.formats import error, render
 from api.open311.params import clean, list_filters, post_request
 from data.db import Database
 from workflow.errors import WorkflowError, not_found
+from workflow.intake.duplicates import duplicate_notice
 from workflow.open311.requests import (
     client_for_key,
     get_request,
@@ -17,9 +18,8 @@ from workflow.open311.requests import (
     submit_request,
     token_request,
 )
-from workflow.intake.duplicates import duplicate_notice
-from workflow.open311.updates import list_updates
 from workflow.open311.services import attributes_by_service, definition, service, services
+from workflow.open311.updates import list_updates
 
 PREFIX = "/open311/v2"
 FORMAT = "<any(json, xml):fmt>"

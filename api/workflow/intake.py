@@ -8,12 +8,12 @@ from api.context import current_settings, request_now
 from api.errors import ApiError
 from api.payload import field, json_body, query_int, respond, text_field
 from data.db import Database
+from workflow.incidents.read import incident_view
+from workflow.incidents.service import to_wgs84
 from workflow.intake.duplicates import duplicates_of
 from workflow.intake.merge import merge_incident
 from workflow.intake.report import preview_duplicates
 from workflow.intake.suggestions import decide, list_suggestions
-from workflow.incidents.read import incident_view
-from workflow.incidents.service import to_wgs84
 
 
 def _db() -> Database:

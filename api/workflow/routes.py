@@ -9,9 +9,9 @@ from api.login import login_blueprint
 from api.openapi.spec import openapi_blueprint
 from api.workflow.incidents import incidents_blueprint
 from api.workflow.intake import intake_blueprint
-from api.workflow.tasks import tasks_blueprint
 from api.workflow.oversight import oversight_blueprint
 from api.workflow.residents import residents_blueprint
+from api.workflow.tasks import tasks_blueprint
 from api.workflow.whistles import whistles_blueprint
 from data.db import Database
 from data.settings import Settings

@@ -3,8 +3,8 @@ from data.models.assets import Camera
 from data.models.audit import AccessAudit
 from data.models.base import Base
 from data.models.grids import Building, Community, District, Grid, Resident, Street
-from data.models.intake import DuplicateSuggestion, FieldTask
 from data.models.incidents import Category, Incident, IncidentEvent
+from data.models.intake import DuplicateSuggestion, FieldTask
 from data.models.mobile import MobilePhoto, MobileSession
 from data.models.open311 import Open311Client, Open311Request
 from data.models.people import Department, Device, User, WorkerGrid

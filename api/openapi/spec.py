@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify
 
 from api.open311.openapi import open311_paths, open311_schemas
 from api.openapi.ingest import ingest_paths, ingest_schemas
+from api.openapi.intake import intake_paths, intake_schemas
 from api.openapi.paths import incident_paths, oversight_paths, whistle_paths
 from api.workflow.residents import residents_paths
 from data.models.base import INCIDENT_STATUSES, SOURCES, WHISTLE_STATUSES
@@ -121,12 +122,13 @@ def spec() -> dict:
                  "description": "街道吹哨、部门报到: incidents, whistles, supervision, 下考上."},
         "servers": [{"url": "/"}],
         "tags": [{"name": "incidents"}, {"name": "whistles"}, {"name": "oversight"},
-                 {"name": "ingest"}, {"name": "residents"}, {"name": "open311"}],
+                 {"name": "ingest"}, {"name": "residents"}, {"name": "open311"},
+                 {"name": "intake"}],
         "paths": {**incident_paths(), **whistle_paths(), **oversight_paths(), **ingest_paths(),
-                  **residents_paths(), **open311_paths()},
+                  **residents_paths(), **open311_paths(), **intake_paths()},
         "components": {
             "schemas": {**incident_schemas(), **whistle_schemas(), **oversight_schemas(),
-                        **ingest_schemas(), **open311_schemas()},
+                        **ingest_schemas(), **open311_schemas(), **intake_schemas()},
             "responses": responses,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "hq_session"},

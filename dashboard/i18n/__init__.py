@@ -126,3 +126,6 @@ CATALOGUE.update(LEADERS_TEXT)
 from dashboard.i18n.devices import DEVICES_TEXT  # noqa: E402
 
 CATALOGUE.update(DEVICES_TEXT)
+from dashboard.i18n.intake import INTAKE_TEXT  # noqa: E402
+
+CATALOGUE.update(INTAKE_TEXT)

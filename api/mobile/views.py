@@ -10,6 +10,7 @@ from api.ingest.ingestor import FixRejected
 from api.ingest.routes import batch_answer, decode_batch, rejected_response
 from api.mobile import forms
 from api.mobile.session import COOKIE, csrf_for, phone, phone_actor
+from api.mobile.tasks import register_task_views
 from api.payload import json_body, respond
 from data.db import Database
 from data.positions.queries import worker_history
@@ -33,6 +34,7 @@ def _someone():
 def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
     """Hang the JSON endpoints on the phone page's blueprint."""
     bp.register_error_handler(FixRejected, lambda err: rejected_response(err, "fixes"))
+    register_task_views(bp, db)
 
     @bp.get("/m/api/me")
     def me():

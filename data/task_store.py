@@ -164,6 +164,7 @@ RECENT_SQL = text("""
     join streets s on s.id = i.street_id
     join categories c on c.code = i.category_code
     where t.status <> 'cancelled'
+      and (cast(:street as text) is null or s.code = :street)
       and coalesce(t.done_at, t.accepted_at, t.offered_at, t.created_at) <= :now
       and coalesce(t.done_at, t.accepted_at, t.offered_at, t.created_at)
           > cast(:now as timestamptz) - interval '1 day'
@@ -171,6 +172,10 @@ RECENT_SQL = text("""
 """)
 
 
-def recent_tasks(conn: Connection, now: datetime, limit: int = 10) -> list[dict]:
-    """The field tasks that moved in the last day, newest first (the wall's ticker)."""
-    return [dict(r) for r in conn.execute(RECENT_SQL, {"now": now, "limit": limit}).mappings()]
+def recent_tasks(conn: Connection, now: datetime, limit: int = 10,
+                 street: str | None = None) -> list[dict]:
+    """The field tasks that moved in the last day, newest first (the wall's ticker), in one
+    street (its code) or the district.
+    """
+    rows = conn.execute(RECENT_SQL, {"now": now, "limit": limit, "street": street})
+    return [dict(r) for r in rows.mappings()]

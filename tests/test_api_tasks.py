@@ -7,6 +7,9 @@ import pytest
 from sqlalchemy import create_engine, insert, select, text
 
 from app import build_app
+from dashboard.context import AppContext
+from dashboard.wall.panel_reads import ticker
+from data.db import Database
 from data.devices import create_device
 from data.models import FieldTask, IncidentEvent, LatestPosition, WorkerGrid
 from data.photo_store import insert_photo
@@ -115,6 +118,14 @@ def test_a_hotline_report_is_verified_by_the_nearest_worker_before_dispatch(task
         ).mappings().one()
     assert event["photo_url"] == PHOTO and "属实" in event["note"]
     assert operator.post(f"/api/v1/incidents/{incident}/dispatch", json={}).status_code == 200
+    # The wall's ticker shows the task done beside the newest reports.
+    db = Database(task_world["settings"])
+    try:
+        rows = ticker(AppContext(task_world["settings"], db), later, "zh")
+    finally:
+        db.dispose()
+    assert any(r["category"] == "核实 · 道路设施" and r["status"] == "已完成"
+               and r["tone"] == "done" for r in rows)
 
 
 def test_patrol_reports_need_no_verification_and_rejects_cancel_tasks(task_world):

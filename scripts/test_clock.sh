@@ -45,6 +45,8 @@ TESTS=(
   tests/test_api_mobile_patrol.py tests/test_api_open311_requests.py
   tests/test_security_browser.py tests/test_clock_instants.py
   tests/test_dashboard_devices.py tests/test_api_ingest_clock.py tests/test_api_ingest_rules.py
+  tests/test_api_intake.py tests/test_api_tasks.py tests/test_intake_suggestions.py
+  tests/test_api_open311_updates.py tests/test_dashboard_cases_intake.py
 )
 
 # name epoch-seconds, one per line, in time order (the cluster's clock only moves forward).

@@ -1,4 +1,6 @@
-"""The phone's field tasks (/m/api/tasks): the ordered list, accept, pass on, complete."""
+"""The phone's intake: possible duplicates before filing, and field tasks (list, accept, pass
+on, complete).
+"""
 from __future__ import annotations
 
 from flask import Blueprint, request
@@ -10,10 +12,31 @@ from api.payload import respond
 from data.db import Database
 from workflow.intake import tasks
 from workflow.intake.phone import complete_on_site
+from workflow.intake.report import preview_duplicates
+
+
+def _number(name: str) -> float | None:
+    try:
+        value = float(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return value if -180 <= value <= 180 else None
 
 
 def register_task_views(bp: Blueprint, db: Database) -> None:
     """Hang the task endpoints on the phone page's blueprint."""
+
+    @bp.get("/m/api/duplicates")
+    def duplicates():
+        actor = phone_actor()
+        category = (request.args.get("category_code") or "")[:8]
+        lon, lat = _number("lon"), _number("lat")
+        if not category or lon is None or lat is None:
+            return respond({"items": []}, headers={"Cache-Control": "no-store"})
+        with db.connect() as conn:
+            items = preview_duplicates(conn, actor, current_settings(), category, lon, lat,
+                                       request_now())
+        return respond({"items": items}, headers={"Cache-Control": "no-store"})
 
     @bp.get("/m/api/tasks")
     def my_tasks():

@@ -16,6 +16,7 @@ from data.db import Database
 from data.positions.queries import worker_history
 from data.settings import Settings
 from workflow.clock import BEIJING
+from workflow.intake.report import attach_new_report
 from workflow.mobile.report import check, patrol_device, photo_for, report
 from workflow.mobile.work import home, my_work, revoke, sessions_for
 
@@ -54,9 +55,12 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
     def create_report():
         actor, new = phone_actor(), forms.new_report()
         where, data = forms.location(), forms.photo_bytes()
+        attach_to = forms.attach_to()
         with db.begin() as conn:
             view, created = report(conn, actor, new, data, request.headers.get("Idempotency-Key"),
                                    request_now(), where)
+            if created and attach_to is not None:
+                attach_new_report(conn, actor, settings, view, attach_to, request_now())
         body = {k: view.get(k) for k in REPORT_FIELDS}
         body["replayed"] = not created
         return respond(body, 201 if created else 200,

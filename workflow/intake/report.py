@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from data.settings import Settings
+from workflow.errors import WorkflowError
 from workflow.incidents.read import incident_view
 from workflow.incidents.service import NewIncident, create_incident
 from workflow.intake.duplicates import possible_duplicates
@@ -37,3 +38,20 @@ def report_incident(conn: Connection, actor: Actor, settings: Settings, new: New
     view["possible_duplicates"] = [d["id"] for d in found]
     view["possible_duplicate_cases"] = found
     return view, created
+
+
+def attach_new_report(conn: Connection, actor: Actor, settings: Settings, view: dict,
+                      parent_id: int, now: datetime) -> bool:
+    """Merge a report just filed (the phone's) into one of its possible duplicates.
+
+    A phone may send it hours later from its queue: when that case has closed or moved
+    meanwhile, the report stays a case of its own rather than being refused (and lost).
+    """
+    found = possible_duplicates(conn, settings, view["category_code"], view["lon"],
+                                view["lat"], view["reported_at"], exclude=view["id"])
+    try:
+        with conn.begin_nested():
+            attach_report(conn, actor, view["id"], parent_id, [d["id"] for d in found], now)
+    except WorkflowError:
+        return False
+    return True

@@ -87,9 +87,14 @@
     item.appendChild(acts);
     return item;
   }
+  var shown = null;
   function render(items) {
     var section = box();
     if (!section) return;
+    // Unchanged tasks are left alone: a refresh must not wipe a note or photo being added.
+    var key = M.lang() + JSON.stringify(items.map(function (x) { return [x.id, x.status]; }));
+    if (key === shown && section.firstChild) return;
+    shown = key;
     section.textContent = '';
     section.appendChild(el('h2', '', tx('title')));
     if (!items.length) { section.appendChild(el('p', 'hint', tx('none'))); return; }

@@ -32,6 +32,8 @@ def offered_task(world) -> int:
         world["world"].conn = conn
         incident = make_incident(conn, world["world"], category="0106", reporter=None,
                                  reported_at=now - timedelta(minutes=20), code="HQ-TASK-1")
+        make_incident(conn, world["world"], category="0102", reporter="worker_b",
+                      reported_at=now - timedelta(hours=2), code="HQ-DUP-PHONE")
         return conn.execute(insert(FieldTask).values(
             incident_id=incident, kind="verify", status="offered",
             assignee_id=world["world"].users["worker_a"], created_at=now, offered_at=now,
@@ -53,6 +55,16 @@ def test_a_worker_accepts_offline_and_completes_with_a_photo(dash_duo, task_app,
     driver.execute_cdp_cmd("Emulation.setGeolocationOverride", {
         "latitude": IN_A[1], "longitude": IN_A[0], "accuracy": 10})
     sign_in(dash_duo)
+    # Reporting the same kind where a case is open: the phone shows it, with the photo.
+    WebDriverWait(driver, 15).until(lambda d: "±10" in d.find_element(By.ID, "m-loc").text)
+    press(driver, driver.find_element(By.CSS_SELECTOR, '#m-cats .cat[data-code="0102"]'))
+    WebDriverWait(driver, 15).until(
+        lambda d: "HQ-DUP-PHONE" in d.find_element(By.ID, "m-dups").text)
+    press(driver, driver.find_element(By.CSS_SELECTOR, "#m-dups .item.dup button"))
+    WebDriverWait(driver, 5).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#m-dups .item.dup.on"))
+    SHOTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SHOTS / "mobile_possible_duplicates.png"))
     press(driver, driver.find_element(By.ID, "tab-work"))
     WebDriverWait(driver, 15).until(
         lambda d: "HQ-TASK-1" in d.find_element(By.ID, "m-tasks").text)

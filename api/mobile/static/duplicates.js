@@ -8,10 +8,12 @@
                  picked: '✓ will be attached to this case', m: 'm'}};
   function tx(k) { return (TX[M.lang()] || TX.zh)[k]; }
   function panel() {
-    var box = document.getElementById('m-dups'), cats = document.getElementById('m-cats');
-    if (!box && cats) {
-      box = el('div', 'dups'); box.id = 'm-dups';
-      cats.parentNode.insertBefore(box, cats.nextSibling);
+    // Below the send button: arriving a moment after the category tap, it must not move
+    // the button under the worker's thumb.
+    var box = document.getElementById('m-dups'), send = document.getElementById('m-send');
+    if (!box && send) {
+      box = el('div', 'dups list'); box.id = 'm-dups';
+      send.parentNode.insertBefore(box, send.nextSibling);
     }
     return box;
   }

@@ -2,7 +2,7 @@
    accepting, passing on and completing are queued in IndexedDB and sent when there is a signal. */
 (function () {
   'use strict';
-  var M = window.HQM, el = M.el, call = M.call, toast = M.toast, message = M.message;
+  var M = window.HQM, el = M.el, call = M.call, toast = M.toast, message = M.message, S = M.S;
   var TX = {
     zh: {title: '现场任务', none: '暂无任务', verify: '核实', check: '核查', accept: '接单',
          pass: '转交', done: '完成', photo: '拍照', note: '现场情况', confirmed: '属实',
@@ -41,8 +41,16 @@
       .then(function (items) { return (items || []).sort(function (a, b) { return a.created - b.created; }); });
   }
 
-  function cached() { try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch (e) { return []; } }
-  function remember(items) { localStorage.setItem(KEY, JSON.stringify(items)); }
+  // A shared phone: the kept list and the queued actions belong to the worker who made them.
+  function me() { return S.me && S.me.user ? S.me.user.id : null; }
+  function cached() {
+    try {
+      var kept = JSON.parse(localStorage.getItem(KEY) || 'null');
+      return kept && kept.user === me() ? kept.items : [];
+    } catch (e) { return []; }
+  }
+  function remember(items) { localStorage.setItem(KEY, JSON.stringify({user: me(), items: items})); }
+  function qClear() { Q.mem = {}; return qTx('readwrite', function (s) { return s ? s.clear() : null; }); }
   function box() {
     var section = document.getElementById('m-tasks');
     if (section) return section;
@@ -119,7 +127,7 @@
   }
   function act(task, kind, fields, photo) {
     var item = {id: Date.now().toString(36) + Math.random().toString(36).slice(2), created: Date.now(),
-                task: task.id, kind: kind, fields: fields, photo: photo || null};
+                user: me(), task: task.id, kind: kind, fields: fields, photo: photo || null};
     return qPut(item).then(function () {
       return show(cached());
     }).then(function () {
@@ -142,6 +150,8 @@
     return qAll().then(function sendNext(items) {
       if (!items.length) return null;
       var a = items[0], form = new FormData();
+      // Another worker's action (their session ran out on this phone) is dropped, never sent.
+      if (a.user !== me()) return qDel(a.id).then(function () { return sendNext(items.slice(1)); });
       Object.keys(a.fields).forEach(function (k) { form.append(k, a.fields[k]); });
       if (a.photo) form.append('photo', a.photo, 'photo.jpg');
       return call('POST', '/m/api/tasks/' + a.task + '/' + a.kind, form).then(function (r) {
@@ -151,9 +161,17 @@
       }, function () { return null; });            // no signal: keep it
     }).then(function () { Q.busy = false; return load(); }, function () { Q.busy = false; });
   }
-  M.tasks = {load: load, flush: flush};
+  // The worker is known once /m/api/me answered (work.js); only then are their tasks shown.
+  function waitForMe(tries) {
+    if (me() !== null) { show(cached()).then(flush); return; }
+    if (tries < 100) setTimeout(function () { waitForMe(tries + 1); }, 100);
+  }
+  // Sign-out (work.js forgetPhone) leaves nothing of this worker's tasks for the next one.
+  function forget() { localStorage.removeItem(KEY); shown = null; return qClear(); }
+  M.tasks = {load: load, flush: flush, forget: forget};
   document.addEventListener('DOMContentLoaded', function () {
-    qOpen().then(function () { return show(cached()); }).then(flush);
+    qOpen().then(function () { return show(cached()); });
+    waitForMe(0);
     window.addEventListener('online', flush);
     var tab = document.getElementById('tab-work');
     if (tab) tab.addEventListener('click', load);

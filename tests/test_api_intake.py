@@ -148,3 +148,31 @@ def test_merge_refuses_across_categories_and_leaves_the_database_unchanged(intak
         row = conn.execute(select(Incident.status, Incident.parent_id).where(
             Incident.id == b["id"])).one()
     assert row == ("reported", None)
+
+
+def test_a_merged_child_leaves_the_leaders_and_wall_counts(intake_world):
+    from datetime import timedelta
+
+    from data.queries.leaders import completion_counts
+    from data.queries.wall import headline, sources_today
+    from tests.clock import SESSION_NOW
+
+    engine = intake_world["engine"]
+
+    def figures():
+        with engine.connect() as conn:
+            district = completion_counts(conn, "district", SESSION_NOW - timedelta(days=1),
+                                         SESSION_NOW + timedelta(days=1),
+                                         SESSION_NOW - timedelta(days=2), SESSION_NOW)[0]
+            wall = headline(conn, SESSION_NOW, days=(0,)).iloc[0]
+            sources = int(sources_today(conn, SESSION_NOW)["n"].sum())
+        return district["reported"], int(wall["reports_today"]), sources
+
+    worker = signed_in(intake_world, "worker_a")
+    parent = report(worker, "0201", IN_A).get_json()
+    child = report(worker, "0201", NEAR_A).get_json()
+    before = figures()
+    merged = signed_in(intake_world, "operator").post(
+        f"/api/v1/incidents/{child['id']}/merge", json={"parent_id": parent["id"]})
+    assert merged.status_code == 200
+    assert figures() == tuple(n - 1 for n in before)

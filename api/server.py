@@ -65,4 +65,7 @@ def create_server(settings: Settings, db: Database) -> Flask:
 
         server.extensions["hq_patrol_ticker"] = start_patrol_ticker(db, settings)
         server.extensions["hq_notice_worker"] = start_notices(db, settings)
+        from workflow.intake.ticker import start_intake_ticker
+
+        server.extensions["hq_intake_ticker"] = start_intake_ticker(db, settings)
     return server

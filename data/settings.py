@@ -116,6 +116,11 @@ class Settings:
     sms_url: str = ""
     sms_template: str = "HQ_NOTICE"
     notice_interval_s: float = 5.0
+    # Intake (docs/intake.md): a new report is matched with open cases of its category this
+    # near and this recent; a field task not accepted within task_accept_min passes on.
+    duplicate_radius_m: float = 50.0
+    duplicate_window_h: float = 7 * 24.0
+    task_accept_min: int = 15
     # Where "now" comes from for every part of the app: the machine's clock, or a frozen one
     # that tests and replays pass in (never read from the environment).
     clock: Clock = field(default=system_clock, compare=False, repr=False)
@@ -243,6 +248,9 @@ class Settings:
             sms_url=env.get("HQ_SMS_URL", "").strip(),
             sms_template=env.get("HQ_SMS_TEMPLATE", "").strip() or cls.sms_template,
             notice_interval_s=float(env.get("HQ_NOTICE_INTERVAL_S", "5")),
+            duplicate_radius_m=float(env.get("HQ_DUPLICATE_RADIUS_M", "50")),
+            duplicate_window_h=float(env.get("HQ_DUPLICATE_WINDOW_H", "168")),
+            task_accept_min=int(env.get("HQ_TASK_ACCEPT_MIN", "15")),
         )
 
 

@@ -51,6 +51,8 @@ TESTS=(
   tests/test_patrol_retention.py tests/test_dashboard_patrol.py
   tests/test_workflow_notices.py tests/test_notices_channels.py tests/test_api_notifications.py
   tests/test_etl_sim_whistles.py
+  tests/test_api_intake.py tests/test_api_tasks.py tests/test_intake_suggestions.py
+  tests/test_api_open311_updates.py tests/test_dashboard_cases_intake.py
 )
 
 # name epoch-seconds, one per line, in time order (the cluster's clock only moves forward).

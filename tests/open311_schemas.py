@@ -55,12 +55,21 @@ ENDPOINT = obj({"specification": STR, "url": STR, "changeset": DATETIME_S,
 DISCOVERY = obj({"changeset": DATETIME_S, "contact": STR, "key_service": STR,
                  "endpoints": {"type": "array", "minItems": 1, "items": ENDPOINT}})
 
+# mySociety's servicerequestupdates extension (FixMyStreet's extended statuses).
+UPDATE = obj({"update_id": STR, "service_request_id": STR,
+              "status": {"type": "string", "enum": [
+                  "open", "investigating", "action_scheduled", "in_progress", "fixed",
+                  "closed", "duplicate", "no_further_action"]},
+              "updated_datetime": DATETIME_S, "description": STR, "media_url": STR})
+SERVICE_REQUEST_UPDATES = {"type": "array", "items": UPDATE}
+
 # XML: the root element of each resource and the element name of a list's items.
 ROOTS = {"services": SERVICES, "service_definition": SERVICE_DEFINITION,
-         "service_requests": SERVICE_REQUESTS, "errors": ERRORS, "discovery": DISCOVERY}
+         "service_requests": SERVICE_REQUESTS, "errors": ERRORS, "discovery": DISCOVERY,
+         "service_request_updates": SERVICE_REQUEST_UPDATES}
 LIST_ITEMS = {"services": "service", "attributes": "attribute", "values": "value",
               "service_requests": "request", "errors": "error", "endpoints": "endpoint",
-              "formats": "format"}
+              "formats": "format", "service_request_updates": "request_update"}
 
 
 def _type_ok(kind: str, value, xml: bool) -> bool:

@@ -39,6 +39,11 @@ EXPECTED = {
                      {"district_leader", "supervisor", "analyst", "operator", "admin"}),
     "devices.manage": ({"operator", "admin"}, {"operator", "admin"}),
     "admin.manage": ({"admin"}, {"admin"}),
+    # Intake (issue 22): merging, and the suggested duplicates.
+    "incident.merge": (STAFF, {"operator", "admin"}),
+    "duplicates.read": ({"supervisor", "district_leader"} | STAFF,
+                        {"supervisor", "district_leader", "operator", "admin"}),
+    "duplicates.decide": (STAFF, {"operator", "admin"}),
     "scores.read": (set(ROLES) - {"grid_worker", "community_chief"},
                     set(ROLES) - {"grid_worker", "community_chief"}),
 }

@@ -113,6 +113,10 @@ PERMISSIONS: dict[str, Mapping[str, str]] = {
     # and street chiefs of the street.
     "patrol.read": {"district_leader": "any", "supervisor": "any", **_STAFF},
     "patrol.manage": {"operator": "area", "street_chief": "street", "admin": "any"},
+    # Intake (docs/intake.md): merging a case into another, and the suggested-duplicates list.
+    "incident.merge": _STAFF,
+    "duplicates.read": {"supervisor": "any", "district_leader": "any", **_STAFF},
+    "duplicates.decide": _STAFF,
     "scores.read": {"district_leader": "any", "analyst": "any", "supervisor": "any",
                     "operator": "any", "street_chief": "any", "dept_officer": "any",
                     "wall": "any", "admin": "any"},

@@ -65,3 +65,14 @@ def new_report() -> NewIncident:
     at = parse_time(raw_time, "reported_at") if raw_time else None
     return NewIncident(category_code=code, lon=0.0, lat=0.0, description=description,
                        reported_at=at)
+
+
+def attach_to() -> int | None:
+    """The open case the worker said this report repeats ("it is one of these"), if any."""
+    raw = (request.form.get("attach_to") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise ApiError(400, "invalid_type", "attach_to 应为事件编号 / attach_to must be an "
+                       "incident id", "attach_to")
+    return int(raw)

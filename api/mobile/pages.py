@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Response, render_template_string, request
 
 STATIC = Path(__file__).with_name("static")
-JS_PARTS = ("core.js", "report.js", "work.js", "notices.js")
+JS_PARTS = ("core.js", "report.js", "work.js", "notices.js", "tasks.js", "duplicates.js")
 TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml"}
 

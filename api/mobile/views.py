@@ -10,9 +10,11 @@ from api.ingest.ingestor import FixRejected
 from api.ingest.routes import batch_answer, decode_batch, rejected_response
 from api.mobile import forms
 from api.mobile.session import COOKIE, csrf_for, phone, phone_actor
+from api.mobile.tasks import register_task_views
 from api.payload import json_body, respond
 from data.db import Database
 from data.settings import Settings
+from workflow.intake.report import attach_new_report
 from workflow.mobile.patrol import today_patrol
 from workflow.mobile.report import check, patrol_device, photo_for, report
 from workflow.mobile.work import home, my_work, revoke, sessions_for
@@ -31,6 +33,7 @@ def _someone():
 def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
     """Hang the JSON endpoints on the phone page's blueprint."""
     bp.register_error_handler(FixRejected, lambda err: rejected_response(err, "fixes"))
+    register_task_views(bp, db)
 
     @bp.get("/m/api/me")
     def me():
@@ -50,9 +53,12 @@ def register_views(bp: Blueprint, db: Database, settings: Settings) -> None:
     def create_report():
         actor, new = phone_actor(), forms.new_report()
         where, data = forms.location(), forms.photo_bytes()
+        attach_to = forms.attach_to()
         with db.begin() as conn:
             view, created = report(conn, actor, new, data, request.headers.get("Idempotency-Key"),
                                    request_now(), where)
+            if created and attach_to is not None:
+                attach_new_report(conn, actor, settings, view, attach_to, request_now())
         body = {k: view.get(k) for k in REPORT_FIELDS}
         body["replayed"] = not created
         return respond(body, 201 if created else 200,

@@ -11,7 +11,7 @@ CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; ch
 # A list's items are named after it, as the spec's XML has them.
 ITEM_NAMES = {"services": "service", "attributes": "attribute", "values": "value",
               "service_requests": "request", "errors": "error", "endpoints": "endpoint",
-              "formats": "format"}
+              "formats": "format", "service_request_updates": "request_update"}
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 # Characters XML 1.0 cannot carry at all (a note typed elsewhere may hold one).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

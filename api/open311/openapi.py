@@ -77,6 +77,9 @@ def open311_paths() -> dict:
         f"{base}/requests/{{service_request_id}}.{{format}}": {"get": _op(
             "单个服务请求 one service request", _list("Open311Request"),
             [_path("service_request_id")])},
+        f"{base}/servicerequestupdates.{{format}}": {"get": _op(
+            "更新列表 servicerequestupdates (mySociety's extension): public updates of "
+            "requests, oldest first", _list("Open311Update"), listing[:1] + listing[2:4])},
         f"{base}/tokens/{{token}}.{{format}}": {"get": _op(
             "令牌查询 the service_request_id of a token", _list("Open311Created"),
             [_path("token")])},
@@ -110,6 +113,12 @@ def open311_schemas() -> dict:
         "Open311Created": _obj([], service_request_id=STR, token=STR, service_notice=STR,
                                account_id=STR),
         "Open311Request": request,
+        "Open311Update": _obj(["update_id", "service_request_id", "status", "updated_datetime"],
+                              update_id=STR, service_request_id=STR, status={
+                                  "type": "string", "enum": [
+                                      "open", "investigating", "action_scheduled", "in_progress",
+                                      "fixed", "closed", "duplicate", "no_further_action"]},
+                              updated_datetime=TIME, description=STR, media_url=STR),
         "Open311Error": _obj(["code", "description"], code={"type": "integer"},
                              description=STR),
         "Open311Discovery": _obj(["endpoints"], changeset=TIME, contact=STR, key_service=STR,

@@ -10,6 +10,7 @@ from api.open311.formats import error, render
 from api.open311.params import clean, list_filters, post_request
 from data.db import Database
 from workflow.errors import WorkflowError, not_found
+from workflow.intake.duplicates import duplicate_notice
 from workflow.open311.requests import (
     client_for_key,
     get_request,
@@ -18,6 +19,7 @@ from workflow.open311.requests import (
     token_request,
 )
 from workflow.open311.services import attributes_by_service, definition, service, services
+from workflow.open311.updates import list_updates
 
 PREFIX = "/open311/v2"
 FORMAT = "<any(json, xml):fmt>"
@@ -77,8 +79,10 @@ def create(fmt: str):
         post = post_request(values)
         row, created = submit_request(conn, client, post, request_now(),
                                       request.headers.get("Idempotency-Key"))
+        notice = row["service_notice"] + duplicate_notice(
+            conn, current_app.extensions["hq_settings"], row["service_request_id"])
     item = {"service_request_id": row["service_request_id"], "token": row["token"],
-            "service_notice": row["service_notice"]}
+            "service_notice": notice}
     if post.contact.get("account_id"):
         item["account_id"] = post.contact["account_id"]
     headers = {} if created else {"Idempotent-Replayed": "true"}
@@ -92,6 +96,16 @@ def index(fmt: str):
     with _db().connect() as conn:
         rows = list_requests(conn, now=request_now(), **filters)
     return render(fmt, "service_requests", rows)
+
+
+def updates(fmt: str):
+    values = _values()
+    _jurisdiction(values)
+    filters = list_filters(values)
+    with _db().connect() as conn:
+        rows = list_updates(conn, filters["start"], filters["end"], request_now(),
+                            filters["ids"])
+    return render(fmt, "service_request_updates", rows)
 
 
 def show(service_request_id: str, fmt: str):
@@ -128,6 +142,7 @@ def routes(bp: Blueprint) -> None:
     add(f"{PREFIX}/requests.{FORMAT}", view_func=index, methods=["GET"])
     add(f"{PREFIX}/requests/<service_request_id>.{FORMAT}", view_func=show)
     add(f"{PREFIX}/tokens/<token_id>.{FORMAT}", view_func=token)
+    add(f"{PREFIX}/servicerequestupdates.{FORMAT}", view_func=updates)
     add(f"{PREFIX}/<path:rest>", view_func=unknown,
         methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     add(f"{PREFIX}/", view_func=unknown, methods=["GET", "POST"])

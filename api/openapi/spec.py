@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify
 from api.admin.openapi import admin_paths, admin_schemas
 from api.open311.openapi import open311_paths, open311_schemas
 from api.openapi.ingest import ingest_paths, ingest_schemas
+from api.openapi.intake import intake_paths, intake_schemas
 from api.openapi.paths import incident_paths, oversight_paths, whistle_paths
 from api.openapi.patrol import patrol_paths, patrol_schemas
 from api.workflow.notifications import notifications_paths
@@ -128,14 +129,15 @@ def spec() -> dict:
         "servers": [{"url": "/"}],
         "tags": [{"name": "incidents"}, {"name": "whistles"}, {"name": "oversight"},
                  {"name": "ingest"}, {"name": "residents"}, {"name": "open311"},
-                 {"name": "admin"}, {"name": "patrol"}, {"name": "notifications"}],
+                 {"name": "admin"}, {"name": "patrol"}, {"name": "notifications"},
+                 {"name": "intake"}],
         "paths": {**incident_paths(), **whistle_paths(), **oversight_paths(), **ingest_paths(),
                   **residents_paths(), **open311_paths(), **admin_paths(), **patrol_paths(),
-                  **notifications_paths()},
+                  **notifications_paths(), **intake_paths()},
         "components": {
             "schemas": {**incident_schemas(), **whistle_schemas(), **oversight_schemas(),
                         **ingest_schemas(), **open311_schemas(), **admin_schemas(),
-                        **patrol_schemas()},
+                        **patrol_schemas(), **intake_schemas()},
             "responses": responses,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "hq_session"},

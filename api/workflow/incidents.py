@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 
 from api.auth import current_actor
-from api.context import request_now
+from api.context import current_settings, request_now
 from api.errors import ApiError
 from api.payload import (
     field,
@@ -23,10 +23,10 @@ from workflow.incidents.read import incident_view, list_incidents
 from workflow.incidents.service import (
     NewIncident,
     comment_incident,
-    create_incident,
     to_wgs84,
     transition_incident,
 )
+from workflow.intake.report import report_incident
 from workflow.mobile.report import require_stored_photo
 
 
@@ -74,11 +74,12 @@ def _db() -> Database:
 
 
 def create():
-    actor, new = current_actor(), new_incident(json_body())
+    actor, body = current_actor(), json_body()
+    new, attach_to = new_incident(body), field(body, "attach_to", int)
     with _db().begin() as conn:
         require_stored_photo(conn, new.photo_url)
-        view, created = create_incident(conn, actor, new, request_now(),
-                                        request.headers.get("Idempotency-Key"))
+        view, created = report_incident(conn, actor, current_settings(), new, request_now(),
+                                        request.headers.get("Idempotency-Key"), attach_to)
     headers = {"Location": f"/api/v1/incidents/{view['id']}"}
     if not created:
         headers["Idempotent-Replayed"] = "true"

@@ -9,8 +9,10 @@ from api.errors import error_response
 from api.login import login_blueprint
 from api.openapi.spec import openapi_blueprint
 from api.workflow.incidents import incidents_blueprint
+from api.workflow.intake import intake_blueprint
 from api.workflow.oversight import oversight_blueprint
 from api.workflow.residents import residents_blueprint
+from api.workflow.tasks import tasks_blueprint
 from api.workflow.whistles import whistles_blueprint
 from data.db import Database
 from data.settings import Settings
@@ -22,6 +24,8 @@ def register_workflow(server: Flask, db: Database, settings: Settings) -> None:
     init_auth(server, db, settings)
     server.register_blueprint(login_blueprint(db, settings))
     server.register_blueprint(incidents_blueprint())
+    server.register_blueprint(intake_blueprint())
+    server.register_blueprint(tasks_blueprint())
     server.register_blueprint(whistles_blueprint())
     server.register_blueprint(oversight_blueprint())
     server.register_blueprint(residents_blueprint())

@@ -7,6 +7,7 @@ from dash import Dash, Input, Output, State, no_update
 from dash import ctx as trigger
 
 from dashboard import ids
+from dashboard.cases import intake
 from dashboard.cases.actions import Form, run_action
 from dashboard.cases.forms import FORM_ACTIONS, PRIMARY
 from dashboard.cases.layout import case_list
@@ -35,6 +36,7 @@ def register(app: Dash, ctx: AppContext) -> None:
     _register_detail(app, ctx)
     _register_forms(app, ctx)
     _register_actions(app, ctx)
+    intake.register(app, ctx)
 
 
 def _register_list(app: Dash, ctx: AppContext) -> None:

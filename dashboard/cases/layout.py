@@ -5,6 +5,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.cases.forms import action_panel
+from dashboard.cases.intake import duplicates_panel, suggestions_panel
 from dashboard.components import desk_page, dropdown
 from dashboard.i18n import t
 from data.models.base import INCIDENT_STATUSES, WHISTLE_STATUSES
@@ -95,6 +96,7 @@ def layout(lang: str, who: str | None, signed_in: bool, kinds: list[str],
         filters(lang, kinds, streets, departments, first, awaiting),
         html.Div(className="cases-grid", children=[
             html.Section(className="cases-list-panel", children=[
+                suggestions_panel(lang),
                 html.Div(id=ids.CASES_COUNT, className="cases-count"),
                 html.Div(case_list([], None), id=ids.CASES_LIST_BOX),
             ]),
@@ -102,6 +104,7 @@ def layout(lang: str, who: str | None, signed_in: bool, kinds: list[str],
                 html.Div(id=ids.CASES_MESSAGE, className="cases-message"),
                 html.Div(t("cases_pick", lang), id=ids.CASES_DETAIL, className="cases-detail"),
                 action_panel(lang),
+                duplicates_panel(lang),
                 html.Div(id=ids.CASES_TIMELINE, className="cases-timeline"),
             ]),
         ]),

@@ -143,3 +143,6 @@ CATALOGUE.update(PATROL_TEXT)
 from dashboard.i18n.notices import NOTICES_TEXT  # noqa: E402
 
 CATALOGUE.update(NOTICES_TEXT)
+from dashboard.i18n.intake import INTAKE_TEXT  # noqa: E402
+
+CATALOGUE.update(INTAKE_TEXT)

@@ -8,6 +8,7 @@ import pandas as pd
 from dashboard.context import AppContext
 from dashboard.i18n import CATALOGUE, t
 from dashboard.wall.reads import TICKER_ROWS, URGENCY_TONE, local
+from dashboard.wall.task_ticker import task_ticker_rows
 from data.queries import wall as wall_queries
 from workflow.deadlines import urgency
 
@@ -85,8 +86,11 @@ def ticker(ctx: AppContext, now: datetime, lang: str, street: str | None = None)
     with ctx.db.connect() as conn:
         df = wall_queries.newest_incidents(conn, now, TICKER_ROWS, street)
     en = lang == "en"
-    return [{"time": local(r.reported_at, ctx).strftime("%H:%M"),
+    rows = [{"at": r.reported_at, "time": local(r.reported_at, ctx).strftime("%H:%M"),
              "street": r.street_en if en else r.street_zh,
              "category": r.category_en if en else r.category_zh,
              "status": t(f"st_{r.status}", lang), "tone": _tone(r, now)}
             for r in df.itertuples()]
+    # Field tasks (核实, 核查) take turns with the newest reports, newest first.
+    rows += task_ticker_rows(ctx, now, lang, TICKER_ROWS, street)
+    return sorted(rows, key=lambda r: r["at"], reverse=True)[:TICKER_ROWS]

@@ -4,6 +4,7 @@ from data.models.audit import AccessAudit, AdminAudit
 from data.models.base import Base
 from data.models.grids import Building, Community, District, Grid, Resident, Street
 from data.models.incidents import Category, Incident, IncidentEvent
+from data.models.intake import DuplicateSuggestion, FieldTask
 from data.models.mobile import MobilePhoto, MobileSession
 from data.models.open311 import Open311Client, Open311Request
 from data.models.people import Department, Device, User, WorkerGrid, WorkerGridHistory
@@ -38,3 +39,4 @@ __all__ += ["LeaveDay", "PatrolException", "PatrolSheet"]
 from data.models.notices import Notice, NoticeDelivery, NoticeRoute  # noqa: E402
 
 __all__ += ["Notice", "NoticeDelivery", "NoticeRoute"]
+__all__ += ["DuplicateSuggestion", "FieldTask"]

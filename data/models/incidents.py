@@ -60,6 +60,8 @@ class Incident(Base):
         Index("ix_incidents_reported_street", "reported_at", "street_id"),
         Index("ix_incidents_open", "status", "deadline",
               postgresql_where="status not in ('closed', 'rejected')"),
+        Index("ix_incidents_parent", "parent_id", postgresql_where="parent_id is not null"),
+        CheckConstraint("parent_id is null or status = 'closed'", name="merged_closed"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -89,6 +91,9 @@ class Incident(Base):
     rejected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reopen_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # Set when an operator merges this case into another: it is closed as a duplicate and
+    # left out of every count, rate and export (migration 0019).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     geom = mapped_column(geometry("POINT"), nullable=False)
 

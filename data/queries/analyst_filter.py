@@ -98,6 +98,10 @@ def filter_params(f: AnalystFilter) -> dict:
     return params
 
 
+# A case merged into another is counted once, as its parent (the rollups skip it too).
+UNMERGED = "{a}.parent_id is null"
+
+
 def where(fragments: dict, params: dict, alias: str, extra: tuple[str, ...] = (),
           prefix: str = "") -> str:
     """AND of the fragments whose parameter is present, plus ``extra`` conditions (whose
@@ -186,7 +190,8 @@ def row_source(f: AnalystFilter, grain: str = "any", group: str | None = None,
     params, p = filter_params(f), prefix
     if f.needs_incidents:
         return ("select " + RAW_COLUMNS.format(p=p) + " from incidents i"
-                + where(RAW_WHERE, params, "i", prefix=p), prefixed(params, p))
+                + where(RAW_WHERE, params, "i", (UNMERGED.format(a="i"),), prefix=p),
+                prefixed(params, p))
     common = COMMON_WHERE
     days, day_columns = narrowest(DAY_TABLES, params, group)
     if grain == "day":
@@ -210,4 +215,4 @@ def row_source(f: AnalystFilter, grain: str = "any", group: str | None = None,
 def raw_source(f: AnalystFilter, alias: str = "i") -> tuple[str, dict]:
     """The WHERE clause over ``incidents {alias}`` for ``f``, and its parameters."""
     params = filter_params(f)
-    return where(RAW_WHERE, params, alias), params
+    return where(RAW_WHERE, params, alias, (UNMERGED.format(a=alias),)), params

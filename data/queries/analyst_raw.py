@@ -266,7 +266,7 @@ REBUILD_SQL = (
               status, coalesce(department_id, 0), max(street_id), max(community_id),
               count(*), count(closed_at),
               sum(coalesce(extract(epoch from closed_at - reported_at), 0)::bigint)
-       from incidents group by 1, 2, 3, 4, 5, 6""",
+       from incidents where parent_id is null group by 1, 2, 3, 4, 5, 6""",
     """insert into incident_rollup_month (month, grid_id, category_code, source, status,
          department_id, street_id, community_id, n, n_closed, close_s)
        select date_trunc('month', day)::date, grid_id, category_code, source, status,

@@ -29,6 +29,8 @@ INCIDENT_WHERE = {
     "reported_from": "i.reported_at >= :reported_from",
     "reported_to": "i.reported_at < :reported_to",
     "whistled": "exists (select 1 from whistle_incidents wi where wi.incident_id = i.id)",
+    # A case merged into another is listed and counted once, as its parent (always on).
+    "unmerged": "i.parent_id is null",
 }
 INCIDENT_ORDER = {
     "-reported_at": "i.reported_at desc, i.id desc",
@@ -53,8 +55,10 @@ COUNT_FROM_CATEGORY = COUNT_FROM + "join categories c on c.code = i.category_cod
 # dates, whistles, a community or grid, a worker's own or a department's summoned incidents)
 # counts the incidents themselves.
 ROLLUP_COUNTABLE = ("scope_street", "statuses", "street_id", "department_id", "category",
-                    "source")
-ROLLUP_WHERE = {k: INCIDENT_WHERE[k].replace("i.", "r.") for k in ROLLUP_COUNTABLE}
+                    "source", "unmerged")
+# The rollups hold no merged case (migration 0019's triggers skip them).
+ROLLUP_WHERE = {k: "true" if k == "unmerged" else INCIDENT_WHERE[k].replace("i.", "r.")
+                for k in ROLLUP_COUNTABLE}
 ROLLUP_COUNT = "select coalesce(sum(r.n), 0) from incident_rollup_street_month r "
 ROLLUP_COUNT_CATEGORY = ROLLUP_COUNT + "join categories c on c.code = r.category_code "
 INCIDENT_COLUMNS = """
@@ -95,6 +99,7 @@ def where_clause(fragments: dict, params: dict) -> str:
 def incident_params(scope: dict, filters: dict, now: datetime) -> dict:
     """Parameters for INCIDENT_WHERE from a scope and the caller's filters."""
     params = scope_params(scope)
+    params["unmerged"] = True
     for key in ("street_id", "community_id", "grid_id", "department_id", "category", "source",
                 "reported_from", "reported_to"):
         if filters.get(key) is not None:
@@ -200,6 +205,7 @@ def list_whistles(conn: Connection, scope: dict, filters: dict, now: datetime,
     awaiting_department / awaiting_leader (summoned and not yet on site).
     """
     params = scope_params(scope)
+    params["unmerged"] = True
     for key in ("street_id", "department_id", "level", "incident_id", "awaiting_department",
                 "awaiting_leader"):
         if filters.get(key) is not None:

@@ -19,8 +19,9 @@ _COUNTS = """
                         and i.resolved_at <= i.deadline) as on_time{s}"""
 COUNT_COLUMNS = (_COUNTS.format(a="start", b="end", s="", asof="asof") + ","
                  + _COUNTS.format(a="pstart", b="pend", s="_prev", asof="pasof"))
-IN_PERIODS = """((i.reported_at >= :pstart and i.reported_at < :end)
-                 or (i.closed_at >= :pstart and i.closed_at < :end))"""
+# A case merged into another (parent_id set) is the same problem: it counts once, as its parent.
+IN_PERIODS = """(i.parent_id is null and ((i.reported_at >= :pstart and i.reported_at < :end)
+                 or (i.closed_at >= :pstart and i.closed_at < :end)))"""
 
 # dimension -> (rows and their join to incidents, the row filter when narrowed to a street).
 # Fixed text only: callers choose a key, never SQL.
@@ -99,7 +100,7 @@ select grouping(d.id) as total, d.id, d.code, d.name_zh, d.name_en, count(*) as 
        {_PCT.format(q=0.5, col='closed_at')} as close_p50,
        {_PCT.format(q=0.9, col='closed_at')} as close_p90
 from incidents i left join departments d on d.id = i.department_id
-where i.reported_at >= :start and i.reported_at < :end
+where i.reported_at >= :start and i.reported_at < :end and i.parent_id is null
 group by grouping sets ((d.id, d.code, d.name_zh, d.name_en), ())
 order by grouping(d.id), d.code nulls last
 """)
@@ -137,7 +138,7 @@ join streets s on s.id = i.street_id
 join communities cm on cm.id = i.community_id
 left join departments d on d.id = i.department_id
 where i.status = 'closed' and i.closed_at >= :start and i.closed_at < :end
-  and i.resolved_at > i.deadline
+  and i.resolved_at > i.deadline and i.parent_id is null
   and (cast(:street_id as int) is null or i.street_id = :street_id)
 """
 

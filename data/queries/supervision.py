@@ -123,7 +123,7 @@ CLOSURES_SQL = text("""
            count(*) filter (where resolved_at <= deadline) as on_time
     from incidents
     where handled_by = 'department' and department_id is not null and status = 'closed'
-      and closed_at >= :start and closed_at < :end
+      and parent_id is null and closed_at >= :start and closed_at < :end
     group by department_id
 """)
 

@@ -28,7 +28,7 @@ _INCIDENTS_AT = """
                      and (closed_at is null or closed_at > :t_{k})
                      and (rejected_at is null or rejected_at > :t_{k})) as overdue_{k}"""
 def _incidents_sql(days: tuple[int, ...]):
-    return text("select " + ",".join(_INCIDENTS_AT.format(k=k) for k in days) + " from incidents")
+    return text("select " + ",".join(_INCIDENTS_AT.format(k=k) for k in days) + " from incidents where parent_id is null")
 
 
 HEADLINE_INCIDENTS = _incidents_sql(COMPARE_DAYS)
@@ -74,7 +74,7 @@ join streets s on s.id = i.street_id
 join categories c on c.code = i.category_code
 join categories p on p.code = coalesce(c.parent_code, c.code)
 where i.reported_at >= {_DAY0} - make_interval(days => :days - 1)
-  and i.reported_at <= :now and {_STREET}
+  and i.reported_at <= :now and {_STREET} and i.parent_id is null
 group by 1, 2, 3, 4 order by 1, 2
 """)
 
@@ -82,6 +82,7 @@ SOURCES_TODAY = text(f"""
 select i.source, count(*) as n
 from incidents i join streets s on s.id = i.street_id
 where i.reported_at >= {_DAY0} and i.reported_at <= :now and {_STREET}
+  and i.parent_id is null
 group by i.source order by n desc, i.source
 """)
 
@@ -93,7 +94,7 @@ from incidents i
 join streets s on s.id = i.street_id
 join categories c on c.code = i.category_code
 where i.reported_at <= :now and i.reported_at > cast(:now as timestamptz) - interval '30 days'
-  and {_STREET}
+  and {_STREET} and i.parent_id is null
 order by i.reported_at desc, i.id desc
 limit :limit
 """)

@@ -19,7 +19,7 @@ GRID_VALUES = {
     "incidents_today": text(f"""
         select g.code, count(i.id) as value
         from grids g left join incidents i on i.grid_id = g.id
-          and i.reported_at >= {_DAY0} and i.reported_at <= :now
+          and i.reported_at >= {_DAY0} and i.reported_at <= :now and i.parent_id is null
         group by g.code order by g.code"""),
     # "Open now" is the status column: the partial index on open incidents serves it.
     "open_incidents": text("""
@@ -42,7 +42,7 @@ with bins as (
   select ST_SnapToGrid(ST_Transform(geom, 32650), :cell) as cell, count(*) as n
   from incidents
   where reported_at > cast(:now as timestamptz) - make_interval(days => :days)
-    and reported_at <= :now
+    and reported_at <= :now and parent_id is null
   group by 1
 )
 select round(ST_X(c)::numeric, 5)::float8 as lon, round(ST_Y(c)::numeric, 5)::float8 as lat, n

@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from etl.world import incidents as incident_world
+from etl.world.duplicates import plant
 from etl.world.frames import nullable_int, with_point
 from etl.world.incident_events import incident_events
 from etl.world.places import hotspots, place_incidents
@@ -61,10 +62,28 @@ def stage_incidents(conn: Connection, st: WorldState) -> pd.DataFrame:
                             + "问题")
     frame["code"] = incident_world.incident_codes(times, frame["id"].to_numpy())
     events = incident_events(frame, actors)
-    _write_incidents(st, frame)
+    # Its own stream, appended after every other row: planting changes nothing else.
+    planted = plant(frame, st.geo.grids, as_of64, st.rng(9), len(frame) + 1)
+    if not planted.empty:
+        codes = incident_world.incident_codes(np.concatenate(
+            [times, planted["reported_at"].to_numpy("datetime64[ns]")]))
+        planted["code"] = codes[len(frame):]
+        events = pd.concat([events, _report_events(planted, len(events) + 1)],
+                           ignore_index=True)
+    _write_incidents(st, pd.concat([frame, planted], ignore_index=True))
     st.writer.copy("incident_events", events)
-    st.counts.update(incidents=len(frame), incident_events=len(events))
+    st.counts.update(incidents=len(frame) + len(planted), incident_events=len(events),
+                     planted_duplicates=len(planted))
     return frame
+
+
+def _report_events(planted: pd.DataFrame, first_id: int) -> pd.DataFrame:
+    """The one event of each planted report: a resident's call, taken by nobody yet."""
+    return pd.DataFrame({
+        "id": np.arange(first_id, first_id + len(planted)), "incident_id": planted["id"],
+        "at": planted["reported_at"], "actor_id": pd.array([None] * len(planted), "Int64"),
+        "action": "report", "from_status": None, "to_status": "reported",
+        "department_id": pd.array([None] * len(planted), "Int64"), "note": ""})
 
 
 def _actors(frame: pd.DataFrame, st: WorldState, rng) -> dict[str, np.ndarray]:
@@ -94,7 +113,9 @@ def _write_incidents(st: WorldState, frame: pd.DataFrame) -> None:
     cols = ["id", "code", "street_id", "community_id", "grid_id", "category_code", "source",
             "status", "handled_by", "department_id", "reporter_id", "reporter_contact",
             "address", "description", "reopen_count", "lon", "lat", *TIME_COLUMNS]
-    out = frame[cols].copy()
+    out = frame.reindex(columns=cols + ["idempotency_key"]).copy()
+    out["department_id"] = nullable_int(out["department_id"])
+    out["reporter_id"] = nullable_int(out["reporter_id"])
     out["updated_at"] = out["closed_at"].fillna(out["reported_at"])
     st.writer.copy("incidents", with_point(out))
 

@@ -10,11 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from data import directory, incident_store
 from data.models.base import SOURCES
 from workflow.deadlines import incident_deadline
-from workflow.errors import invalid, not_found, present
+from workflow.errors import conflict, invalid, not_found, present
 from workflow.idempotency import check_key, check_replay
 from workflow.incidents.codes import incident_code
 from workflow.incidents.machine import HANDLERS, check_not_under_whistle, transition_values
 from workflow.incidents.read import incident_target, incident_view
+from workflow.intake.hooks import after_transition, before_transition
 from workflow.mobile.photo import check_photo_url
 from workflow.notices import events as notices
 from workflow.roles import Actor, Target, require
@@ -147,8 +148,12 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
     check_photo_url(photo_url)
     # A device clock a little ahead must not make a step precede the report.
     at = max(now, row["reported_at"])
+    if row.get("parent_id") is not None:
+        raise conflict("merged", "该事件已作为重复事件合并 / the case was merged as a duplicate",
+                       "status")
     values = transition_values(action, row["status"], at, row["reopen_count"])
     check_not_under_whistle(action, parties["open_whistle_ids"])
+    before_transition(conn, incident_id, action)
     if action == "dispatch":
         values.update(_dispatch_values(conn, row, handled_by, department_code, at))
     incident_store.update_incident(conn, incident_id, values)
@@ -158,6 +163,7 @@ def transition_incident(conn: Connection, actor: Actor, incident_id: int, action
         photo_url=photo_url, public=bool(public and note.strip()))
     # The notices go in this same transaction: told if and only if the step happened.
     notices.incident_step(conn, incident_id, action, event_id, at)
+    after_transition(conn, incident_id, action, at)
     return incident_view(conn, actor, incident_id, now)
 
 

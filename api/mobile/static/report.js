@@ -169,10 +169,11 @@
       var item = {id: uuid(), created: Date.now(), user: S.me ? S.me.user.id : null, photo: blob, fields: {
         category_code: S.cat, description: $('m-desc').value.trim(),
         reported_at: new Date().toISOString(),
-        lon: S.where ? S.where[0].toFixed(6) : null, lat: S.where ? S.where[1].toFixed(6) : null}};
+        lon: S.where ? S.where[0].toFixed(6) : null, lat: S.where ? S.where[1].toFixed(6) : null,
+        attach_to: S.attachTo || null}};  // "it is one of these" (tasks.js shows them)
       return qPut(item);
     }).then(function () {
-      S.cat = null; S.photo = null; $('m-photo').value = ''; $('m-desc').value = ''; pickPhoto(); drawCategories();
+      S.cat = null; S.attachTo = null; S.photo = null; $('m-photo').value = ''; $('m-desc').value = ''; pickPhoto(); drawCategories();
       if (S.whereKind === 'tap') { S.where = null; S.whereKind = null; }
       locate();
       btn.disabled = false; $('t-send').textContent = t('send');

@@ -80,7 +80,7 @@
     ['hq_m_fixes', 'hq_m_patrol'].forEach(function (k) { localStorage.removeItem(k); });
     var caches_ = window.caches ? caches.keys().then(function (ks) {
       return Promise.all(ks.map(function (k) { return caches.delete(k); })); }) : Promise.resolve();
-    return Promise.all([caches_, R.qClear()]);
+    return Promise.all([caches_, R.qClear(), M.tasks ? M.tasks.forget() : null]);
   }
   function drawRoute(points) {
     var svg = $('m-route'); M.drawGrids(svg, S.proj);

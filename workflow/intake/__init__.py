@@ -1,0 +1,1 @@
+"""Intake that thinks: possible duplicates, merging, suggested duplicates, field tasks."""

@@ -9,8 +9,9 @@ import pytest
 from workflow.safe_cells import safe_cell, safe_frame, safe_row
 
 ROOT = Path(__file__).resolve().parents[1]
-WRITERS = re.compile(r"\.to_csv\(|csv\.writer|csv\.DictWriter|openpyxl|\.to_excel\(|xlsxwriter|"
-                     r"send_data_frame")
+# What writes a spreadsheet (reading one with pd.read_excel(engine="openpyxl") is not).
+WRITERS = re.compile(r"\.to_csv\(|csv\.writer|csv\.DictWriter|Workbook\(|ExcelWriter|"
+                     r"\.to_excel\(|xlsxwriter|send_data_frame")
 GUARDS = re.compile(r"safe_(cell|row|frame)")
 
 

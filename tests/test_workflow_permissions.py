@@ -39,6 +39,10 @@ EXPECTED = {
                      {"district_leader", "supervisor", "analyst", "operator", "admin"}),
     "devices.manage": ({"operator", "admin"}, {"operator", "admin"}),
     "admin.manage": ({"admin"}, {"admin"}),
+    # Patrol supervision (issue 20): following patrols, and acknowledging / recording leave.
+    "patrol.read": ({"district_leader", "supervisor"} | STAFF,
+                    {"district_leader", "supervisor", "operator", "admin"}),
+    "patrol.manage": ({"operator", "street_chief", "admin"}, {"operator", "admin"}),
     # Intake (issue 22): merging, and the suggested duplicates.
     "incident.merge": (STAFF, {"operator", "admin"}),
     "duplicates.read": ({"supervisor", "district_leader"} | STAFF,

@@ -65,9 +65,8 @@ def stage_incidents(conn: Connection, st: WorldState) -> pd.DataFrame:
     # Its own stream, appended after every other row: planting changes nothing else.
     planted = plant(frame, st.geo.grids, as_of64, st.rng(9), len(frame) + 1)
     if not planted.empty:
-        codes = incident_world.incident_codes(np.concatenate(
-            [times, planted["reported_at"].to_numpy("datetime64[ns]")]))
-        planted["code"] = codes[len(frame):]
+        planted["code"] = incident_world.incident_codes(
+            planted["reported_at"].to_numpy("datetime64[ns]"), planted["id"].to_numpy())
         events = pd.concat([events, _report_events(planted, len(events) + 1)],
                            ignore_index=True)
     _write_incidents(st, pd.concat([frame, planted], ignore_index=True))

@@ -161,9 +161,11 @@ def test_a_merged_child_leaves_the_leaders_and_wall_counts(intake_world):
 
     def figures():
         with engine.connect() as conn:
+            before = (SESSION_NOW - timedelta(days=2), SESSION_NOW - timedelta(days=1),
+                      SESSION_NOW - timedelta(days=1))
             district = completion_counts(conn, "district", SESSION_NOW - timedelta(days=1),
-                                         SESSION_NOW + timedelta(days=1),
-                                         SESSION_NOW - timedelta(days=2), SESSION_NOW)[0]
+                                         SESSION_NOW + timedelta(days=1), before,
+                                         SESSION_NOW)[0]
             wall = headline(conn, SESSION_NOW, days=(0,)).iloc[0]
             sources = int(sources_today(conn, SESSION_NOW)["n"].sum())
         return district["reported"], int(wall["reports_today"]), sources

@@ -209,7 +209,12 @@ def test_nearest_cameras_within_200_m_match_brute_force(world_conn, incidents):
                               cams["lon"].to_numpy(), cams["lat"].to_numpy())
         near = cams.assign(m=dist)[dist <= 200].sort_values("m")
         got = raw.nearest_cameras(world_conn, int(inc["id"]), 200, k=8)
-        assert list(got["id"]) == list(near["id"][:8]), inc["id"]
+        # The same cameras at the same distances, in order; two cameras a few centimetres
+        # apart in distance may swap (PostGIS' geography and pyproj's geodesic differ by mm).
+        metres = cams.assign(m=dist).set_index("id")["m"]
+        assert len(got) == min(8, len(near)), inc["id"]
+        assert np.allclose(metres.loc[list(got["id"])].to_numpy(),
+                           near["m"].to_numpy()[:8], atol=0.05), inc["id"]
         assert got["owner"].notna().all()
         checked += len(got)
     assert checked > 0

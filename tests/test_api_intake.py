@@ -133,6 +133,12 @@ def test_an_operator_merges_and_the_child_is_counted_once_and_told_at_close(inta
             IncidentEvent.incident_id == child["id"],
             IncidentEvent.action == "parent_closed")).all()
     assert len(told) == 1 and told[0].public
+    # ... and the child's reporter hears of it in their inbox, once (issue 21's outbox).
+    with engine.connect() as conn:
+        inbox = conn.execute(text(
+            "select user_id from notices where kind = 'parent_closed' and incident_id = :i"),
+            {"i": child["id"]}).scalars().all()
+    assert inbox == [intake_world["world"].users["worker_a"]]
 
 
 def test_merge_refuses_across_categories_and_leaves_the_database_unchanged(intake_world):

@@ -69,7 +69,8 @@ def notifications_paths() -> dict:
     item = {"type": "object", "required": ["id", "kind", "title", "created_at"], "properties": {
         "id": {"type": "integer"}, "kind": {"type": "string", "enum": [
             "dispatched", "due_soon", "overdue", "whistle_blown", "meeting_reminder",
-            "second_whistle", "whistle_completed", "verify_fix", "open311_status"]},
+            "second_whistle", "whistle_completed", "verify_fix", "open311_status",
+            "parent_closed"]},
         "title": {"type": "string"}, "title_en": {"type": "string"},
         "body": {"type": "string"}, "urgent": {"type": "boolean"},
         "incident_id": {"type": ["integer", "null"]}, "whistle_id": {"type": ["integer", "null"]},

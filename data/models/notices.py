@@ -22,7 +22,8 @@ from data.models.base import Base, one_of
 NOTICE_CHANNELS = ("inbox", "wecom", "dingtalk", "sms", "email")
 NOTICE_STATUSES = ("pending", "sent", "dead")
 NOTICE_KINDS = ("dispatched", "due_soon", "overdue", "whistle_blown", "meeting_reminder",
-                "second_whistle", "whistle_completed", "verify_fix", "open311_status")
+                "second_whistle", "whistle_completed", "verify_fix", "open311_status",
+                "parent_closed")
 
 
 class NoticeRoute(Base):

@@ -111,11 +111,15 @@ def tell_children(conn: Connection, parent_id: int, at: datetime) -> list[int]:
     """When a parent closes, each merged child gets a public event for its reporter (and its
     Open311 client's servicerequestupdates). Returns the children told.
     """
+    from workflow.notices import events as notices
+
     told = []
     for child in intake_store.children(conn, parent_id):
-        incident_store.add_incident_event(
+        event_id = incident_store.add_incident_event(
             conn, child["id"], at, None, "parent_closed", "closed", "commented",
             note="与本事件重复的事件已办结 / the case this one duplicated is closed",
             public=True)
+        # In the same transaction as the event: told if and only if the parent closed.
+        notices.duplicate_closed(conn, child["id"], event_id, at)
         told.append(child["id"])
     return told

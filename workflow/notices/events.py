@@ -50,6 +50,23 @@ def incident_step(conn: Connection, incident_id: int, action: str, event_id: int
     return written
 
 
+def duplicate_closed(conn: Connection, child_id: int, event_id: int, now: datetime) -> int:
+    """A case merged into another (issue 22) whose parent closed: its reporter (an account)
+    and its Open311 reporter who gave an email are told. Rows written.
+    """
+    row = incident_store.incident_detail(conn, child_id)
+    if row is None:
+        return 0
+    users = tuple(u for u in (row["reporter_id"],) if u)
+    emails = tuple(e for e in (notices_store.open311_email(conn, child_id),) if e)
+    if not users and not emails:
+        return 0
+    notice = _incident_notice(conn, "parent_closed", child_id,
+                              f"incident:{child_id}:event:{event_id}", user_ids=users,
+                              emails=emails)
+    return notify(conn, notice, now) if notice else 0
+
+
 def incident_overdue(conn: Connection, incident: dict, event_id: int, hours: float,
                      now: datetime) -> int:
     """An overdue incident: its department and the supervision office."""

@@ -30,6 +30,9 @@ def incident_text(kind: str, incident: dict, hours: float | None = None) -> tupl
         late = f"已超期 {hours:.0f} 小时" if hours is not None else "已超期"
         return (f"事件 {code} {late}，转区委督查室督办", f"Case {code} is overdue (supervision)",
                 f"{line}\n处置时限：{deadline}")
+    if kind == "parent_closed":
+        return (f"您反映的问题 {code} 已随重复事件办结", f"Your report {code} was solved with "
+                "the case it duplicated", f"{line}\n与您反映的问题相同的事件已办结。")
     if kind == "verify_fix":
         return (f"事件 {code} 已处置，请核查", f"Case {code} was fixed: please verify",
                 f"{line}\n请到现场核查处置结果。")

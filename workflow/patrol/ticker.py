@@ -6,11 +6,7 @@ clock is the settings' clock, never the machine's.
 """
 from __future__ import annotations
 
-import logging
-import threading
 from datetime import timedelta
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from data.db import Database
 from data.settings import Settings
@@ -18,8 +14,7 @@ from workflow.clock import BEIJING
 from workflow.patrol.exceptions import detect
 from workflow.patrol.retention import apply_retention
 from workflow.patrol.sheets import ensure_stored
-
-log = logging.getLogger(__name__)
+from workflow.rounds import RoundThread
 
 
 def patrol_round(db: Database, settings: Settings) -> dict:
@@ -33,30 +28,11 @@ def patrol_round(db: Database, settings: Settings) -> dict:
     return {"events": events, "stored_yesterday": stored, "dropped": dropped}
 
 
-class PatrolTicker(threading.Thread):
+class PatrolTicker(RoundThread):
     """Runs ``patrol_round`` every ``interval_s`` until stopped; an outage is retried."""
 
     def __init__(self, db: Database, settings: Settings, interval_s: float = 60.0) -> None:
-        super().__init__(name="patrol-ticker", daemon=True)
-        self._db, self._settings, self._interval = db, settings, interval_s
-        self._stop_event = threading.Event()
-        self.rounds = 0
-
-    def run(self) -> None:
-        while not self._stop_event.wait(self._interval):
-            self.run_once()
-
-    def run_once(self) -> dict | None:
-        try:
-            result = patrol_round(self._db, self._settings)
-        except SQLAlchemyError as err:
-            log.warning("patrol round failed, will retry: %s", err.__class__.__name__)
-            return None
-        self.rounds += 1
-        return result
-
-    def stop(self) -> None:
-        self._stop_event.set()
+        super().__init__("patrol-ticker", lambda: patrol_round(db, settings), interval_s)
 
 
 def start_patrol_ticker(db: Database, settings: Settings, interval_s: float = 60.0) -> PatrolTicker:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -10,6 +9,7 @@ from data.db import Database
 from data.queries.supervision import try_lock
 from data.settings import Settings
 from workflow.intake import suggestions, tasks
+from workflow.rounds import RoundThread
 
 log = logging.getLogger(__name__)
 INTAKE_LOCK = 4_120_107     # advisory lock: one intake pass at a time across all workers
@@ -30,20 +30,11 @@ def run_once(db: Database, settings: Settings) -> dict | None:
     return {"suggested": found, **moved, "skipped": False}
 
 
-class IntakeTicker(threading.Thread):
+class IntakeTicker(RoundThread):
     """Runs ``run_once`` every ``interval_s`` seconds until stopped."""
 
     def __init__(self, db: Database, settings: Settings, interval_s: float = 60.0) -> None:
-        super().__init__(name="intake-ticker", daemon=True)
-        self._db, self._settings, self._interval = db, settings, interval_s
-        self._stop_event = threading.Event()
-
-    def run(self) -> None:
-        while not self._stop_event.wait(self._interval):
-            run_once(self._db, self._settings)
-
-    def stop(self) -> None:
-        self._stop_event.set()
+        super().__init__("intake-ticker", lambda: run_once(db, settings), interval_s)
 
 
 def start_intake_ticker(db: Database, settings: Settings,

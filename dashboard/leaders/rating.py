@@ -33,7 +33,8 @@ def columns(lang: str) -> list[dict]:
 
 def rows(ctx: AppContext, period: Period, lang: str) -> list[dict]:
     actor = session_actor()
-    with ctx.reads.connect() as conn:
+    # The primary, not the standby (ctx.reads): a chief who just saved sees the saved scores.
+    with ctx.db.connect() as conn:
         listed = departments_to_rate(conn, actor, period)
     out = []
     for d in listed:
@@ -52,7 +53,7 @@ def rating_view(ctx: AppContext, period: Period, tab: str, lang: str) -> tuple:
     actor = session_actor()
     if actor is None or not actor.is_chief or tab != "scores":
         return "leaders-content hidden", "", [], []
-    with ctx.reads.connect() as conn:
+    with ctx.db.connect() as conn:
         street = next((s["name_en" if lang == "en" else "name_zh"]
                        for s in directory.streets(conn) if s["id"] == actor.street_id), "")
     title = t("ld_rate_title", lang).format(street=street, period=words(period, lang)[0])

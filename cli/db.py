@@ -65,9 +65,9 @@ def db_status(settings: Settings, replica: bool) -> None:
     from data.db import Database
 
     if replica:
-        from data import local_server
-
         from sqlalchemy.exc import SQLAlchemyError
+
+        from data import local_server
 
         try:
             click.echo(local_server.replica_status(settings))

@@ -48,8 +48,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, app: str = "bench.bench_ingest:wsgi()") -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "HQ_BACKGROUND_JOBS": "false"}
+def start_gunicorn(url: str, port: int, app: str = "bench.bench_ingest:wsgi()",
+                   **extra_env: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "HQ_BACKGROUND_JOBS": "false", **extra_env}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(GUNICORN_WORKERS), *GUNICORN_ARGS,
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048", app],

@@ -2,7 +2,7 @@
 
 `python -m bench load [--minutes 10] [--devices 1000] [--walls 40] [--analysts 10]
 [--ramp 1000,2000,4000,8000] [--step-seconds 60] [--phones-to port|main] [--scale 1]
-[--url URL --keep]`
+[--url URL --keep] [--replica]`
 
 A scratch database gets the synthetic world (as of now) and extra phones; gunicorn serves
 the whole app (`app:server`, HQ_BENCH_WORKERS workers, gthread), and a second one the
@@ -12,6 +12,8 @@ screens post the wall's real Dash callbacks on their intervals, analysts the cas
 callback and the workflow API's list endpoints. Reports p50/p95/max per endpoint kind,
 errors, whether every accepted fix is in the database, and the CPU each side used; then
 ramps the phones to find the most the machine sustains with every p95 under 500 ms.
+With --replica the app reads the wall, analysts and leaders from the local hot standby
+(`db up --replica`) and the standby's staleness, sampled every second, follows the main run.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import time
 
 import requests
 
+from bench.load_replica import StalenessSampler, replica_env, standby_url
 from bench.load_report import CpuMeter, print_step, summary, sustained
 
 # Ten minutes and a ramp: `python -m bench` alone skips it (see bench/__main__.py).
@@ -56,6 +59,8 @@ def options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--dump", default="", help="write the main run's samples (kind -> "
                         "[sent epoch s, latency ms]) to this JSON file (ramp step k to "
                         "FILE.rampK), to look for stalls")
+    parser.add_argument("--replica", action="store_true", help="the viewers' reads on the "
+                        "local hot standby (started if need be); prints its staleness")
     return parser.parse_known_args(argv)[0]
 
 
@@ -163,7 +168,8 @@ def main(argv: list[str] | None = None) -> bool:
         db.dispose()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        procs.append(start_gunicorn(url, port, "app:server"))
+        replica = standby_url(settings, url) if args.replica else ""
+        procs.append(start_gunicorn(url, port, "app:server", **replica_env(replica)))
         phone_port = port
         if args.phones_to == "port":
             phone_port = free_port()
@@ -174,9 +180,11 @@ def main(argv: list[str] | None = None) -> bool:
               f"{'OsmAnd-only app on its own port' if args.phones_to == 'port' else 'main app'}),"
               f" {args.walls} walls, {args.analysts} analysts, {args.minutes:g} min, "
               f"{os.cpu_count()} CPUs")
-        main_run = run_step(base, phone_port, phones[:args.devices], viewers, args,
-                            args.minutes * 60, meter)
+        with StalenessSampler(replica, settings) as staleness:
+            main_run = run_step(base, phone_port, phones[:args.devices], viewers, args,
+                                args.minutes * 60, meter)
         ok = summary(main_run, url, P95_LIMIT_MS)
+        staleness.report()
         if args.dump:
             dump_samples(main_run, args.dump)
         ramp(base, phone_port, phones, viewers, args, meter)

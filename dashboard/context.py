@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from dashboard.shared_answers import SharedAnswers
-from data.db import Database
+from data.db import Database, read_database
 from data.queries.world import boundaries_geojson
 from data.settings import Settings
 
@@ -40,10 +40,42 @@ class BoundaryCache:
             self._items.clear()
 
 
+class ReplicaLag:
+    """How far behind the standby the reads go to is, asked at most every few seconds.
+
+    Every wall channel of every screen shows it; one question per ``ttl_s`` per process is
+    enough, and none at all when the reads go to the primary.
+    """
+
+    def __init__(self, reads: Database, primary: Database, ttl_s: float = 2.0) -> None:
+        self._reads, self._on_standby, self._ttl = reads, reads is not primary, ttl_s
+        self._value: tuple[float, float | None] = (float("-inf"), None)
+        self._lock = threading.Lock()
+
+    def seconds(self) -> float | None:
+        """Seconds behind, or None when reads go to the primary (or it is not a standby)."""
+        if not self._on_standby:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            if now - self._value[0] < self._ttl:
+                return self._value[1]
+        value = self._reads.staleness_s()
+        with self._lock:
+            self._value = (now, value)
+        return value
+
+
 @dataclass
 class AppContext:
     settings: Settings
     db: Database
+    # Where the wall's, analysts' and leaders' reads go, if given; else ``reads`` is the hot
+    # standby when one is configured (settings.database_replica_url), else ``db``.
+    # Writes, sign-in, sessions and ingest always go to ``db``.
+    replica: Database | None = None
+    reads: Database = field(init=False)
+    lag: ReplicaLag = field(init=False)
     boundaries: BoundaryCache = field(init=False)
     answers: SharedAnswers = field(init=False)
     built: SharedAnswers = field(init=False)
@@ -52,9 +84,11 @@ class AppContext:
     wall_seen_at: float = field(init=False, default=0.0)
 
     def __post_init__(self) -> None:
-        self.boundaries = BoundaryCache(self.db)
+        self.reads = self.replica or read_database(self.settings, self.db)
+        self.lag = ReplicaLag(self.reads, self.db)
+        self.boundaries = BoundaryCache(self.reads)
         # Data (query results) and what is built from them (figures, patches, components)
         # are kept apart, so a burst of one kind never evicts the other. Screens get the
         # last slot's build while the next one is made; the data under it is always fresh.
-        self.answers = SharedAnswers(self.db, spread=True)
-        self.built = SharedAnswers(self.db, background=True, spread=True)
+        self.answers = SharedAnswers(self.reads, spread=True)
+        self.built = SharedAnswers(self.reads, background=True, spread=True)

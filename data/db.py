@@ -6,7 +6,18 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, create_engine, text
 
-from data.settings import Settings
+from data.settings import Settings, sqlalchemy_url
+
+# How far behind a hot standby is: nothing when it has replayed all it received (an idle
+# primary sends nothing, so the last replayed transaction's age would grow without meaning
+# anything), else the age of the last transaction it replayed. Both times are the database
+# server's own (one clock on one host), never the app's. NULL on a primary.
+STALENESS_SQL = text("""
+select case when not pg_is_in_recovery() then null
+            when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0.0
+            else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0.0)
+       end
+""")
 
 
 class Database:
@@ -47,8 +58,25 @@ class Database:
         except Exception:  # noqa: BLE001 - any failure means "not reachable" here
             return False
 
+    def staleness_s(self) -> float | None:
+        """Seconds this database is behind its primary; None when it is not a standby."""
+        with self.engine.connect() as conn:
+            value = conn.execute(STALENESS_SQL).scalar()
+        return None if value is None else max(0.0, float(value))
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def read_database(settings: Settings, primary: Database) -> Database:
+    """Where the wall's, analysts' and leaders' reads go: a second engine on the hot standby
+    (``settings.database_replica_url``), else the primary itself.
+    """
+    if not settings.database_replica_url:
+        return primary
+    return Database(settings, engine=make_engine(sqlalchemy_url(settings.database_replica_url),
+                                                 pool_size=settings.db_pool_size,
+                                                 max_overflow=settings.db_max_overflow))
 
 
 def make_engine(url: str, **kwargs) -> Engine:

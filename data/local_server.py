@@ -29,7 +29,7 @@ def run_script(action: str, settings: Settings, root: Path | None = None,
         env.update(HQ_PG_ROOT=str(root), HQ_PG_PORT=port, HQ_PG_DB=name)
     env.update(extra_env)
     return subprocess.run(["bash", str(SCRIPT), action], env=env, check=False,
-                          capture_output=action in ("status", "url"), text=True)
+                          capture_output=action in ("status", "url", "replica-status", "replica-url"), text=True)
 
 
 def up(settings: Settings, do_migrate: bool = True) -> str:
@@ -59,3 +59,38 @@ def down(settings: Settings) -> None:
     if settings.database_from_env:
         return
     run_script("down", settings)
+
+
+def replica_up(settings: Settings) -> str:
+    """Start the hot standby of the local cluster (scripts/postgis.sh replica-up); its URL."""
+    if settings.database_from_env:
+        raise RuntimeError("DATABASE_URL points elsewhere: a standby of it is made by its "
+                           "own administrator (set DATABASE_REPLICA_URL to use one)")
+    if run_script("replica-up", settings).returncode != 0:
+        raise RuntimeError("could not start the standby (see the messages above)")
+    return run_script("replica-url", settings).stdout.strip()
+
+
+def replica_down(settings: Settings) -> None:
+    """Stop the hot standby of the local cluster."""
+    if not settings.database_from_env:
+        run_script("replica-down", settings)
+
+
+def replica_status(settings: Settings) -> str:
+    """One line: whether the standby runs, its URL and how far behind it is."""
+    from data.db import Database
+
+    url = settings.database_replica_url
+    if not url and not settings.database_from_env:
+        if run_script("replica-status", settings).returncode != 0:
+            raise RuntimeError("the standby is not running (python app.py db up --replica)")
+        url = run_script("replica-url", settings).stdout.strip()
+    if not url:
+        raise RuntimeError("no standby: DATABASE_REPLICA_URL is not set")
+    reads = Database(settings.with_overrides(database_url=url))
+    try:
+        lag = reads.staleness_s()
+    finally:
+        reads.dispose()
+    return f"ok {url} lag_s={lag if lag is not None else 'not a standby'}"

@@ -35,12 +35,36 @@ def local_database_url(port: int = DEFAULT_PG_PORT, name: str = "hongqiao") -> s
     return f"postgresql://postgres@127.0.0.1:{port}/{name}"
 
 
+def sqlalchemy_url(url: str) -> str:
+    """A libpq URL with the psycopg2 driver named, as SQLAlchemy wants it.
+
+    libpq's multi-host form (``postgresql://u@h1:p1,h2:p2/db?target_session_attrs=...``,
+    which finds the primary again after a standby is promoted) is written the way SQLAlchemy
+    parses it: ``postgresql+psycopg2://u@/db?host=h1:p1&host=h2:p2&...``.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            rest = url[len(prefix):]
+            netloc, slash, tail = rest.partition("/")
+            user, at, hosts = netloc.rpartition("@")
+            if "," in hosts:
+                path, _, query = tail.partition("?")
+                params = "&".join([f"host={h}" for h in hosts.split(",")] + ([query] if query else []))
+                return f"postgresql+psycopg2://{user}{at}/{path}?{params}"
+            return "postgresql+psycopg2://" + rest
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with safe development defaults."""
 
     database_url: str = field(default_factory=local_database_url)
     database_from_env: bool = False
+    # A hot standby for the wall's, analysts' and leaders' reads (DATABASE_REPLICA_URL); empty:
+    # every read goes to database_url. The wall warns when it is more than this far behind.
+    database_replica_url: str = ""
+    replica_lag_warn_s: float = 5.0
     # Never a constant: SECRET_KEY, else the checkout's own random file (data/local_secrets);
     # a Settings built by hand gets a random one of its own.
     secret_key: str = field(default_factory=new_secret, repr=False)
@@ -183,11 +207,7 @@ class Settings:
     @property
     def sqlalchemy_url(self) -> str:
         """The URL with the psycopg2 driver named, as SQLAlchemy wants it."""
-        url = self.database_url
-        for prefix in ("postgresql://", "postgres://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg2://" + url[len(prefix):]
-        return url
+        return sqlalchemy_url(self.database_url)
 
     def with_overrides(self, **changes) -> Settings:
         """A copy with some fields changed (tests use this)."""
@@ -203,6 +223,8 @@ class Settings:
         return cls(
             database_url=url or local_database_url(port, env.get("HQ_PG_DB", "hongqiao")),
             database_from_env=bool(url),
+            database_replica_url=env.get("DATABASE_REPLICA_URL", "").strip(),
+            replica_lag_warn_s=float(env.get("HQ_REPLICA_LAG_WARN_S", "5")),
             secret_key=_secret_key(env, production),
             id_hash_key=env.get("HQ_ID_HASH_KEY", "").strip(),
             host=env.get("HQ_HOST", "127.0.0.1"),

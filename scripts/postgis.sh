@@ -5,18 +5,28 @@
 #   scripts/postgis.sh down    stop it
 #   scripts/postgis.sh status  exit 0 when it runs
 #   scripts/postgis.sh url     print the libpq URL of the database
+#   scripts/postgis.sh replica-up      a streaming-replication hot standby of it (pg_basebackup -R)
+#   scripts/postgis.sh replica-down    stop the standby
+#   scripts/postgis.sh replica-status  exit 0 when the standby runs
+#   scripts/postgis.sh replica-url     print the libpq URL of the standby
 #
 # The cluster lives in .pgdata/ (git-ignored), listens on 127.0.0.1 and a unix socket in
 # .pgdata/run on a non-default port, so it never collides with a system PostgreSQL.
 # HQ_PG_ROOT puts a second, throw-away cluster elsewhere (the fault tests restart theirs);
 # HQ_PG_SHARED_BUFFERS sizes it; HQ_PG_FAKETIME starts the server with its clock moved
 # (libfaketime's FAKETIME syntax, e.g. "+86400s"; scripts/test_clock.sh).
+# The standby lives in .pgdata-replica/ (HQ_PG_REPLICA_ROOT; "$HQ_PG_ROOT-replica" beside a
+# throw-away cluster) on HQ_PG_REPLICA_PORT (default: the primary's port + 1).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 port=${HQ_PG_PORT:-54329}
 dbname=${HQ_PG_DB:-hongqiao}
 root=${HQ_PG_ROOT:-"$here/.pgdata"}
+if [ -n "${HQ_PG_ROOT:-}" ]; then replica_root=${HQ_PG_REPLICA_ROOT:-"$HQ_PG_ROOT-replica"}
+else replica_root=${HQ_PG_REPLICA_ROOT:-"$here/.pgdata-replica"}; fi
+replica_port=${HQ_PG_REPLICA_PORT:-$((port + 1))}
+slot=hq_standby
 
 log() { printf '[postgis] %s\n' "$*" >&2; }
 
@@ -139,10 +149,17 @@ down() {
   fi
 }
 
+source "$here/scripts/postgis_replica.sh"
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
   status) is_running ;;
   url) echo "postgresql://postgres@127.0.0.1:$port/$dbname" ;;
-  *) echo "usage: $0 up|down|status|url" >&2; exit 2 ;;
+  replica-up) replica_up ;;
+  replica-down) replica_down ;;
+  replica-status) replica_running ;;
+  replica-url) echo "postgresql://postgres@127.0.0.1:$(replica_port_in_use)/$dbname" ;;
+  *) echo "usage: $0 up|down|status|url|replica-up|replica-down|replica-status|replica-url" >&2
+     exit 2 ;;
 esac

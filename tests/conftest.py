@@ -28,7 +28,7 @@ def pytest_report_header(config):
 # itself. `make test-fast` leaves all three out; `make test` runs everything.
 TIER_FIXTURES = {
     "browser": {"dash_duo", "dash_br", "dash_thread_server", "dash_process_server"},
-    "faults": {"fault_cluster"},
+    "faults": {"fault_cluster", "replica_pair"},
     # The synthetic world (a session's first load takes most of a minute) and the modules
     # that load worlds of their own.
     "slow": {"world_db_url", "world_settings", "world_conn", "mobile_world", "sw",

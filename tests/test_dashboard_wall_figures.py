@@ -291,3 +291,14 @@ def test_labels_that_would_collide_are_nudged_apart():
     placed = declutter([dict(n) for n in notes], 19, (938, 846))
     assert placed[0]["y"] == 0.5 and placed[1]["y"] != 0.5 and placed[2]["y"] == 0.9
     assert abs(placed[1]["y"] - 0.5) * 846 >= 19
+
+
+def test_the_banner_says_how_far_behind_the_standby_is_past_the_setting():
+    from dashboard.wall.panels import banner
+
+    assert banner(True, "10:00:00", "zh", None, 5.0) == ("wall-banner hidden", "")
+    assert banner(True, "10:00:00", "zh", 4.9, 5.0) == ("wall-banner hidden", "")
+    assert banner(True, "10:00:00", "zh", 12.4, 5.0) == ("wall-banner lag", "⚠ 数据延迟 12 秒")
+    assert banner(True, "10:00:00", "en", 12.6, 5.0) == ("wall-banner lag", "⚠ data 13 s behind")
+    # An outage says so whatever the lag was: the wall has no data at all then.
+    assert banner(False, "10:00:00", "zh", 60.0, 5.0)[0] == "wall-banner"

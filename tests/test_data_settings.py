@@ -77,3 +77,24 @@ def test_how_long_an_account_is_remembered_comes_from_the_environment():
     assert Settings.from_env({"HQ_ACCOUNT_RECHECK_S": "0"}).account_recheck_s == 0.0
     assert Settings.from_env({}).warm_wall is True
     assert Settings.from_env({"HQ_WARM_WALL": "off"}).warm_wall is False
+
+
+def test_the_standby_for_reads_comes_from_the_environment():
+    s = Settings.from_env({})
+    assert (s.database_replica_url, s.replica_lag_warn_s) == ("", 5.0)
+    s = Settings.from_env({"DATABASE_REPLICA_URL": " postgresql://u@h:5433/db ",
+                           "HQ_REPLICA_LAG_WARN_S": "12"})
+    assert (s.database_replica_url, s.replica_lag_warn_s) == ("postgresql://u@h:5433/db", 12.0)
+
+
+def test_a_multi_host_url_is_written_the_way_sqlalchemy_parses_it():
+    from sqlalchemy.engine import make_url
+
+    from data.settings import sqlalchemy_url
+
+    assert sqlalchemy_url("postgresql://u@h:1/db") == "postgresql+psycopg2://u@h:1/db"
+    url = sqlalchemy_url("postgresql://u@h1:1,h2:2/db?target_session_attrs=read-write")
+    assert url == "postgresql+psycopg2://u@/db?host=h1:1&host=h2:2&target_session_attrs=read-write"
+    parsed = make_url(url)
+    assert parsed.query["host"] == ("h1:1", "h2:2") and parsed.database == "db"
+    assert sqlalchemy_url("postgres://h1:1,h2:2/db") == "postgresql+psycopg2:///db?host=h1:1&host=h2:2"

@@ -138,7 +138,7 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
         if f is None:
             return no_update
         start, end = asked
-        with ctx.db.connect() as conn:
+        with ctx.reads.connect() as conn:
             count = raw.incident_count(conn, f)  # from the rollups: cheap, and it picks the plan
             page = raw.incident_page(conn, f, start, end, sort_model(request), count)
             total = count if start == 0 or len(page) < end - start else -1
@@ -183,7 +183,7 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
         f = current_filter(state, ctx.settings) if state and (_csv or _xlsx) else None
         if f is None:
             return no_update, no_update
-        with ctx.db.connect() as conn:
+        with ctx.reads.connect() as conn:
             # One more than the cap tells "there were more" without counting them all.
             frame = raw.export_frame(conn, f, EXPORT_MAX_ROWS + 1)
         note = ""

@@ -54,7 +54,7 @@ def map_content(ctx: AppContext, cache: AnalystCache, state: dict, f: AnalystFil
                 lang: str) -> dict:
     """Everything the map and its side texts show for a state."""
     layers = set(state["layers"])
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         counts = analyst_queries.grid_counts(conn, f)
         total = analyst_queries.totals(conn, f)
         heat = raw.heat_bins(conn, f) if "heat" in layers else None
@@ -114,7 +114,7 @@ def chart_content(ctx: AppContext, state: dict, f: AnalystFilter, lang: str) -> 
     """The figures of the charts row for a state."""
     place_by = "street" if f.street_id is None else "community" if f.community_id is None else "grid"
     subject_by = "category" if (state["subject"] or state["category"]) else "subject"
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         series = analyst_queries.time_series(conn, f, state["bucket"], state["by"])
         by = {k: analyst_queries.breakdown(conn, f, k) for k in (subject_by, "source", place_by, "department")}
         close = raw.close_times(conn, f)
@@ -149,7 +149,7 @@ def chart_content(ctx: AppContext, state: dict, f: AnalystFilter, lang: str) -> 
 
 def incident_panel(ctx: AppContext, actor, incident_id: int, lang: str, now) -> tuple[list, dict]:
     """The detail of one incident with its timeline and nearby cameras; and the map marks."""
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         view = incident_view(conn, actor, incident_id, now)
         cams = raw.nearest_cameras(conn, incident_id, 200.0).to_dict("records")
     category = view["category_name_en"] if lang == "en" else view["category_name"]

@@ -37,7 +37,7 @@ class AnalystCache:
             hit = self._items.get(key)
         if hit and now - hit[0] < self._ttl:
             return hit[1]
-        with self._ctx.db.connect() as conn:
+        with self._ctx.reads.connect() as conn:
             value = load(conn)
         with self._lock:
             self._items[key] = (now, value)
@@ -61,7 +61,7 @@ class AnalystCache:
             kept = self._weights
         if kept is not None and kept[0] == signature:
             return kept[1]
-        with self._ctx.db.connect() as conn:
+        with self._ctx.reads.connect() as conn:
             signature, shapes = raw.grid_signature(conn), raw.grid_shapes(conn)
         w = hotspots.queen_weights(shapes)
         with self._lock:

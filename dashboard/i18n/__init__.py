@@ -94,6 +94,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "wall_tour": ("巡览", "Tour"),
     "wall_district": ("红桥区全域", "All of Hongqiao"),
     "wall_reconnecting": ("正在自动重连", "reconnecting"),
+    "wall_lag": ("数据延迟", "data"),
+    "wall_lag_unit": ("秒", "s behind"),
     "wall_updated": ("数据更新", "Updated"),
     "wall_replay": ("回放", "Replay"),
 }

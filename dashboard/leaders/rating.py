@@ -33,6 +33,7 @@ def columns(lang: str) -> list[dict]:
 
 def rows(ctx: AppContext, period: Period, lang: str) -> list[dict]:
     actor = session_actor()
+    # The primary, not the standby (ctx.reads): a chief who just saved sees the saved scores.
     with ctx.db.connect() as conn:
         listed = departments_to_rate(conn, actor, period)
     out = []

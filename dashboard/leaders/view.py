@@ -45,7 +45,7 @@ def leaders_page(ctx: AppContext, lang: str, search: str):
     month = current_month(now)
     young = ctx.settings.leaders_young_days
     try:
-        with ctx.db.connect() as conn:
+        with ctx.reads.connect() as conn:
             streets = directory.streets(conn)
     except SQLAlchemyError:
         streets = []
@@ -78,7 +78,7 @@ def headline_view(ctx: AppContext, period: Period, lang: str, now: datetime) -> 
     """
     actor = session_actor()
     scope = leaders_scope(actor)
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         tables = [completion_table(conn, actor, period, "department", now, _target(ctx))]
         tables += whistle_tables(conn, actor, period, now)[:1]
         tables += timeliness_tables(conn, actor, period, now)[2:]
@@ -99,7 +99,7 @@ def tab_view(ctx: AppContext, tab: str, period: Period, dimension: str, street: 
     actor = session_actor()
     scope = leaders_scope(actor)
     out = {"ranking": None, "whistles": None}
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         streets = directory.streets(conn)
         mine = street_name(streets, scope, lang) if scope else t("ld_scope_district", lang)
         if tab == "timeliness":
@@ -128,7 +128,7 @@ def drill_view(ctx: AppContext, key: str, row_id: str, period: Period, lang: str
     """A clicked row opened: a whistle's timeline, or the ratings behind a department."""
     actor = session_actor()
     leaders_scope(actor)
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         if key == "ranking":  # a department
             rows = ratings_behind(conn, actor, period, int(row_id))
             name = next((d["name_en" if lang == "en" else "name_zh"]

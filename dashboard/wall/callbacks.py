@@ -44,7 +44,12 @@ HEALTH = [Output(ids.WALL_BANNER, "className", allow_duplicate=True),
 
 def _ok(ctx: AppContext, lang: str) -> list:
     stamp = local(ctx.settings.now(), ctx).strftime("%H:%M:%S")
-    return [*banner(True, stamp, lang), stamp, f"{t('wall_updated', lang)} {stamp}"]
+    try:
+        lag = ctx.lag.seconds()
+    except DOWN:
+        lag = None      # the data just arrived; a standby gone since shows on the next tick
+    return [*banner(True, stamp, lang, lag, ctx.settings.replica_lag_warn_s), stamp,
+            f"{t('wall_updated', lang)} {stamp}"]
 
 
 def _down(last_ok: str | None, lang: str) -> list:

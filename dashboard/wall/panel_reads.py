@@ -20,7 +20,7 @@ DONE = {"closed": "closed", "rejected": "closed", "resolved": "done", "verified"
 def category_series(ctx: AppContext, now: datetime, lang: str, street: str | None = None):
     """Day labels (oldest first) and one count series per subject, the largest first."""
     def compute():
-        with ctx.db.connect() as conn:
+        with ctx.reads.connect() as conn:
             return wall_queries.category_trend(conn, now, ctx.settings.timezone, CATEGORY_DAYS, street)
     df = ctx.answers.get(("category_trend", street), now, compute)
     today = local(now, ctx).date()
@@ -56,7 +56,7 @@ def legend_name(code: str, name: str, lang: str, limit: int = 16) -> str:
 def street_rates(ctx: AppContext, now: datetime, lang: str):
     """Street names, codes and this year's closure rates."""
     def compute():
-        with ctx.db.connect() as conn:
+        with ctx.reads.connect() as conn:
             return wall_queries.street_closure(conn, now, ctx.settings.timezone)
     # A year of reports per street (~0.3 s): the rates move slowly, so once a minute.
     df = ctx.answers.get(("street_closure",), now, compute, CLOSURE_SLOT_S)
@@ -66,7 +66,7 @@ def street_rates(ctx: AppContext, now: datetime, lang: str):
 
 def sources(ctx: AppContext, now: datetime, lang: str, street: str | None = None):
     """Legend labels with counts, the counts, and the total of today's reports."""
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         df = wall_queries.sources_today(conn, now, ctx.settings.timezone, street)
     total = int(df["n"].sum()) if len(df) else 0
     labels = [f"{t('src_' + s, lang)}  {n}" for s, n in zip(df["source"], df["n"])]
@@ -83,7 +83,7 @@ def _tone(row, now: datetime) -> str:
 
 def ticker(ctx: AppContext, now: datetime, lang: str, street: str | None = None) -> list[dict]:
     """The newest incidents with their local time and status colour."""
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         df = wall_queries.newest_incidents(conn, now, TICKER_ROWS, street)
     en = lang == "en"
     rows = [{"at": r.reported_at, "time": local(r.reported_at, ctx).strftime("%H:%M"),

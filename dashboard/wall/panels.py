@@ -221,8 +221,13 @@ def metric_legend(metric: str, metrics: tuple[str, ...], top: float, gradient: s
             html.Div([html.Span("0"), html.Span(wan(top))], className="wall-legend-ends")]
 
 
-def banner(ok: bool, last_ok: str | None, lang: str) -> tuple[str, str]:
-    """The banner's class and text: hidden while the data flow, loud when they stop."""
+def banner(ok: bool, last_ok: str | None, lang: str, lag_s: float | None = None,
+           warn_s: float = 5.0) -> tuple[str, str]:
+    """The banner's class and text: hidden while the data flow, loud when they stop, amber
+    while the standby the wall reads from is more than ``warn_s`` seconds behind.
+    """
+    if ok and lag_s is not None and lag_s > warn_s:
+        return "wall-banner lag", f"⚠ {t('wall_lag', lang)} {lag_s:.0f} {t('wall_lag_unit', lang)}"
     if ok:
         return "wall-banner hidden", ""
     when = f" · {t('last_update', lang)} {last_ok}" if last_ok else ""

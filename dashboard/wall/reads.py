@@ -69,7 +69,7 @@ def local(moment: datetime, ctx: AppContext) -> datetime:
 
 def map_base(ctx: AppContext, lang: str) -> MapBase:
     """The polygons (cached) and the labelled places with their boxes."""
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         places = map_queries.place_labels(conn)
     labels = [{"level": r.level, "code": r.code, "street_code": r.street_code,
                "name": r.name_en if lang == "en" and r.level == "street" else r.name_zh,
@@ -107,7 +107,7 @@ def metric_values(ctx: AppContext, metric: str, now: datetime) -> list[float]:
 
 
 def _metric_values(ctx: AppContext, metric: str, now: datetime) -> list[float]:
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         df = map_queries.grid_values(conn, metric, now, ctx.settings.timezone)
     by_code = dict(zip(df["code"], df["value"]))
     return [int(by_code.get(code, 0)) for code in grid_codes(ctx)]
@@ -115,7 +115,7 @@ def _metric_values(ctx: AppContext, metric: str, now: datetime) -> list[float]:
 
 def worker_dots(ctx: AppContext, now: datetime, past: bool = False) -> tuple[tuple, tuple]:
     """((lons, lats) online, (lons, lats) offline but on duty today); ``past`` for a replay."""
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         df = map_queries.worker_positions(conn, now, ctx.settings.timezone, past=past)
     layers = {True: ([], []), False: ([], [])}
     for lon, lat, online in zip(df["lon"], df["lat"], df["online"]):
@@ -125,14 +125,14 @@ def worker_dots(ctx: AppContext, now: datetime, past: bool = False) -> tuple[tup
 
 
 def cameras(ctx: AppContext) -> tuple[list, list]:
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         df = map_queries.camera_points(conn)
     return df["lon"].tolist(), df["lat"].tolist()
 
 
 def open_whistles(ctx: AppContext, now: datetime, lang: str, street: str | None = None):
     """Open whistles with their parties' report-in state and their urgency."""
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         ws = whistle_queries.open_whistles(conn, now, WHISTLE_OPEN, street)
         parties = whistle_queries.whistle_parties(conn, ws["id"].tolist()) if len(ws) else None
     out = []
@@ -158,7 +158,7 @@ def _party(p, lang: str) -> dict:
 
 
 def closed_whistles(ctx: AppContext, now: datetime, lang: str, street: str | None = None):
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         df = whistle_queries.closed_whistles(conn, now, CLOSED_WHISTLES, street)
     return [{"street": r.street_en if lang == "en" else r.street_zh, "matter": r.matter,
              "closed_at": local(r.closed_at, ctx),
@@ -166,7 +166,7 @@ def closed_whistles(ctx: AppContext, now: datetime, lang: str, street: str | Non
 
 
 def whistle_year(ctx: AppContext, now: datetime, street: str | None = None) -> dict:
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         return whistle_queries.whistle_year(conn, now, ctx.settings.timezone, street)
 
 
@@ -178,7 +178,7 @@ def map_layers_data(ctx: AppContext, now: datetime) -> dict:
     every few minutes and is never ready; one answer for all of them is asked every tick,
     so it can be kept fresh for every screen.
     """
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         heat = map_queries.incident_heat(conn, now, HEAT_DAYS, HEAT_CELL_M)
         lines = map_queries.track_lines(conn, now, TRACK_MINUTES, TRACK_TOLERANCE_M)
         ws = whistle_queries.open_whistles(conn, now, WHISTLE_OPEN)
@@ -197,7 +197,7 @@ def headline(ctx: AppContext, now: datetime) -> dict:
 
 
 def _headline(ctx: AppContext, now: datetime) -> dict:
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         current = _figures(wall_queries.headline(conn, now, ctx.settings.timezone, days=(0,),
                                       patrolled=False))
     # The same moment yesterday and last week reads those days' fixes; a comparison can be
@@ -211,7 +211,7 @@ def _headline(ctx: AppContext, now: datetime) -> dict:
 
 def _past_headline(ctx: AppContext, now: datetime) -> dict:
     past = tuple(k for k in wall_queries.COMPARE_DAYS if k)
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         return _figures(wall_queries.headline(conn, now, ctx.settings.timezone, days=past))
 
 

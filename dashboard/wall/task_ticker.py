@@ -15,7 +15,7 @@ TONES = {"done": "done", "accepted": "progress", "offered": "progress", "unassig
 def task_ticker_rows(ctx: AppContext, now: datetime, lang: str, limit: int,
                      street: str | None = None) -> list[dict]:
     """Field tasks that moved in the last day, as ticker rows with their moment (``at``)."""
-    with ctx.db.connect() as conn:
+    with ctx.reads.connect() as conn:
         tasks = task_store.recent_tasks(conn, now, limit, street)
     en = lang == "en"
     return [{"at": r["at"], "time": local(r["at"], ctx).strftime("%H:%M"),

@@ -1,5 +1,6 @@
 """The live migrated schema keeps to the Citus plan (data/models/distribution.py): every table
-placed, the district on every distributed table, no foreign key that would cross shards."""
+placed, the district on every distributed table, no foreign key that would cross shards.
+"""
 from sqlalchemy import text
 
 from data.models import Base
@@ -51,7 +52,7 @@ def test_every_live_table_is_placed_and_every_placed_table_lives(conn):
     assert set(Base.metadata.tables) <= set(PLAN)
 
 
-def test_every_placement_says_why(conn):
+def test_every_placement_says_why():
     assert all(len(p.why) > 10 for p in PLAN.values())
     assert {p.kind for p in PLAN.values()} == {"distributed", "reference", "local"}
 

@@ -10,6 +10,7 @@ from data.models.distribution import (
     PLAN,
     tables_of,
 )
+from data.queries.analyst_raw import rebuild_rollups
 from tests.workflow_world import build_world, make_incident
 
 DISTRIBUTED = tables_of("distributed")
@@ -142,13 +143,24 @@ def _refused(conn, sql: str, params: dict) -> bool:
     return False
 
 
-def test_rollup_rows_take_the_district_of_their_street(conn):
+PLACED_ROLLUPS = text(
+    "select district_code from incident_rollup union select district_code "
+    "from incident_rollup_month union select district_code from incident_rollup_grid_month "
+    "union select district_code from incident_rollup_street_month")
+
+
+def test_rollup_rows_take_the_district_of_their_street_or_of_their_incidents(conn):
     world = build_world(conn)
     conn.execute(text("update districts set code = '120105' where id = :id"),
                  {"id": world.ids["district"]})
     make_incident(conn, world)
-    placed = set(conn.execute(text(
-        "select district_code from incident_rollup union select district_code "
-        "from incident_rollup_month union select district_code from incident_rollup_grid_month "
-        "union select district_code from incident_rollup_street_month")).scalars())
-    assert placed == {"120105"}
+    assert set(conn.execute(PLACED_ROLLUPS).scalars()) == {"120105"}
+    # The loaders' rebuild writes the incidents' district itself, with the triggers skipped,
+    # and leaves the switch as it found it.
+    conn.execute(text("update incidents set district_code = '120105'"))
+    conn.execute(text("update districts set code = '120106' where id = :id"),
+                 {"id": world.ids["district"]})
+    rebuild_rollups(conn)
+    assert set(conn.execute(PLACED_ROLLUPS).scalars()) == {"120105"}
+    assert conn.execute(text(
+        "select coalesce(current_setting('hongqiao.district_given', true), '')")).scalar() == ""

@@ -10,6 +10,9 @@ per table that touches only rows whose district differs from their parent's (non
 one-district world). A child's district always follows its parent: a row trigger copies it
 on insert, so writers that do not know the district (COPY of the world, the workflow) stay
 right in a world of several districts, and the composite keys below would refuse a mismatch.
+A bulk loader that writes every row's district itself sets ``hongqiao.district_given = on``
+(transaction-local) and skips the triggers: a lookup per row is what its deferred foreign
+keys avoid (data/world_store.py).
 """
 from alembic import op
 
@@ -57,6 +60,8 @@ FOLLOW_STREET = ("patrol_sheets", "patrol_exceptions", "incident_rollup", "incid
                  "incident_rollup_street_month", "incident_rollup_grid_month")
 # No parent to follow: the default, until a second district writes here (docs/scaling.md).
 PLAIN = ("incident_rollup_day_kind",)
+# The triggers' WHEN: evaluated without calling the function, so a loader pays almost nothing.
+UNLESS_GIVEN = "coalesce(current_setting('hongqiao.district_given', true), '') <> 'on'"
 STREET_DISTRICT = ("(select d.code from streets s join districts d on d.id = s.district_id "
                    "where s.id = {street})")
 
@@ -91,7 +96,7 @@ begin
   return new;
 end $$;""")
     op.execute(f"create trigger {table}_district before insert on {table} for each row "
-               f"execute function {table}_district()")
+               f"when ({UNLESS_GIVEN}) execute function {table}_district()")
 
 
 def _street_trigger(table: str) -> None:
@@ -104,7 +109,7 @@ begin
   return new;
 end $$;""")
     op.execute(f"create trigger {table}_district before insert on {table} for each row "
-               f"execute function {table}_district()")
+               f"when ({UNLESS_GIVEN}) execute function {table}_district()")
 
 
 def upgrade() -> None:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, MappedColumn, mapped_column
 
 # Named constraints so that Alembic migrations can refer to them and errors name them.
 NAMING = {
@@ -55,3 +55,20 @@ def in_lonlat(column: str = "geom") -> CheckConstraint:
         f"ST_X({column}) between -180 and 180 and ST_Y({column}) between -90 and 90",
         name=f"{column}_lonlat",
     )
+
+
+def district_column() -> MappedColumn:
+    """The district of a row the Citus plan distributes; a trigger of migration 0022 sets it
+    from the parent row (or the street) on insert, so writers need not know it.
+    """
+    return mapped_column(String(6), server_default=DISTRICT_CODE)
+
+
+def district_fk(table: str, column: str, parent: str,
+                ondelete: str | None = None) -> ForeignKeyConstraint:
+    """A foreign key to a distributed parent that carries the district on both sides, so on
+    Citus it stays inside one shard (0022).
+    """
+    return ForeignKeyConstraint(["district_code", column],
+                                [f"{parent}.district_code", f"{parent}.id"],
+                                name=f"fk_{table}_{column}_{parent}", ondelete=ondelete)

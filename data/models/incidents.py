@@ -14,6 +14,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,6 +24,8 @@ from data.models.base import (
     INCIDENT_STATUSES,
     SOURCES,
     Base,
+    district_column,
+    district_fk,
     geometry,
     in_lonlat,
     one_of,
@@ -62,6 +65,9 @@ class Incident(Base):
               postgresql_where="status not in ('closed', 'rejected')"),
         Index("ix_incidents_parent", "parent_id", postgresql_where="parent_id is not null"),
         CheckConstraint("parent_id is null or status = 'closed'", name="merged_closed"),
+        # The target of the composite foreign keys of the distributed tables (0022).
+        UniqueConstraint("district_code", "id", name="uq_incidents_district_code_id"),
+        district_fk("incidents", "parent_id", "incidents"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -93,7 +99,7 @@ class Incident(Base):
     reopen_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     # Set when an operator merges this case into another: it is closed as a duplicate and
     # left out of every count, rate and export (migration 0019).
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    parent_id: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     geom = mapped_column(geometry("POINT"), nullable=False)
 
@@ -107,11 +113,12 @@ class IncidentEvent(Base):
         # The ticker asks "was this already escalated?" for every overdue incident.
         Index("ix_incident_events_escalations", "incident_id", "at",
               postgresql_where="action = 'escalate'"),
+        district_fk("incident_events", "incident_id", "incidents", "CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    district_code: Mapped[str] = district_column()
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(20))

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import Base, geometry, one_of
+from data.models.base import Base, district_column, district_fk, geometry, one_of
 
 SUGGESTION_STATUSES = ("open", "confirmed", "dismissed")
 TASK_KINDS = ("verify", "check")
@@ -35,13 +35,14 @@ class DuplicateSuggestion(Base):
         UniqueConstraint("incident_id", "parent_id", name="duplicate_pair"),
         CheckConstraint("incident_id <> parent_id", name="not_self"),
         Index("ix_duplicate_suggestions_open", "found_at", postgresql_where="status = 'open'"),
+        district_fk("duplicate_suggestions", "incident_id", "incidents", "CASCADE"),
+        district_fk("duplicate_suggestions", "parent_id", "incidents", "CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int] = mapped_column(
-        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    parent_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    district_code: Mapped[str] = district_column()
     distance_m: Mapped[float] = mapped_column(Float)
     gap_s: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(12), default="open", server_default="open")
@@ -62,11 +63,12 @@ class FieldTask(Base):
         # One live task of a kind per case: the case waits for exactly that one.
         Index("uq_field_tasks_live_kind", "incident_id", "kind", unique=True,
               postgresql_where="status in ('offered', 'accepted', 'unassigned')"),
+        district_fk("field_tasks", "incident_id", "incidents", "CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    district_code: Mapped[str] = district_column()
     kind: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(12))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

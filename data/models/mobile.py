@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import Base
+from data.models.base import Base, district_column, district_fk
 
 
 class MobileSession(Base):
@@ -39,12 +39,13 @@ class MobilePhoto(Base):
     """A photo as the server re-encoded it (JPEG, no metadata), linked to its incident."""
 
     __tablename__ = "mobile_photos"
-    __table_args__ = (CheckConstraint("byte_size > 0", name="size_positive"),)
+    __table_args__ = (CheckConstraint("byte_size > 0", name="size_positive"),
+                      district_fk("mobile_photos", "incident_id", "incidents", "CASCADE"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    district_code: Mapped[str] = district_column()
     purpose: Mapped[str] = mapped_column(String(12), default="report", server_default="report")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     width: Mapped[int] = mapped_column(Integer)

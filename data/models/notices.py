@@ -14,10 +14,11 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import Base, one_of
+from data.models.base import Base, district_column, district_fk, one_of
 
 NOTICE_CHANNELS = ("inbox", "wecom", "dingtalk", "sms", "email")
 NOTICE_STATUSES = ("pending", "sent", "dead")
@@ -60,6 +61,9 @@ class Notice(Base):
         one_of("kind", NOTICE_KINDS),
         Index("ix_notices_due", "next_attempt_at", postgresql_where="status = 'pending'"),
         Index("ix_notices_inbox", "user_id", "created_at", postgresql_where="channel = 'inbox'"),
+        UniqueConstraint("district_code", "id", name="uq_notices_district_code_id"),
+        district_fk("notices", "incident_id", "incidents", "CASCADE"),
+        district_fk("notices", "whistle_id", "whistles", "CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -70,10 +74,9 @@ class Notice(Base):
     route_id: Mapped[int | None] = mapped_column(
         ForeignKey("notice_routes.id", ondelete="SET NULL"))
     address: Mapped[str] = mapped_column(String(500), default="", server_default="")
-    incident_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
-    whistle_id: Mapped[int | None] = mapped_column(
-        ForeignKey("whistles.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    whistle_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    district_code: Mapped[str] = district_column()
     title: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
@@ -91,10 +94,11 @@ class NoticeDelivery(Base):
     """Append-only: one row per delivery attempt of an outside-channel notice."""
 
     __tablename__ = "notice_deliveries"
+    __table_args__ = (district_fk("notice_deliveries", "notice_id", "notices", "CASCADE"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    notice_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    notice_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    district_code: Mapped[str] = district_column()
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     attempt: Mapped[int] = mapped_column(SmallInteger)
     ok: Mapped[bool] = mapped_column(Boolean)

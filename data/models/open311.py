@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import Base
+from data.models.base import Base, district_column, district_fk
 
 
 class Open311Client(Base):
@@ -45,10 +45,11 @@ class Open311Request(Base):
     __table_args__ = (
         UniqueConstraint("client_id", "idempotency_key", name="uq_open311_requests_client_key"),
         Index("ix_open311_requests_client_hash", "client_id", "request_hash", "created_at"),
+        district_fk("open311_requests", "incident_id", "incidents", "CASCADE"),
     )
 
-    incident_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    district_code: Mapped[str] = district_column()
     client_id: Mapped[int] = mapped_column(ForeignKey("open311_clients.id"))
     token: Mapped[str] = mapped_column(String(40), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(80))

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import Base, one_of
+from data.models.base import Base, district_column, one_of
 
 EXCEPTION_KINDS = ("off_beat", "no_fix", "idle", "low_battery")
 
@@ -38,6 +38,7 @@ class PatrolSheet(Base):
     grid_id: Mapped[int | None] = mapped_column(Integer)
     street_id: Mapped[int | None] = mapped_column(Integer)
     community_id: Mapped[int | None] = mapped_column(Integer)
+    district_code: Mapped[str] = district_column()
     first_fix: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_fix: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fixes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -72,6 +73,7 @@ class PatrolException(Base):
     grid_id: Mapped[int | None] = mapped_column(Integer)
     street_id: Mapped[int | None] = mapped_column(Integer)
     community_id: Mapped[int | None] = mapped_column(Integer)
+    district_code: Mapped[str] = district_column()
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(String(500))

@@ -18,7 +18,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import DISTRICT_CODE, SET_ASIDE_REASONS, Base, geometry, in_lonlat, one_of
+from data.models.base import (
+    DISTRICT_CODE,
+    SET_ASIDE_REASONS,
+    Base,
+    district_column,
+    geometry,
+    in_lonlat,
+    one_of,
+)
 
 
 class Position(Base):
@@ -64,6 +72,7 @@ class LatestPosition(Base):
     device_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     server_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     grid_id: Mapped[int | None] = mapped_column(Integer)
+    district_code: Mapped[str] = district_column()
     speed_mps: Mapped[float | None] = mapped_column(Float)
     battery: Mapped[int | None] = mapped_column(SmallInteger)
     fixes_today: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

@@ -6,13 +6,16 @@ from datetime import date
 from sqlalchemy import BigInteger, Date, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import Base
+from data.models.base import Base, district_column
 from data.models.incidents import Incident
 
 
 class _Sums:
-    """The sums kept per key: incidents, closed ones, and their seconds from report to close."""
+    """The sums kept per key: incidents, closed ones, and their seconds from report to close;
+    and the district, set from the street on insert (0022); not in the key, see docs/scaling.md.
+    """
 
+    district_code: Mapped[str] = district_column()
     n: Mapped[int] = mapped_column(Integer)
     n_closed: Mapped[int] = mapped_column(Integer)
     close_s: Mapped[int] = mapped_column(BigInteger)

@@ -17,7 +17,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import DISTRICT_CODE, WHISTLE_STATUSES, Base, geometry, in_lonlat, one_of
+from data.models.base import (
+    DISTRICT_CODE,
+    WHISTLE_STATUSES,
+    Base,
+    district_column,
+    district_fk,
+    geometry,
+    in_lonlat,
+    one_of,
+)
 
 
 def _rating(column: str) -> CheckConstraint:
@@ -32,6 +41,8 @@ class Whistle(Base):
         CheckConstraint("level = 1 or parent_id is not null", name="second_has_parent"),
         CheckConstraint("deadline > blown_at", name="deadline_after_blow"),
         in_lonlat(),
+        UniqueConstraint("district_code", "id", name="uq_whistles_district_code_id"),
+        district_fk("whistles", "parent_id", "whistles"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -40,7 +51,7 @@ class Whistle(Base):
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
     blown_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     level: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("whistles.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     matter: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -57,11 +68,13 @@ class Whistle(Base):
 
 class WhistleIncident(Base):
     __tablename__ = "whistle_incidents"
+    __table_args__ = (district_fk("whistle_incidents", "whistle_id", "whistles", "CASCADE"),
+                      district_fk("whistle_incidents", "incident_id", "incidents"))
 
-    whistle_id: Mapped[int] = mapped_column(
-        ForeignKey("whistles.id", ondelete="CASCADE"), primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True,
-                                             index=True)
+    whistle_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    district_code: Mapped[str] = district_column()
+
 
 
 class WhistleSummons(Base):
@@ -73,11 +86,12 @@ class WhistleSummons(Base):
         CheckConstraint("arrived_at is null or acknowledged_at is not null", name="ack_first"),
         UniqueConstraint("whistle_id", "department_id", "leader_id", name="party_once"),
         _rating("rating_timeliness"), _rating("rating_quality"), _rating("rating_attitude"),
+        district_fk("whistle_summons", "whistle_id", "whistles", "CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    whistle_id: Mapped[int] = mapped_column(
-        ForeignKey("whistles.id", ondelete="CASCADE"), index=True)
+    whistle_id: Mapped[int] = mapped_column(Integer, index=True)
+    district_code: Mapped[str] = district_column()
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -95,11 +109,12 @@ class WhistleEvent(Base):
 
     __tablename__ = "whistle_events"
     __table_args__ = (Index("ix_whistle_events_overdue", "whistle_id",
-                            postgresql_where="action = 'overdue'"),)
+                            postgresql_where="action = 'overdue'"),
+                      district_fk("whistle_events", "whistle_id", "whistles", "CASCADE"))
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    whistle_id: Mapped[int] = mapped_column(
-        ForeignKey("whistles.id", ondelete="CASCADE"), index=True)
+    whistle_id: Mapped[int] = mapped_column(Integer, index=True)
+    district_code: Mapped[str] = district_column()
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(20))

@@ -79,7 +79,8 @@ inserted as (
          altitude, accuracy_m, battery, flagged, geom
   from located
   on conflict (device_id, device_time) do nothing
-  returning device_id, device_time, user_id, grid_id, speed_mps, battery, geom, server_time
+  returning device_id, device_time, user_id, district_code, grid_id, speed_mps, battery, geom,
+            server_time
 ),
 aside as (
   insert into set_aside_fixes (device_id, device_time, corrected_time, user_id, district_code,
@@ -107,12 +108,15 @@ newest as (
   from inserted i order by device_id, device_time desc
 ),
 upserted as (
-  insert into latest_positions as lp (device_id, user_id, device_time, server_time, grid_id,
-                                      speed_mps, battery, fixes_today, geom)
-  select device_id, user_id, device_time, server_time, grid_id, speed_mps, battery, n, geom
+  insert into latest_positions as lp (device_id, user_id, district_code, device_time,
+                                      server_time, grid_id, speed_mps, battery, fixes_today,
+                                      geom)
+  select device_id, user_id, district_code, device_time, server_time, grid_id, speed_mps,
+         battery, n, geom
   from newest
   on conflict (device_id) do update set
     user_id = excluded.user_id,
+    district_code = excluded.district_code,
     server_time = excluded.server_time,
     fixes_today = case
       when (lp.device_time at time zone :tz)::date = (excluded.device_time at time zone :tz)::date

@@ -5,10 +5,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from dashboard.answer_store import RemoteAnswers
 from dashboard.shared_answers import SharedAnswers
 from data.db import Database
 from data.queries.world import boundaries_geojson
 from data.settings import Settings
+from data.shared_state import Fuse
 
 
 class BoundaryCache:
@@ -44,6 +46,8 @@ class BoundaryCache:
 class AppContext:
     settings: Settings
     db: Database
+    # The Redis app hosts share (REDIS_URL), or None: then answers are per process.
+    fuse: Fuse | None = None
     boundaries: BoundaryCache = field(init=False)
     answers: SharedAnswers = field(init=False)
     built: SharedAnswers = field(init=False)
@@ -56,5 +60,9 @@ class AppContext:
         # Data (query results) and what is built from them (figures, patches, components)
         # are kept apart, so a burst of one kind never evicts the other. Screens get the
         # last slot's build while the next one is made; the data under it is always fresh.
-        self.answers = SharedAnswers(self.db, spread=True)
-        self.built = SharedAnswers(self.db, background=True, spread=True)
+        # With Redis, each slot's answer is computed by one host for all of them.
+        fuse = self.fuse
+        self.answers = SharedAnswers(self.db, spread=True,
+                                     remote=RemoteAnswers(fuse, "data") if fuse else None)
+        self.built = SharedAnswers(self.db, background=True, spread=True,
+                                   remote=RemoteAnswers(fuse, "built") if fuse else None)

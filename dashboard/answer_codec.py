@@ -46,7 +46,7 @@ def encode(value):
     if isinstance(value, dict):
         if all(isinstance(k, str) for k in value) and TAG not in value:
             return {k: encode(v) for k, v in value.items()}
-        raise Unshareable("dict with keys other than strings")
+        return {TAG: "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, datetime):
         return {TAG: "datetime", "v": value.isoformat()}
     if isinstance(value, date):
@@ -86,6 +86,11 @@ def _read_frame(text: str, dtypes: list[str]) -> pd.DataFrame:
     return back.astype(dict(zip(back.columns, dtypes))) if len(back.columns) else back
 
 
+def _key(key):
+    # A list cannot be a key: the tuple it was encoded from comes back as one.
+    return tuple(key) if isinstance(key, list) else key
+
+
 def decode(tree):
     """The value ``encode`` stood for."""
     if isinstance(tree, list):
@@ -95,6 +100,8 @@ def decode(tree):
     kind = tree.get(TAG)
     if kind is None:
         return {k: decode(v) for k, v in tree.items()}
+    if kind == "dict":
+        return {_key(decode(k)): decode(v) for k, v in tree["v"]}
     if kind == "tuple":
         return tuple(decode(v) for v in tree["v"])
     if kind == "datetime":

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.actor_cache import ActorCache
 from api.csrf import init_csrf, new_token
 from api.errors import ApiError
-from api.shared_actor_cache import RedisActorCache
+from api.shared_actor_cache import ACCOUNTS, WEB_SESSIONS, RedisActorCache
 from data.db import Database
 from data.settings import Settings
 from data.shared_state import app_fuse
@@ -54,9 +54,9 @@ def account_caches(server: Flask, settings: Settings):
     ttl = settings.account_recheck_s
     if fuse is None:
         return ActorCache(ttl), ActorCache(ttl)
-    return (RedisActorCache(fuse, "accounts", ttl,
+    return (RedisActorCache(fuse, ACCOUNTS, ttl,
                             lambda a: actor_to_session(a) if a else None, actor_from_session),
-            RedisActorCache(fuse, "web_sessions", ttl))
+            RedisActorCache(fuse, WEB_SESSIONS, ttl))
 
 
 def _settings() -> Settings:

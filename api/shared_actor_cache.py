@@ -5,7 +5,11 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from data.shared_state import PREFIX, Fuse
+from data.settings import Settings
+from data.shared_state import PREFIX, Fuse, connect
+
+# The two caches' names (the keys' middle part), the same on every host.
+ACCOUNTS, WEB_SESSIONS = "accounts", "web_sessions"
 
 
 class RedisActorCache:
@@ -69,3 +73,20 @@ class RedisActorCache:
     def forget_all(self) -> None:
         """Every host reads every key afresh (a password change revoked sessions)."""
         self.fuse.call(lambda c: c.incr(self._gen), lambda: None)
+
+
+def forget_everywhere(settings: Settings, user_id: int) -> bool:
+    """From a process that is no app host (the command line): every host reads the account
+    and every desk session afresh, at once. False without REDIS_URL (hosts then see it
+    within HQ_ACCOUNT_RECHECK_S) or when Redis does not answer.
+    """
+    client = connect(settings)
+    if client is None:
+        return False
+    fuse = Fuse(client)
+    try:
+        RedisActorCache(fuse, ACCOUNTS, settings.account_recheck_s).forget(user_id)
+        RedisActorCache(fuse, WEB_SESSIONS, settings.account_recheck_s).forget_all()
+        return fuse.usable
+    finally:
+        client.close()

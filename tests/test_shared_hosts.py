@@ -123,3 +123,25 @@ def test_without_redis_each_host_keeps_its_own_state(server_settings):
         assert on_a.get("/api/v1/me").status_code == 401
     finally:
         drop_security_world(server_settings, world)
+
+
+def test_deactivating_from_the_command_line_reaches_every_host_at_once(hosts):
+    from click.testing import CliRunner
+
+    from cli.users import users_cli
+
+    world, a, b = hosts
+    on_a, on_b = signed_in_pair(a, b, "operator")
+    assert on_a.get("/api/v1/me").status_code == on_b.get("/api/v1/me").status_code == 200
+
+    def users(*args):
+        result = CliRunner().invoke(users_cli, list(args), obj=world.settings,
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    try:
+        assert "every app host applies it now" in users("deactivate", "operator")
+        assert on_a.get("/api/v1/me").status_code == on_b.get("/api/v1/me").status_code == 401
+    finally:
+        users("reactivate", "operator")

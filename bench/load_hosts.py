@@ -106,7 +106,7 @@ def phones_p95(step: dict) -> float:
 def two_hosts(url: str, phones: list, viewers: dict, args, one_host: dict,
               limit_ms: float) -> bool:
     """The main run's load again on two hosts sharing Redis; prints one host vs two."""
-    from bench.load_report import CpuMeter, errors, print_step
+    from bench.load_report import CpuMeter, errors, print_step, warm_p95
 
     with shared_redis() as redis_url:
         procs, bases, phone_ports = start_hosts(url, redis_url, args.phones_to)
@@ -123,6 +123,7 @@ def two_hosts(url: str, phones: list, viewers: dict, args, one_host: dict,
             for proc in procs:
                 proc.wait(timeout=60)
     one, two = phones_p95(one_host), phones_p95(step)
-    print(f"\n== phones p95, same run: one host {one:.1f} ms, two hosts {two:.1f} ms "
-          f"(limit {limit_ms:.0f} ms)")
+    warm_one, warm_two = (warm_p95(s).get("osmand", float("nan")) for s in (one_host, step))
+    print(f"\n== phones p95, same run: one host {one:.1f} ms (warm {warm_one:.1f}), two hosts "
+          f"{two:.1f} ms (warm {warm_two:.1f}); limit {limit_ms:.0f} ms")
     return two <= limit_ms and not errors(step)

@@ -49,7 +49,10 @@ class RedisActorCache:
 
         name, raw = self.fuse.call(read, lambda: (None, None))
         if raw is not None:
-            return self.decode(json.loads(raw)["v"])
+            try:
+                return self.decode(json.loads(raw)["v"])
+            except (ValueError, KeyError, TypeError):
+                pass        # not ours to trust: read the database as on a miss
         value = load(key)           # a failure raises and caches nothing
         if name is not None:
             body = json.dumps({"v": self.encode(value)})

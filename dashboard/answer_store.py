@@ -39,18 +39,18 @@ class RemoteAnswers:
         """The answer stored under ``key``, else computed here (once for all hosts)."""
         if question in self._unshareable:
             return compute()
-        raw = self.fuse.call(lambda c: c.get(key), lambda: None)
-        if raw is not None:
-            return loads(raw)
+        found = self._read(self.fuse.call(lambda c: c.get(key), lambda: None))
+        if found is not None:
+            return found[0]
         if not self.fuse.usable:
             return compute()
         lock = key + ":lock"
         took = self.fuse.call(lambda c: c.set(lock, b"1", nx=True, px=int(self.lock_s * 1000)),
                               lambda: True)
         if not took:
-            found = self._wait(key, lock)
+            found = self._read(self._wait(key, lock))
             if found is not None:
-                return loads(found)
+                return found[0]
         try:
             value = compute()       # an error is not stored: the next asker tries again
             self._put(key, question, slot_s, value)
@@ -58,6 +58,18 @@ class RemoteAnswers:
             if took:
                 self.fuse.call(lambda c: c.delete(lock), lambda: None)
         return value
+
+    def _read(self, raw: bytes | None) -> tuple[object] | None:
+        """(value,) from what Redis held, None if nothing (or nothing this codec reads:
+        then the asker computes it, as if Redis had nothing).
+        """
+        if raw is None:
+            return None
+        try:
+            return (loads(raw),)
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            log.warning("unreadable shared answer ignored: %s", err)
+            return None
 
     def _wait(self, key: str, lock: str) -> bytes | None:
         """The answer another host is building, once it is stored (None: build it here)."""

@@ -99,3 +99,19 @@ def test_redis_url_is_a_setting_and_shares_the_rate_limits():
     assert shared.redis_url == shared.ratelimit_storage_uri == "redis://cache:6379/0"
     own = Settings.from_env({"REDIS_URL": "redis://a/0", "HQ_RATELIMIT_STORAGE_URI": "redis://b/1"})
     assert own.ratelimit_storage_uri == "redis://b/1"
+
+
+def test_an_unreadable_entry_is_a_miss_not_an_error(redis_url):
+    from dashboard.answer_store import RemoteAnswers
+
+    client = redis.Redis.from_url(redis_url)
+    fuse = Fuse(connect(Settings(redis_url=redis_url)))
+    answers = RemoteAnswers(fuse, "junk")
+    key = answers.key(("q",), 10, 1, 1)
+    client.set(key, b'{"__hq":"component","ns":"os","type":"system","props":{}}')
+    assert answers.get(key, ("q",), 10, lambda: 42) == 42
+    cache = RedisActorCache(fuse, "junk", 600)
+    cache.get("s", lambda key: 1)
+    for name in client.keys("hq:junk:e:*"):
+        client.set(name, b"not json")
+    assert cache.get("s", lambda key: 2) == 2

@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SHELL := /bin/bash
 
-.PHONY: demo test test-fast test-clock lint bench db-up db-down clean-db python browser
+.PHONY: demo test test-fast test-clock lint bench db-up db-down cache-up cache-down clean-db python browser
 
 python:
 	@bash scripts/bootstrap.sh python
@@ -16,6 +16,13 @@ db-up: python
 db-down: python
 	@$(PY) app.py db down
 
+## make cache-up / cache-down: the project's Redis, for several app hosts (README)
+cache-up: python
+	@$(PY) app.py cache up
+
+cache-down: python
+	@$(PY) app.py cache down
+
 ## make demo: install what is missing, start PostGIS, load Hongqiao if empty, live feed, serve :8050
 demo: python
 	@$(PY) app.py demo run
@@ -23,6 +30,7 @@ demo: python
 ## make test: the same set-up, then the whole suite (browser tests included)
 test: python browser
 	@$(PY) app.py db up >/dev/null
+	@bash scripts/redis.sh install
 	@$(PY) -m pytest
 
 ## make test-clock: the time-sensitive tests again with the clock moved (test process and
@@ -35,6 +43,7 @@ test-clock: python browser
 ## (markers in pytest.ini, applied by fixture in tests/conftest.py); `--lf` reruns last failures
 test-fast: python
 	@$(PY) app.py db up >/dev/null
+	@bash scripts/redis.sh install
 	@$(PY) -m pytest -q -m "not browser and not faults and not slow" $(ARGS)
 
 ## make lint: ruff, mypy and the import contracts (all configured in pyproject.toml)
@@ -46,4 +55,5 @@ lint: python
 ## make bench: benchmarks with their naive baselines (not part of the tests)
 bench: python
 	@$(PY) app.py db up >/dev/null
+	@bash scripts/redis.sh install
 	@$(PY) -m bench

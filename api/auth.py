@@ -10,8 +10,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.actor_cache import ActorCache
 from api.csrf import init_csrf, new_token
 from api.errors import ApiError
+from api.shared_actor_cache import ACCOUNTS, WEB_SESSIONS, RedisActorCache
 from data.db import Database
 from data.settings import Settings
+from data.shared_state import app_fuse
 from workflow.accounts import actor_for_token, load_actor
 from workflow.pages import PAGE_ROLES  # noqa: F401 - api.reports and tests read it here
 from workflow.roles import Actor
@@ -34,18 +36,35 @@ def actor_to_session(actor: Actor) -> dict:
     return {**actor.__dict__, "grid_ids": sorted(actor.grid_ids)}
 
 
-def _cached_actor() -> Actor | None:
-    cached = session.get(ACTOR_CACHE)
+def actor_from_session(cached: dict | None) -> Actor | None:
     if not cached:
         return None
     return Actor(**{**cached, "grid_ids": frozenset(cached["grid_ids"])})
+
+
+def _cached_actor() -> Actor | None:
+    return actor_from_session(session.get(ACTOR_CACHE))
+
+
+def account_caches(server: Flask, settings: Settings):
+    """(accounts, sessions): in Redis when REDIS_URL is set (every host sees a revocation
+    at once), else in this process's memory for HQ_ACCOUNT_RECHECK_S.
+    """
+    fuse = app_fuse(server.extensions, settings)
+    ttl = settings.account_recheck_s
+    if fuse is None:
+        return ActorCache(ttl), ActorCache(ttl)
+    return (RedisActorCache(fuse, ACCOUNTS, ttl,
+                            lambda a: actor_to_session(a) if a else None, actor_from_session),
+            RedisActorCache(fuse, WEB_SESSIONS, ttl))
 
 
 def _settings() -> Settings:
     return current_app.extensions["hq_settings"]
 
 
-def _session_is_live(db: Database, sessions: ActorCache, user_id: int) -> bool:
+def _session_is_live(db: Database, sessions: ActorCache | RedisActorCache,
+                     user_id: int) -> bool:
     """The cookie's session is one the server still honours: before its fixed end, and
     (within HQ_ACCOUNT_RECHECK_S) not revoked by a sign-out or a password change.
     """
@@ -83,8 +102,7 @@ def init_auth(server: Flask, db: Database, settings: Settings) -> LoginManager:
     manager.session_protection = "basic"
     manager.init_app(server)
 
-    accounts = ActorCache(settings.account_recheck_s)
-    sessions = ActorCache(settings.account_recheck_s)
+    accounts, sessions = account_caches(server, settings)
     server.extensions["hq_accounts"] = accounts
     server.extensions["hq_web_sessions"] = sessions
 

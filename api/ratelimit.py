@@ -4,6 +4,7 @@ per device (the same counters, or a bounded in-process window).
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 import time
@@ -35,6 +36,7 @@ INGEST_COUNTED = "hq.ingest_counted"
 USER_SCOPE, ADDRESS_SCOPE = "login-user", "login-address"
 LIMITER_PREFIX = "hq"
 UNLOCK = "hq_unlock_sign_in"
+log = logging.getLogger(__name__)
 
 
 class SlidingWindow:
@@ -99,21 +101,43 @@ class SharedWindow:
     def __init__(self, limiter: Limiter, limit: int, window_s: int, scope: str) -> None:
         self.item = RateLimitItemPerSecond(limit, window_s)
         self.limiter, self.scope = limiter, scope
+        # Where counting goes while the shared storage does not answer (a Redis outage):
+        # this process's own window, so phones keep reporting.
+        self.local = SlidingWindow(limit, window_s)
+        self._warned = False     # one warning per outage, not one per request
+
+    def _shared(self, action: Callable, local: Callable):
+        try:
+            result = action(self.limiter.limiter)
+        except Exception as err:  # noqa: BLE001 - limits wraps the storage's own errors
+            if not self._warned:
+                self._warned = True
+                log.warning("rate-limit storage away (%s): counting in this process", err)
+            return local()
+        self._warned = False
+        return result
 
     def take(self, key: str) -> int:
-        if self.limiter.limiter.hit(self.item, self.scope, key):
+        if self._shared(lambda lim: lim.hit(self.item, self.scope, key),
+                        lambda: self.local.take(key) == 0):
             return 0
         return self.retry_after(key) or 1
 
     def retry_after(self, key: str) -> int:
-        reset, remaining = self.limiter.limiter.get_window_stats(self.item, self.scope, key)
+        stats = self._shared(lambda lim: lim.get_window_stats(self.item, self.scope, key),
+                             lambda: None)
+        if stats is None:
+            return self.local.retry_after(key)
+        reset, remaining = stats
         return 0 if remaining > 0 else max(1, math.ceil(reset - time.time()))
 
     def hit(self, key: str) -> None:
-        self.limiter.limiter.hit(self.item, self.scope, key)
+        self._shared(lambda lim: lim.hit(self.item, self.scope, key),
+                     lambda: self.local.hit(key))
 
     def reset(self, key: str) -> None:
-        self.limiter.limiter.clear(self.item, self.scope, key)
+        self.local.reset(key)
+        self._shared(lambda lim: lim.clear(self.item, self.scope, key), lambda: None)
 
 
 def too_many(retry_after: int, message: str) -> Response:
@@ -185,9 +209,15 @@ def init_limiter(server: Flask, settings: Settings) -> Limiter:
     """Flask-Limiter on the server, its counters where HQ_RATELIMIT_STORAGE_URI says
     (memory:// by default; redis://... to share them between processes and hosts).
     """
+    shared = not settings.ratelimit_storage_uri.startswith("memory://")
+    # Shared counters (Redis) that stop answering: this process counts in its own memory
+    # until they answer again (Flask-Limiter checks every 30 s) rather than failing every
+    # sign-in; short socket timeouts so a dead Redis costs milliseconds.
+    options = dict(storage_options={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+                   in_memory_fallback_enabled=True, swallow_errors=True) if shared else {}
     limiter = Limiter(get_remote_address, app=server, storage_uri=settings.ratelimit_storage_uri,
                       strategy="moving-window", key_prefix=LIMITER_PREFIX,
-                      headers_enabled=False)
+                      headers_enabled=False, **options)
     server.extensions["hq_limiter"] = limiter
 
     @server.errorhandler(429)

@@ -2,7 +2,7 @@
 
 `python -m bench load [--minutes 10] [--devices 1000] [--walls 40] [--analysts 10]
 [--ramp 1000,2000,4000,8000] [--step-seconds 60] [--phones-to port|main] [--scale 1]
-[--url URL --keep] [--replica]`
+[--url URL --keep] [--replica] [--hosts 2]`
 
 A scratch database gets the synthetic world (as of now) and extra phones; gunicorn serves
 the whole app (`app:server`, HQ_BENCH_WORKERS workers, gthread), and a second one the
@@ -61,6 +61,9 @@ def options(argv: list[str]) -> argparse.Namespace:
                         "FILE.rampK), to look for stalls")
     parser.add_argument("--replica", action="store_true", help="the viewers' reads on the "
                         "local hot standby (started if need be); prints its staleness")
+    from bench.load_hosts import add_options
+
+    add_options(parser)
     return parser.parse_known_args(argv)[0]
 
 
@@ -141,6 +144,19 @@ def ramp(base, port, phones, viewers, args, meter) -> None:
           f"error at all: {best_all or 'none of those tried'}")
 
 
+def compare_two_hosts(procs: list, url: str, phones: list, viewers: dict, args,
+                      main_run: dict) -> bool:
+    """Stop the single host (the two share these cores), then the same load on two."""
+    from bench.load_hosts import two_hosts
+
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        proc.wait(timeout=60)
+    procs.clear()
+    return two_hosts(url, phones, viewers, args, main_run, P95_LIMIT_MS)
+
+
 def main(argv: list[str] | None = None) -> bool:
     from bench.bench_ingest import free_port, start_gunicorn
     from bench.load_fleet import add_phones, load_world
@@ -188,6 +204,8 @@ def main(argv: list[str] | None = None) -> bool:
         if args.dump:
             dump_samples(main_run, args.dump)
         ramp(base, phone_port, phones, viewers, args, meter)
+        if args.hosts == 2:
+            ok = compare_two_hosts(procs, url, phones, viewers, args, main_run) and ok
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)

@@ -14,6 +14,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
+    from cli.cache import cache_cli
     from cli.db import db
     from cli.demo import demo
     from cli.devices import devices_cli
@@ -29,7 +30,7 @@ def _register() -> None:
 
     for command in (serve, db, demo, simulate_command, workflow_cli, import_command,
                     export_command, open311_cli, mobile_cli, devices_cli, users_cli,
-                    org_cli, notices_cli):
+                    org_cli, notices_cli, cache_cli):
         cli.add_command(command)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from api.ratelimit import clear_sign_in_budget, shared_sign_in_counters
+from api.shared_actor_cache import forget_everywhere
 from data import people_store
 from data.db import Database
 from data.settings import Settings
@@ -35,6 +36,12 @@ def _run(settings: Settings, action):
                                    ) from err
     finally:
         db.dispose()
+
+
+def _tell_hosts(settings: Settings, account: dict) -> None:
+    """With REDIS_URL every app host drops its cached copy now (else within the TTL)."""
+    if forget_everywhere(settings, account["id"]):
+        click.echo("  (所有服务器已即时生效 every app host applies it now)")
 
 
 def _show_password(username: str, password: str) -> None:
@@ -85,6 +92,7 @@ def edit(settings: Settings, username: str, **values) -> None:
     """Change an account's role, scope, grids (a move keeps its history), name or phone."""
     account = _run(settings, lambda conn, who, now: people.edit_account(
         conn, who, username, values, now))
+    _tell_hosts(settings, account)
     click.echo(f"已修改 changed {account['username']}: {account['role']} "
                f"{account['street_code'] or ''} {account['community_code'] or ''} "
                f"{account['department_code'] or ''} {' '.join(account['grid_codes'])}")
@@ -95,8 +103,10 @@ def edit(settings: Settings, username: str, **values) -> None:
 @click.pass_obj
 def deactivate(settings: Settings, username: str) -> None:
     """Stop an account: sign-in refused, every session ended (history kept)."""
-    _run(settings, lambda conn, who, now: people.set_active(conn, who, username, False, now))
+    account = _run(settings, lambda conn, who, now: people.set_active(
+        conn, who, username, False, now))
     click.echo(f"已停用 deactivated {username}")
+    _tell_hosts(settings, account)
 
 
 @users_cli.command("reactivate")
@@ -116,6 +126,7 @@ def reset_password(settings: Settings, username: str) -> None:
     account, password = _run(settings, lambda conn, who, now: people.reset_password(
         conn, who, username, now))
     _show_password(account["username"], password)
+    _tell_hosts(settings, account)
 
 
 @users_cli.command("unlock")

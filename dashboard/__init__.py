@@ -15,6 +15,7 @@ from dashboard.router import register_all
 from dashboard.wall.warmup import start_warming
 from data.db import Database
 from data.settings import Settings
+from data.shared_state import app_fuse
 
 ASSETS = Path(__file__).with_name("assets")
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def create_app(settings: Settings, db: Database | None = None, server: Flask | N
         on_error=callback_failed,
     )
     app.layout = shell
-    ctx = AppContext(settings=settings, db=db)
+    ctx = AppContext(settings=settings, db=db, fuse=app_fuse(app.server.extensions, settings))
     register_all(app, ctx)
     # Every callback belongs to a page whose roles the server checks (api/page_guard):
     # building the registry fails here if one does not.

@@ -5,10 +5,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from dashboard.answer_store import RemoteAnswers
 from dashboard.shared_answers import SharedAnswers
 from data.db import Database, read_database
 from data.queries.world import boundaries_geojson
 from data.settings import Settings
+from data.shared_state import Fuse
 
 
 class BoundaryCache:
@@ -76,6 +78,8 @@ class AppContext:
     replica: Database | None = None
     reads: Database = field(init=False)
     lag: ReplicaLag = field(init=False)
+    # The Redis app hosts share (REDIS_URL), or None: then answers are per process.
+    fuse: Fuse | None = None
     boundaries: BoundaryCache = field(init=False)
     answers: SharedAnswers = field(init=False)
     built: SharedAnswers = field(init=False)
@@ -90,5 +94,9 @@ class AppContext:
         # Data (query results) and what is built from them (figures, patches, components)
         # are kept apart, so a burst of one kind never evicts the other. Screens get the
         # last slot's build while the next one is made; the data under it is always fresh.
-        self.answers = SharedAnswers(self.reads, spread=True)
-        self.built = SharedAnswers(self.reads, background=True, spread=True)
+        # With Redis, each slot's answer is computed by one host for all of them.
+        fuse = self.fuse
+        self.answers = SharedAnswers(self.reads, spread=True,
+                                     remote=RemoteAnswers(fuse, "data") if fuse else None)
+        self.built = SharedAnswers(self.reads, background=True, spread=True,
+                                   remote=RemoteAnswers(fuse, "built") if fuse else None)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
+from dashboard.answer_store import RemoteAnswers
 from data.db import Database
 
 log = logging.getLogger(__name__)
@@ -47,14 +48,18 @@ class SharedAnswers:
 
     def __init__(self, db: Database, slot_s: float = 10.0, limit: int = 512,
                  clock: Callable[[], float] = time.time, background: bool = False,
-                 stale_slots: int = 4, spread: bool = False) -> None:
+                 stale_slots: int = 4, spread: bool = False,
+                 remote: RemoteAnswers | None = None) -> None:
         self._db, self.slot_s, self._limit, self._clock = db, slot_s, limit, clock
         self._background, self._stale_slots = background, stale_slots
         # With ``spread``, each question's slots start at its own offset, different in each
         # process: slots aligned on the clock made every question of every server process
         # rebuild in the same second (a burst that took both cores for a second or two at
         # each minute), while spread out the same work is a steady trickle.
-        self._spread = os.getpid() if spread else None
+        # With ``remote`` (Redis, several hosts) the offsets must be the same in every
+        # process, or no two would share a slot; one of them computes each slot anyway.
+        self._spread = (0 if remote else os.getpid()) if spread else None
+        self._remote = remote
         self._items: dict[AnswerKey, object] = {}
         # The newest answer of each question (whatever its slot), for answering while stale.
         self._latest: dict[tuple, tuple[AnswerKey, object]] = {}
@@ -70,6 +75,8 @@ class SharedAnswers:
         # still recomputed every slot.
         key = AnswerKey(question, slot, int((moment.timestamp() + shift) // slot),
                         int((self._clock() + shift) // slot))
+        if self._remote is not None:
+            compute = self._shared(key, compute)
         with self._lock:
             hit = key in self._items
             stale = None if hit or not self._background else self._stale(key)
@@ -86,6 +93,13 @@ class SharedAnswers:
                 if key in self._items:
                     return self._items[key]
         return self._build(key, compute)
+
+    def _shared(self, key: AnswerKey, compute: Callable[[], object]) -> Callable[[], object]:
+        """``compute`` through Redis: this process's miss reads another host's answer."""
+        remote = self._remote
+        assert remote is not None
+        name = remote.key(key.question, key.slot_s, key.moment_slot, key.clock_slot)
+        return lambda: remote.get(name, key.question, key.slot_s, compute)
 
     def _offset(self, question: tuple, slot: float) -> float:
         """Where this question's slots start, in seconds (0 unless spread)."""

@@ -98,6 +98,10 @@ class Settings:
     # Where rate-limit counters live (Flask-Limiter/limits storage URI): memory:// keeps
     # them per process; redis://host:6379 shares them between processes and hosts.
     ratelimit_storage_uri: str = "memory://"
+    # A Redis shared by every app host (redis://host:port/db; README "Several app hosts"):
+    # the wall's shared answers, rate limits, the account cache and session revocations live
+    # there instead of each process's memory. Empty: one host, everything in memory.
+    redis_url: str = ""
     # A desk session ends this long after sign-in, however busy it is (never extended).
     session_lifetime_s: int = 12 * 3600
     ingest_max_requests: int = 300
@@ -244,7 +248,9 @@ class Settings:
             login_max_failures=int(env.get("HQ_LOGIN_MAX_FAILURES", "5")),
             login_window_s=int(env.get("HQ_LOGIN_WINDOW_S", "300")),
             login_address_max=int(env.get("HQ_LOGIN_ADDRESS_MAX", "60")),
-            ratelimit_storage_uri=env.get("HQ_RATELIMIT_STORAGE_URI", "").strip() or "memory://",
+            redis_url=env.get("REDIS_URL", "").strip(),
+            ratelimit_storage_uri=(env.get("HQ_RATELIMIT_STORAGE_URI", "").strip()
+                                   or env.get("REDIS_URL", "").strip() or "memory://"),
             session_lifetime_s=int(env.get("HQ_SESSION_LIFETIME_S", str(12 * 3600))),
             ingest_max_requests=int(env.get("HQ_INGEST_MAX_REQUESTS", "300")),
             ingest_window_s=int(env.get("HQ_INGEST_WINDOW_S", "60")),

@@ -15,6 +15,7 @@ from data.scratch import create_database, drop_database
 from data.settings import Settings
 from tests.clock import SESSION_NOW, session_clock
 from tests.fault_helpers import fault_cluster  # noqa: F401 - one per session, restartable
+from tests.redis_helpers import redis_url  # noqa: F401 - one private redis-server per session
 
 
 def pytest_report_header(config):

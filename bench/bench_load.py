@@ -145,7 +145,7 @@ def ramp(base, port, phones, viewers, args, meter) -> None:
 
 
 def compare_two_hosts(procs: list, url: str, phones: list, viewers: dict, args,
-                      main_run: dict) -> bool:
+                      main_run: dict, replica: str = "", settings=None) -> bool:
     """Stop the single host (the two share these cores), then the same load on two."""
     from bench.load_hosts import two_hosts
 
@@ -154,7 +154,7 @@ def compare_two_hosts(procs: list, url: str, phones: list, viewers: dict, args,
     for proc in procs:
         proc.wait(timeout=60)
     procs.clear()
-    return two_hosts(url, phones, viewers, args, main_run, P95_LIMIT_MS)
+    return two_hosts(url, phones, viewers, args, main_run, P95_LIMIT_MS, replica, settings)
 
 
 def main(argv: list[str] | None = None) -> bool:
@@ -205,7 +205,8 @@ def main(argv: list[str] | None = None) -> bool:
             dump_samples(main_run, args.dump)
         ramp(base, phone_port, phones, viewers, args, meter)
         if args.hosts == 2:
-            ok = compare_two_hosts(procs, url, phones, viewers, args, main_run) and ok
+            ok = compare_two_hosts(procs, url, phones, viewers, args, main_run, replica,
+                                   settings) and ok
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)

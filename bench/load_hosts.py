@@ -41,11 +41,14 @@ def shared_redis():
         shared_state.run_script("down", port=port, root=root)
 
 
-def start_hosts(url: str, redis_url: str, phones_to: str) -> tuple[list, list[str], list[int]]:
+def start_hosts(url: str, redis_url: str, phones_to: str,
+                replica: str = "") -> tuple[list, list[str], list[int]]:
     """Two hosts (each the app, and the OsmAnd-only app unless phones go to the main app):
-    (processes, the hosts' base URLs, the ports phones post to).
+    (processes, the hosts' base URLs, the ports phones post to). With ``replica`` both hosts
+    read the wall, analysts and leaders from that standby.
     """
     from bench.bench_ingest import free_port, start_gunicorn
+    from bench.load_replica import replica_env
 
     procs, bases, phone_ports = [], [], []
     before = os.environ.get("REDIS_URL")
@@ -53,7 +56,7 @@ def start_hosts(url: str, redis_url: str, phones_to: str) -> tuple[list, list[st
     try:
         for _ in range(2):
             port = free_port()
-            procs.append(start_gunicorn(url, port, "app:server"))
+            procs.append(start_gunicorn(url, port, "app:server", **replica_env(replica)))
             bases.append(f"http://127.0.0.1:{port}")
             phone_port = port
             if phones_to == "port":
@@ -104,19 +107,24 @@ def phones_p95(step: dict) -> float:
 
 
 def two_hosts(url: str, phones: list, viewers: dict, args, one_host: dict,
-              limit_ms: float) -> bool:
-    """The main run's load again on two hosts sharing Redis; prints one host vs two."""
+              limit_ms: float, replica: str = "", settings=None) -> bool:
+    """The main run's load again on two hosts sharing Redis (and the standby, if given);
+    prints one host vs two, and the standby's staleness during the two-host run.
+    """
+    from bench.load_replica import StalenessSampler
     from bench.load_report import CpuMeter, errors, print_step, warm_p95
 
     with shared_redis() as redis_url:
-        procs, bases, phone_ports = start_hosts(url, redis_url, args.phones_to)
+        procs, bases, phone_ports = start_hosts(url, redis_url, args.phones_to, replica)
         try:
             print(f"\n== two hosts: {bases[0]} and {bases[1]} sharing {redis_url}, "
                   f"{args.devices} phones and {args.walls} walls spread over both")
             meter = CpuMeter(tuple(p.pid for p in procs), url.rsplit("/", 1)[-1])
-            step = run_hosts_step(bases, phone_ports, phones[:args.devices], viewers, args,
-                                  args.minutes * 60, meter)
+            with StalenessSampler(replica, settings) as staleness:
+                step = run_hosts_step(bases, phone_ports, phones[:args.devices], viewers, args,
+                                      args.minutes * 60, meter)
             print_step(step)
+            staleness.report()
         finally:
             for proc in procs:
                 proc.send_signal(signal.SIGTERM)

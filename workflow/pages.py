@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from data.models.base import ROLES
 from workflow.leaders.figures import LEADER_ROLES
-from workflow.roles import Actor, list_filter
+from workflow.roles import Actor, list_filter, whole_area
 
 DESK_ROLES = tuple(r for r in ROLES if r not in ("wall", "grid_worker"))
 # The wall shows the whole district (every street's incidents, whistles, workers): the
@@ -54,5 +54,5 @@ def may_open(actor: Actor | None, path: str | None) -> bool:
         return False
     if page == "/wall" and actor.role != "wall":
         # A street operator's incidents are their street's: not the district's wall.
-        return list_filter(actor, "incident.read") == {}
+        return whole_area(list_filter(actor, "incident.read"))
     return True

@@ -62,7 +62,7 @@ def codes_to_ids(conn: Connection, district_code: str | None = None) -> dict[str
     }
 
 
-def parents(conn: Connection) -> dict[str, dict[int, int]]:
+def parents(conn: Connection) -> dict[str, dict]:
     """Each community's street, each grid's community (ids) and each street's district code."""
     return {"community_street": dict(conn.execute(select(Community.id, Community.street_id)).all()),
             "grid_community": dict(conn.execute(select(Grid.id, Grid.community_id)).all()),

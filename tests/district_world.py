@@ -55,7 +55,9 @@ def add_hebei(conn, world: World, code: str = "HB-CASE-1") -> dict:
         name_zh="海河社区第1网格", area_km2=1.0, population=100, geom=SQUARE,
     ).returning(Grid.id)).scalar_one()
     for username, (role, scope) in {**HEBEI_ACCOUNTS, **CITY_ACCOUNTS}.items():
-        values = {"display_name": username, "title": "officer",
+        # Hebei's street chief directs the street office, so may whistle.
+        values = {"display_name": username,
+                  "title": "director" if role == "street_chief" else "officer",
                   "district_code": None if role == "city_leader" else HEBEI}
         if scope.get("street"):
             values["street_id"] = ids["street"]

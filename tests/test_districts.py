@@ -124,3 +124,20 @@ def test_the_command_line_may_make_a_city_leader(conn, two):
     assert made["district_code"] is None
     row = conn.execute(text("select district_code from users where username = 'city2'"))
     assert row.scalar_one() is None
+
+
+def test_a_hebei_whistle_is_hebeis(conn, two):
+    from datetime import timedelta
+
+    from workflow.whistles.service import NewWhistle, blow_whistle
+    world, hebei = two
+    view, _ = blow_whistle(conn, world.actor("hb_chief"), NewWhistle(
+        matter="河北区整治", meeting_at=NOW + timedelta(days=1), meeting_place="光复道现场",
+        deadline=NOW + timedelta(days=7), incident_ids=(hebei["incident"],),
+        department_codes=("CGW-DL",)), NOW)
+    stored = conn.execute(text("select district_code from whistles where id = :i"),
+                          {"i": view["id"]}).scalar_one()
+    assert stored == HEBEI
+    assert list_whistles(conn, world.actor("hb_operator"), {}, NOW)["total"] == 1
+    assert list_whistles(conn, world.actor("operator"), {}, NOW)["total"] == 0
+    assert list_whistles(conn, world.actor("city"), {}, NOW)["total"] == 1

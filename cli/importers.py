@@ -7,6 +7,7 @@ import click
 import pyproj
 
 from data.db import Database
+from data.models.base import DISTRICT_CODE
 from data.settings import Settings
 from etl.importers import runner
 from etl.importers.cameras import plan_cameras, write_cameras
@@ -55,9 +56,18 @@ def _common(command):
     return command
 
 
+def _check_district(ctx, param, value):
+    if not (len(value) == 6 and value.isdigit()):
+        raise click.BadParameter(f"a district code is 6 digits (e.g. 120105), not {value!r}")
+    return value
+
+
 def _points(command):
-    """Options of the point files: the coordinate columns and the CSV encoding."""
+    """Options of the point files: the coordinate columns, the CSV encoding, the district."""
     for option in reversed((
+        click.option("--district", "district", default=DISTRICT_CODE, show_default=True,
+                     callback=_check_district,
+                     help="The district the file belongs to: rows outside its grids are refused."),
         click.option("--lon", default="lon", show_default=True, help="Longitude/x column."),
         click.option("--lat", default="lat", show_default=True, help="Latitude/y column."),
         click.option("--encoding", default="utf-8-sig", show_default=True,
@@ -128,21 +138,25 @@ def import_grids(file, level, code_field, name_field, parent_field, street_name_
                        lambda conn, plan: write_grids(conn, plan, replace_all), commit))
 
 
-def _point_options(settings, crs, gcj02, layer, mapping, lon, lat, encoding, **named):
+def _point_options(settings, crs, gcj02, layer, mapping, lon, lat, encoding, district,
+                   **named):
     timezone = named.pop("timezone", None) or settings.timezone
     return PointOptions(mapping=_mapping(mapping, **named), lon=lon, lat=lat,
                         choice=_choice(crs, gcj02), layer=layer, encoding=encoding,
-                        timezone=timezone, secret=settings.resident_hash_key)
+                        timezone=timezone, secret=settings.resident_hash_key,
+                        district_code=district)
 
 
 @import_command.command("residents")
 @click.argument("file", type=FILE)
 @_points
 @_common
-def import_residents(file, lon, lat, encoding, crs, gcj02, layer, mapping, commit) -> None:
+def import_residents(file, district, lon, lat, encoding, crs, gcj02, layer, mapping,
+                     commit) -> None:
     """居民 Residents: ID numbers stored only as keyed hashes, names masked."""
     settings = _settings()
-    options = _point_options(settings, crs, gcj02, layer, mapping, lon, lat, encoding)
+    options = _point_options(settings, crs, gcj02, layer, mapping, lon, lat, encoding,
+                             district)
     _finish(run_import(settings, lambda conn: plan_residents(conn, file, options),
                        write_residents, commit))
 
@@ -154,12 +168,12 @@ def import_residents(file, lon, lat, encoding, crs, gcj02, layer, mapping, commi
               help="Zone of times written without an offset (default Asia/Shanghai).")
 @_points
 @_common
-def import_incidents(file, code_field, timezone, lon, lat, encoding, crs, gcj02, layer,
-                     mapping, commit) -> None:
+def import_incidents(file, code_field, timezone, district, lon, lat, encoding, crs, gcj02,
+                     layer, mapping, commit) -> None:
     """事件 Incidents: codes already in the database are skipped."""
     settings = _settings()
     options = _point_options(settings, crs, gcj02, layer, mapping, lon, lat, encoding,
-                             code=code_field, timezone=timezone)
+                             district, code=code_field, timezone=timezone)
     _finish(run_import(settings, lambda conn: plan_incidents(conn, file, options),
                        write_incidents, commit))
 
@@ -170,12 +184,12 @@ def import_incidents(file, code_field, timezone, lon, lat, encoding, crs, gcj02,
 @click.option("--name-field", default=None, help="Name column (default: name_zh/name).")
 @_points
 @_common
-def import_cameras(file, code_field, name_field, lon, lat, encoding, crs, gcj02, layer,
-                   mapping, commit) -> None:
+def import_cameras(file, code_field, name_field, district, lon, lat, encoding, crs, gcj02,
+                   layer, mapping, commit) -> None:
     """摄像头 Cameras: owner is a department code, or a street code or name."""
     settings = _settings()
     options = _point_options(settings, crs, gcj02, layer, mapping, lon, lat, encoding,
-                             code=code_field, name=name_field)
+                             district, code=code_field, name=name_field)
     _finish(run_import(settings, lambda conn: plan_cameras(conn, file, options),
                        write_cameras, commit))
 

@@ -9,8 +9,11 @@ from data.db import Database
 from data.devices import demo_token
 from data.queries.accounts import demo_accounts, demo_devices
 from data.settings import Settings
-from etl.world.load import WorldExists, parse_as_of, run_load
+from etl.world.geography import DISTRICT
+from etl.world.load import WorldExists, parse_as_of, run_add_district, run_load
 from workflow.open311.requests import demo_api_key
+
+HOME = DISTRICT["code"]
 
 
 @click.command("load")
@@ -18,13 +21,19 @@ from workflow.open311.requests import demo_api_key
 @click.option("--scale", default=1.0, show_default=True, help="1 = the full district.")
 @click.option("--as-of", "as_of", default=None, help="End of the history (default: now).")
 @click.option("--replace", is_flag=True, help="Replace a loaded world instead of refusing.")
+@click.option("--district", default=None, metavar="CODE",
+              help="Add a further district beside the loaded world, e.g. 120105 (河北区): "
+                   "its streets, communities, grids and accounts (README, Several districts).")
 @click.pass_obj
 def load_command(settings: Settings, seed: int, scale: float, as_of: str | None,
-                 replace: bool) -> None:
+                 replace: bool, district: str | None) -> None:
     """Generate the synthetic Hongqiao world and load it (one transaction)."""
     if not 0 < scale <= 10:
         raise click.BadParameter("must be in (0, 10]", param_hint="--scale")
     try:
+        if district not in (None, HOME):
+            run_add_district(settings, district, seed, scale, echo=click.echo)
+            return
         run_load(settings, seed, scale, parse_as_of(as_of, settings), replace)
     except WorldExists as exc:
         raise click.ClickException(str(exc)) from exc

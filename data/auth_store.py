@@ -7,7 +7,8 @@ from werkzeug.security import generate_password_hash
 from data.models import Device, User, WorkerGrid
 
 USER_COLUMNS = (User.id, User.username, User.password_hash, User.display_name, User.role,
-                User.title, User.street_id, User.community_id, User.department_id, User.active)
+                User.title, User.street_id, User.community_id, User.department_id, User.active,
+                User.district_code)
 
 
 def user_by_username(conn: Connection, username: str) -> dict | None:

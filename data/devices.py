@@ -241,12 +241,14 @@ where (cast(:user_id as int) is null or d.user_id = :user_id)
   and (cast(:active as boolean) is null or d.active = :active)
   and (cast(:street_id as int) is null or g.street_id = :street_id)
   and (cast(:community_id as int) is null or g.community_id = :community_id)
+  and (cast(:district_code as varchar) is null or u.district_code = :district_code)
 order by u.username, d.id
 """)
 
 
 def list_devices(conn: Connection, user_id: int | None = None, active: bool | None = None,
-                 street_id: int | None = None, community_id: int | None = None) -> list[dict]:
+                 street_id: int | None = None, community_id: int | None = None,
+                 district_code: str | None = None) -> list[dict]:
     """Devices with their worker and the street and community of the worker's grid.
 
     Parameters
@@ -257,13 +259,15 @@ def list_devices(conn: Connection, user_id: int | None = None, active: bool | No
         Only active (True) or only revoked (False) devices.
     street_id, community_id : int, optional
         Only devices whose worker's primary grid lies there.
+    district_code : str, optional
+        Only devices of this district's workers.
 
     Returns
     -------
     list of dict
     """
     params = {"user_id": user_id, "active": active, "street_id": street_id,
-              "community_id": community_id}
+              "community_id": community_id, "district_code": district_code}
     return [dict(r) for r in conn.execute(DEVICES, params).mappings()]
 
 

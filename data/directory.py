@@ -39,10 +39,14 @@ def categories(conn: Connection) -> list[dict]:
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
-def district_leaders(conn: Connection) -> list[dict]:
-    """Active district leaders, by id (the first is the duty leader a second whistle calls)."""
+def district_leaders(conn: Connection, district_code: str | None = None) -> list[dict]:
+    """Active district leaders (of ``district_code`` when given), by id (the first is the
+    duty leader a second whistle calls).
+    """
     stmt = (select(User.id, User.username, User.display_name)
             .where(User.role == "district_leader", User.active.is_(True)).order_by(User.id))
+    if district_code is not None:
+        stmt = stmt.where(User.district_code == district_code)
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 

@@ -113,23 +113,28 @@ def _clear_keeping_reference(conn: Connection) -> None:
 
 GRID_INDEX_SQL = text("""
     select g.id, g.code, g.community_id, g.street_id, ST_AsBinary(g.geom) as wkb
-    from grids g order by g.id
+    from grids g join streets s on s.id = g.street_id join districts d on d.id = s.district_id
+    where cast(:district as varchar) is null or d.code = :district
+    order by g.id
 """)
 
 
-def grid_index(conn: Connection) -> tuple[pd.DataFrame, np.ndarray]:
+def grid_index(conn: Connection, district_code: str | None = None
+               ) -> tuple[pd.DataFrame, np.ndarray]:
     """The grids to place points in: ids, codes and parents, and their polygons.
 
     Parameters
     ----------
     conn : Connection
+    district_code : str, optional
+        Only this district's grids (None: every district's).
 
     Returns
     -------
     (DataFrame, ndarray)
         Columns id, code, community_id, street_id; and the WGS84 polygons in that order.
     """
-    rows = conn.execute(GRID_INDEX_SQL).all()
+    rows = conn.execute(GRID_INDEX_SQL, {"district": district_code}).all()
     frame = pd.DataFrame([r[:4] for r in rows], columns=["id", "code", "community_id",
                                                          "street_id"])
     geoms = shapely.from_wkb(np.asarray([bytes(r.wkb) for r in rows], dtype=object))

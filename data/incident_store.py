@@ -10,9 +10,10 @@ from data.models import Incident, IncidentEvent
 SEQUENCED_TABLES = ("incidents", "whistles")
 
 LOCATE_SQL = text("""
-    select id as grid_id, community_id, street_id from grids
-    where ST_Covers(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
-    order by id limit 1
+    select g.id as grid_id, g.community_id, g.street_id, d.code as district_code
+    from grids g join streets s on s.id = g.street_id join districts d on d.id = s.district_id
+    where ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
+    order by g.id limit 1
 """)
 
 
@@ -28,7 +29,7 @@ def locate(conn: Connection, lon: float, lat: float) -> dict | None:
     Returns
     -------
     dict or None
-        grid_id, community_id, street_id; ties on a shared edge go to the lowest grid id.
+        grid_id, community_id, street_id, district_code; ties on a shared edge go to the lowest grid id.
     """
     row = conn.execute(LOCATE_SQL, {"lon": lon, "lat": lat}).mappings().first()
     return dict(row) if row else None
@@ -97,7 +98,7 @@ DETAIL_SQL = text("""
            i.reporter_id, u.display_name as reporter_name, i.reporter_contact,
            i.address, i.description, i.photo_url, i.reported_at, i.accepted_at,
            i.dispatched_at, i.started_at, i.resolved_at, i.verified_at, i.closed_at,
-           i.rejected_at, i.deadline, i.reopen_count, i.updated_at,
+           i.rejected_at, i.deadline, i.reopen_count, i.updated_at, i.district_code,
            ST_X(i.geom) as lon, ST_Y(i.geom) as lat
     from incidents i
     join categories c on c.code = i.category_code

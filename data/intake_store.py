@@ -141,13 +141,14 @@ LIST_SQL = """
       and b.status not in ('closed', 'rejected') and b.parent_id is null
       and a.status <> 'rejected' and a.parent_id is null
 """
-SCOPE_SQL = {"street_id": " and b.street_id = :street_id",
+SCOPE_SQL = {"district_code": " and b.district_code = :district_code",
+             "street_id": " and b.street_id = :street_id",
              "community_id": " and b.community_id = :community_id"}
 
 
 def open_suggestions(conn: Connection, scope: dict, limit: int = 100) -> list[dict]:
     """Open suggestions whose cases are both still unmerged, newest first, within a scope
-    (``street_id`` or ``community_id``; empty: the district).
+    (``district_code``, ``street_id`` or ``community_id``; empty: the city).
     """
     sql, params = LIST_SQL, {"limit": limit}
     for key, clause in SCOPE_SQL.items():

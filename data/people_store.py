@@ -6,11 +6,20 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 from werkzeug.security import generate_password_hash
 
-from data.models import Community, Department, Grid, Street, User, WorkerGrid, WorkerGridHistory
+from data.models import (
+    Community,
+    Department,
+    District,
+    Grid,
+    Street,
+    User,
+    WorkerGrid,
+    WorkerGridHistory,
+)
 
 # One account with its scope as codes (what the audit, the page and the API show).
 ACCOUNT_SQL = """
-    select u.id, u.username, u.display_name, u.role, u.title, u.active,
+    select u.id, u.username, u.display_name, u.role, u.title, u.active, u.district_code,
            u.must_change_password, u.phone_masked,
            s.code as street_code, c.code as community_code, d.code as department_code,
            coalesce((select array_agg(g.code order by g.code) from worker_grids wg
@@ -23,31 +32,43 @@ ACCOUNT_SQL = """
 """
 
 
-def codes_to_ids(conn: Connection) -> dict[str, dict[str, int]]:
+def codes_to_ids(conn: Connection, district_code: str | None = None) -> dict[str, dict[str, int]]:
     """Every street, community, active department and grid code with its id.
 
     Parameters
     ----------
     conn : Connection
+    district_code : str, optional
+        Only this district's streets, communities and grids (departments are shared).
 
     Returns
     -------
     dict
         ``{"street": {code: id}, "community": ..., "department": ..., "grid": ...}``
     """
+    streets = select(Street.id)
+    if district_code is not None:
+        streets = streets.join(District, District.id == Street.district_id).where(
+            District.code == district_code)
     return {
-        "street": dict(conn.execute(select(Street.code, Street.id)).all()),
-        "community": dict(conn.execute(select(Community.code, Community.id)).all()),
+        "street": dict(conn.execute(select(Street.code, Street.id)
+                                    .where(Street.id.in_(streets))).all()),
+        "community": dict(conn.execute(select(Community.code, Community.id)
+                                       .where(Community.street_id.in_(streets))).all()),
         "department": dict(conn.execute(select(Department.code, Department.id)
                                         .where(Department.active.is_(True))).all()),
-        "grid": dict(conn.execute(select(Grid.code, Grid.id)).all()),
+        "grid": dict(conn.execute(select(Grid.code, Grid.id)
+                                  .where(Grid.street_id.in_(streets))).all()),
     }
 
 
-def parents(conn: Connection) -> dict[str, dict[int, int]]:
-    """Each community's street and each grid's community (ids), for scope checks."""
+def parents(conn: Connection) -> dict[str, dict]:
+    """Each community's street, each grid's community (ids) and each street's district code."""
     return {"community_street": dict(conn.execute(select(Community.id, Community.street_id)).all()),
-            "grid_community": dict(conn.execute(select(Grid.id, Grid.community_id)).all())}
+            "grid_community": dict(conn.execute(select(Grid.id, Grid.community_id)).all()),
+            "street_district": dict(conn.execute(
+                select(Street.id, District.code).join(District,
+                                                      District.id == Street.district_id)).all())}
 
 
 def usernames(conn: Connection) -> set[str]:
@@ -77,10 +98,15 @@ def account_id(conn: Connection, username: str) -> int | None:
 
 
 def accounts(conn: Connection, role: str | None = None, query: str | None = None,
-             limit: int = 500) -> list[dict]:
-    """Accounts by username, optionally of one role or matching ``query`` (username or name)."""
+             limit: int = 500, district_code: str | None = None) -> list[dict]:
+    """Accounts by username, optionally of one role or matching ``query`` (username or name),
+    and of one district (``district_code``; None: every account).
+    """
     where: list[str] = ["true"]
     params: dict[str, object] = {"limit": limit}
+    if district_code is not None:
+        where.append("u.district_code = :district")
+        params["district"] = district_code
     if role:
         where.append("u.role = :role")
         params["role"] = role

@@ -53,7 +53,7 @@ WHISTLE_SQL = """
            w.blown_by_id,
            u.display_name as blown_by_name, w.level, w.parent_id, w.matter, w.description,
            w.meeting_at, w.meeting_place, w.blown_at, w.deadline, w.status, w.completed_at,
-           w.closed_at, w.feedback, w.idempotency_key,
+           w.closed_at, w.feedback, w.idempotency_key, w.district_code,
            ST_X(w.geom) as lon, ST_Y(w.geom) as lat,
            (select c.id from whistles c where c.parent_id = w.id order by c.id limit 1)
              as child_id

@@ -138,3 +138,35 @@ DIGEST_SQL = text("""
 def world_digest(conn: Connection) -> str:
     """One md5 over the world's content: the same seed must give the same digest."""
     return conn.execute(DIGEST_SQL).scalar_one()
+
+
+def district_exists(conn: Connection, code: str) -> bool:
+    """True when the district with this 6-digit code is loaded."""
+    return bool(conn.execute(text("select exists(select 1 from districts where code = :c)"),
+                             {"c": code}).scalar())
+
+
+def next_ids(conn: Connection, tables: tuple[str, ...]) -> dict[str, int]:
+    """The first free id of each table (for a COPY with explicit ids beside existing rows).
+
+    Parameters
+    ----------
+    conn : Connection
+    tables : tuple of str
+        Trusted table names of SEQUENCED.
+
+    Returns
+    -------
+    dict
+        table: max(id) + 1.
+    """
+    if set(tables) - set(SEQUENCED):
+        raise ValueError("only the world's sequenced tables")
+    return {t: int(conn.execute(text(f"select coalesce(max(id), 0) + 1 from {t}")).scalar_one())
+            for t in tables}
+
+
+def reset_sequences(conn: Connection, tables: tuple[str, ...]) -> None:
+    """Move these tables' sequences past the ids just written by COPY."""
+    for table in tables:
+        reset_sequence(conn, table)

@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.auth_helpers import login_browser
 from tests.dash_helpers import call_router, ids_in, start_app, texts_in
+from tests.district_world import add_hebei
 from tests.security_world import build_security_world, drop_security_world
 from tests.workflow_world import ACCOUNTS, PASSWORD
 
@@ -19,6 +21,8 @@ SHOTS = Path(__file__).parent / "artifacts"
 @pytest.fixture(scope="module")
 def sw(server_settings):
     world = build_security_world(server_settings, "admin_browser")
+    with world.engine.begin() as conn:
+        world.hebei = add_hebei(conn, world.world)
     yield world
     drop_security_world(server_settings, world)
 
@@ -141,3 +145,28 @@ def test_in_chromium_a_first_sign_in_chooses_a_password_at_the_desk_and_on_the_p
     _submit(driver, {"password": phone_temp, "new_password": "phone-own-pass-1",
                      "confirm_password": "phone-own-pass-1"})
     WebDriverWait(driver, 15).until(lambda d: d.current_url.rstrip("/").endswith("/m"))
+
+
+def test_in_chromium_a_hebei_admin_sees_and_makes_only_hebei_accounts(dash_duo, sw):
+    """Issue 24: the district's admin lists its own accounts, and a Hongqiao street code is
+    an unknown code for them.
+    """
+    SHOTS.mkdir(exist_ok=True)
+    start_app(dash_duo, sw.app)
+    login_browser(dash_duo, "hb_admin", PASSWORD, "/admin")
+    dash_duo.wait_for_contains_text("#admin-user-table", "hb_operator", timeout=20)
+    listed = dash_duo.find_element("#admin-user-table").text
+    assert "worker_a" not in listed and "chief_a" not in listed and "city" not in listed.split()
+    _type(dash_duo, "#admin-user-username", "hb_new_chief")
+    _type(dash_duo, "#admin-user-display-name", "河北街道主任")
+    _choose(dash_duo, "admin-user-role", "street_chief")
+    _type(dash_duo, "#admin-user-street-code", "120106001")
+    dash_duo.find_element("#admin-user-create").click()
+    dash_duo.wait_for_contains_text("#admin-user-message", "street_code", timeout=15)
+    street = dash_duo.find_element("#admin-user-street-code")
+    street.send_keys(Keys.CONTROL, "a")
+    street.send_keys(Keys.BACKSPACE, "120105001")
+    dash_duo.find_element("#admin-user-create").click()
+    dash_duo.wait_for_contains_text("#admin-user-message", "临时密码", timeout=15)
+    dash_duo.wait_for_contains_text("#admin-user-table", "河北街道主任", timeout=10)
+    dash_duo.driver.save_screenshot(str(SHOTS / "admin_people_hebei.png"))

@@ -13,11 +13,14 @@ from dashboard.analyst.state import parse_search
 from dashboard.callback_pages import UnassignedCallback, callback_registry
 from tests.callback_helpers import body_for, call, download_text, key_of, registry
 from tests.dash_helpers import ids_in
+from tests.district_world import CITY_ACCOUNTS, HEBEI_ACCOUNTS, add_hebei
 from tests.security_world import build_security_world, drop_security_world
 from tests.workflow_world import ACCOUNTS, make_incident
 from workflow.pages import SHELL, may_open
 
 EXPORT = "..analyst-download.data...analyst-export-note.children.."
+# Every role of the workflow world, Hebei's (120105) own accounts and the city leader.
+EVERYONE = sorted(ACCOUNTS) + sorted(HEBEI_ACCOUNTS) + sorted(CITY_ACCOUNTS)
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +32,7 @@ def sw(server_settings):
                                    handled_by="department", department="CGW-DL",
                                    code="HQ-ROAD-B")
         make_incident(conn, world.world, "reported", street="A", code="HQ-PLAIN-A")
+        world.hebei = add_hebei(conn, world.world, code="HB-CASE-1")
         world.world.conn = None
     yield world
     drop_security_world(server_settings, world)
@@ -36,7 +40,7 @@ def sw(server_settings):
 
 @pytest.fixture(scope="module")
 def clients(sw):
-    return {name: sw.client(name) for name in ACCOUNTS}
+    return {name: sw.client(name) for name in EVERYONE}
 
 
 def test_every_callback_has_exactly_one_page(sw):
@@ -55,7 +59,7 @@ def test_a_callback_without_a_page_does_not_build():
         callback_registry(two_pages)
 
 
-@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+@pytest.mark.parametrize("username", EVERYONE)
 def test_every_callback_as_every_role(sw, clients, username):
     """403 exactly when the role may not open the callback's page; otherwise Dash runs it
     (200, or 204 for nothing to update) without a single failure inside a callback.
@@ -194,3 +198,49 @@ def test_a_long_custom_range_is_cut_and_says_so(sw, clients):
     assert response.status_code == 200
     summary = response.get_json()["response"]["analyst-summary"]["children"]
     assert any("最长 3 年" in str(part) for part in summary)
+
+
+def listed_codes(client) -> set[str]:
+    response = client.get("/api/v1/incidents?per_page=200")
+    assert response.status_code == 200
+    return {i["code"] for i in response.get_json()["items"]}
+
+
+def test_a_hebei_account_reads_no_hongqiao_incident(sw, clients):
+    """Issue 24: a 120105 operator, through the API, the pages and the callbacks, sees
+    Hebei's case and none of Hongqiao's; Hongqiao's operator the reverse; the city both.
+    """
+    hebei, hongqiao, city = clients["hb_operator"], clients["operator"], clients["city"]
+    assert listed_codes(hebei) == {"HB-CASE-1"}
+    assert "HB-CASE-1" not in listed_codes(hongqiao)
+    assert listed_codes(city) == listed_codes(hongqiao) | {"HB-CASE-1"}
+    for incident in (sw.incident_a, sw.incident_b, sw.road):
+        assert hebei.get(f"/api/v1/incidents/{incident}").status_code in (403, 404)
+        assert city.get(f"/api/v1/incidents/{incident}").status_code == 200
+    assert hongqiao.get(f"/api/v1/incidents/{sw.hebei['incident']}").status_code in (403, 404)
+    assert hebei.get(f"/api/v1/incidents/{sw.hebei['incident']}").status_code == 200
+    # The city reads, never works a case.
+    refused = city.post(f"/api/v1/incidents/{sw.hebei['incident']}/accept", json={})
+    assert refused.status_code == 403
+    # Pages: the desk pages open (scoped); the wall and leaders (home district) do not.
+    assert hebei.get("/cases").status_code == 200
+    assert hebei.get("/wall").status_code == 403 and hebei.get("/leaders").status_code == 403
+    state = parse_search("?range=30d")
+    assert export_codes(hebei, sw.app, state) == {"HB-CASE-1"}
+    assert export_codes(clients["hb_analyst"], sw.app, state) == {"HB-CASE-1"}
+    assert "HB-CASE-1" not in export_codes(clients["analyst"], sw.app, state)
+    assert export_codes(city, sw.app, state) == listed_codes(city)
+
+
+def test_a_forged_hongqiao_street_gives_a_hebei_reader_nothing(sw, clients):
+    with sw.engine.connect() as conn:
+        from sqlalchemy import text
+        street_b = conn.execute(text("select id from streets where code = '120106002'")).scalar()
+    state = {**parse_search("?range=30d"), "street": street_b}
+    assert export_codes(clients["hb_operator"], sw.app, state) == set()
+    rows_key = key_of(sw.app, "analyst-table.getRowsResponse")
+    response = call(clients["hb_operator"], sw.app, rows_key, {
+        "analyst-table.getRowsRequest": {"startRow": 0, "endRow": 100},
+        "analyst-state.data": parse_search("?range=30d")})
+    rows = response.get_json()["response"]["analyst-table"]["getRowsResponse"]["rowData"]
+    assert {r["street"] for r in rows} == {"光复道街道"}

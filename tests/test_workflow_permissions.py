@@ -1,4 +1,6 @@
 """The permission matrix: every role x every action x in scope and out of scope."""
+from dataclasses import replace
+
 import pytest
 
 from data.models.base import ROLES
@@ -11,7 +13,8 @@ STAFF = {"operator", "street_chief", "community_chief", "admin"}
 ALL_BUT_WALL = set(ROLES) - {"wall"}
 # Written out by hand from the issue: action -> (roles allowed in scope, roles allowed anywhere).
 EXPECTED = {
-    "incident.read": (ALL_BUT_WALL, {"district_leader", "analyst", "supervisor", "operator", "admin"}),
+    "incident.read": (ALL_BUT_WALL, {"district_leader", "analyst", "supervisor", "operator", "admin",
+                                     "city_leader"}),
     "incident.create": ({"grid_worker"} | STAFF, {"grid_worker", "operator", "admin"}),
     "incident.accept": (STAFF, {"operator", "admin"}),
     "incident.reject": (STAFF, {"operator", "admin"}),
@@ -24,7 +27,8 @@ EXPECTED = {
     "incident.comment": ({"supervisor", "district_leader", "dept_officer"} | STAFF,
                          {"supervisor", "district_leader", "operator", "admin"}),
     "whistle.read": (ALL_BUT_WALL - {"grid_worker"},
-                     {"district_leader", "analyst", "supervisor", "operator", "admin"}),
+                     {"district_leader", "analyst", "supervisor", "operator", "admin",
+                      "city_leader"}),
     "whistle.blow": ({"street_chief"}, set()),
     "whistle.second": ({"street_chief"}, set()),
     "whistle.report_in": ({"dept_officer", "district_leader", "admin"}, {"admin"}),
@@ -33,24 +37,28 @@ EXPECTED = {
     "whistle.rate": ({"street_chief"}, set()),
     "whistle.comment": ({"supervisor", "district_leader", "operator", "street_chief", "admin"},
                         {"supervisor", "district_leader", "operator", "admin"}),
-    "supervision.queue": ({"supervisor", "district_leader", "operator", "street_chief", "admin"},
-                          {"supervisor", "district_leader", "operator", "admin"}),
-    "devices.read": ({"district_leader", "supervisor", "analyst"} | STAFF,
-                     {"district_leader", "supervisor", "analyst", "operator", "admin"}),
+    "supervision.queue": ({"supervisor", "district_leader", "operator", "street_chief", "admin",
+                           "city_leader"},
+                          {"supervisor", "district_leader", "operator", "admin", "city_leader"}),
+    "devices.read": ({"district_leader", "supervisor", "analyst", "city_leader"} | STAFF,
+                     {"district_leader", "supervisor", "analyst", "operator", "admin",
+                      "city_leader"}),
     "devices.manage": ({"operator", "admin"}, {"operator", "admin"}),
     "admin.manage": ({"admin"}, {"admin"}),
     # Patrol supervision (issue 20): following patrols, and acknowledging / recording leave.
-    "patrol.read": ({"district_leader", "supervisor"} | STAFF,
-                    {"district_leader", "supervisor", "operator", "admin"}),
+    "patrol.read": ({"district_leader", "supervisor", "city_leader"} | STAFF,
+                    {"district_leader", "supervisor", "operator", "admin", "city_leader"}),
     "patrol.manage": ({"operator", "street_chief", "admin"}, {"operator", "admin"}),
     # Intake (issue 22): merging, and the suggested duplicates.
     "incident.merge": (STAFF, {"operator", "admin"}),
-    "duplicates.read": ({"supervisor", "district_leader"} | STAFF,
-                        {"supervisor", "district_leader", "operator", "admin"}),
+    "duplicates.read": ({"supervisor", "district_leader", "city_leader"} | STAFF,
+                        {"supervisor", "district_leader", "operator", "admin", "city_leader"}),
     "duplicates.decide": (STAFF, {"operator", "admin"}),
     "scores.read": (set(ROLES) - {"grid_worker", "community_chief"},
                     set(ROLES) - {"grid_worker", "community_chief"}),
 }
+HQ = "120106"
+IN_HQ = {"district_code": HQ}
 HANDLER = {"dept_officer": "department", "street_chief": "street", "community_chief": "community"}
 
 
@@ -58,8 +66,9 @@ def actor(role: str) -> Actor:
     # The command-centre operator works district-wide (no street of their own).
     title = "party_secretary" if role == "street_chief" else "member"
     street = None if role == "operator" else 1
+    district = None if role == "city_leader" else "120106"
     return Actor(id=100, role=role, title=title, street_id=street, community_id=1,
-                 department_id=1, grid_ids=frozenset({1}))
+                 department_id=1, grid_ids=frozenset({1}), district_code=district)
 
 
 def target(role: str, inside: bool) -> Target:
@@ -100,16 +109,35 @@ def test_a_street_operator_works_only_in_their_street():
     operator = Actor(id=1, role="operator", street_id=1)
     assert can(operator, "incident.dispatch", Target(street_id=1))
     assert not can(operator, "incident.dispatch", Target(street_id=2))
-    assert list_filter(operator, "incident.read") == {"street_id": 1}
-    assert list_filter(Actor(id=1, role="operator"), "incident.read") == {}
+    assert list_filter(operator, "incident.read") == {"street_id": 1, "district_code": HQ}
+    assert list_filter(Actor(id=1, role="operator"), "incident.read") == {"district_code": HQ}
 
 
 def test_lists_are_scoped_by_role():
     assert list_filter(actor("wall"), "incident.read") is None
-    assert list_filter(actor("street_chief"), "incident.read") == {"street_id": 1}
-    assert list_filter(actor("community_chief"), "incident.read") == {"community_id": 1}
-    assert list_filter(actor("dept_officer"), "incident.read") == {"department_id": 1}
-    assert list_filter(actor("grid_worker"), "incident.read") == {"own": (100, (1,))}
+    assert list_filter(actor("street_chief"), "incident.read") == {"street_id": 1, **IN_HQ}
+    assert list_filter(actor("community_chief"), "incident.read") == {"community_id": 1, **IN_HQ}
+    assert list_filter(actor("dept_officer"), "incident.read") == {"department_id": 1, **IN_HQ}
+    assert list_filter(actor("grid_worker"), "incident.read") == {"own": (100, (1,)), **IN_HQ}
+    assert list_filter(actor("city_leader"), "incident.read") == {}
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("role", ROLES)
+def test_another_district_is_out_of_every_district_accounts_scope(action, role):
+    # The same street/community/department ids, but the work lies in Hebei (120105).
+    elsewhere = replace(target(role, True), district_code="120105")
+    allowed_in = EXPECTED[action][0]
+    assert can(actor(role), action, elsewhere) is (role == "city_leader" and role in allowed_in)
+
+
+def test_every_read_scope_of_a_district_account_names_its_district():
+    for action in PERMISSIONS:
+        for role in ROLES:
+            scope = list_filter(actor(role), action)
+            if scope is not None:
+                expected = None if role == "city_leader" else HQ
+                assert scope.get("district_code") == expected, (action, role)
 
 
 # The same matrix through the service on real rows: who may take each step on an incident

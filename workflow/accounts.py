@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from data import auth_store
+from data.models.base import DISTRICT_CODE
 from workflow.roles import Actor
 
 
@@ -23,7 +24,8 @@ def actor_from_row(row: dict, grid_ids=()) -> Actor:
     return Actor(id=row["id"], role=row["role"], title=row["title"],
                  street_id=row["street_id"], community_id=row["community_id"],
                  department_id=row["department_id"], grid_ids=frozenset(grid_ids),
-                 username=row["username"], display_name=row["display_name"])
+                 username=row["username"], display_name=row["display_name"],
+                 district_code=row.get("district_code", DISTRICT_CODE))
 
 
 def _with_grids(conn: Connection, row: dict) -> Actor:

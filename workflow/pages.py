@@ -1,9 +1,9 @@
 """Who may open which page: the page guard, the Dash callback guard and the router ask here."""
 from __future__ import annotations
 
-from data.models.base import ROLES
+from data.models.base import DISTRICT_CODE, ROLES
 from workflow.leaders.figures import LEADER_ROLES
-from workflow.roles import Actor, list_filter
+from workflow.roles import Actor, list_filter, whole_area
 
 DESK_ROLES = tuple(r for r in ROLES if r not in ("wall", "grid_worker"))
 # The wall shows the whole district (every street's incidents, whistles, workers): the
@@ -16,13 +16,15 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "/cases": tuple(r for r in ROLES if r != "wall"),
     # Phone health: who supervises patrols, each within their own scope.
     "/devices": ("district_leader", "supervisor", "analyst", "operator", "street_chief",
-                 "community_chief", "admin"),
+                 "community_chief", "admin", "city_leader"),
     # Setting the district up: accounts, departments, categories, workers' grids, the audit.
     "/admin": ("admin",),
     # Patrol supervision: replay, sheets, attendance, exceptions, within each one's scope.
     "/patrol": ("operator", "street_chief", "community_chief", "district_leader", "supervisor",
-                "admin"),
+                "admin", "city_leader"),
 }
+# Pages whose reads are not yet scoped by district (README, "Several districts").
+HOME_DISTRICT_PAGES = ("/wall", "/leaders")
 # "/" shows the wall; anyone else who asks for it is sent to their own page.
 ALIASES = {"/": "/wall"}
 # The app shell's own callbacks (the router): any signed-in person; the router then asks
@@ -52,7 +54,11 @@ def may_open(actor: Actor | None, path: str | None) -> bool:
         return True
     if actor.role not in PAGE_ROLES[page]:
         return False
+    if page in HOME_DISTRICT_PAGES and actor.district_code != DISTRICT_CODE:
+        # These draw the deployment's home district (their figures are not yet scoped by
+        # district): another district's accounts, and the city's, do not see them (README).
+        return False
     if page == "/wall" and actor.role != "wall":
         # A street operator's incidents are their street's: not the district's wall.
-        return list_filter(actor, "incident.read") == {}
+        return whole_area(list_filter(actor, "incident.read"))
     return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from data.models.base import DISTRICT_CODE
 from workflow.errors import forbidden
 
 CHIEF_TITLES = ("party_secretary", "director")
@@ -24,6 +25,8 @@ class Actor:
     grid_ids: frozenset[int] = frozenset()
     username: str = ""
     display_name: str = ""
+    # The one district the account works in; None for a city leader (every district).
+    district_code: str | None = DISTRICT_CODE
 
     @property
     def is_chief(self) -> bool:
@@ -43,6 +46,7 @@ class Target:
     handled_by: str | None = None
     leader_ids: frozenset[int] = frozenset()
     assigned_department_id: int | None = None
+    district_code: str | None = None
 
 
 def _area(a: Actor, t: Target) -> bool:
@@ -74,6 +78,10 @@ _STAFF = {"operator": "area", "street_chief": "street", "community_chief": "comm
 _HANDLERS = {"dept_officer": "handles_dept", "street_chief": "handles_street",
              "community_chief": "handles_community", "admin": "any"}
 _PARTIES = {"dept_officer": "department", "district_leader": "leader", "admin": "any"}
+
+# A city leader reads what a district leader reads, in every district (migration 0021).
+_CITY_READS = ("incident.read", "whistle.read", "devices.read", "patrol.read",
+               "duplicates.read", "scores.read", "supervision.queue")
 
 PERMISSIONS: dict[str, Mapping[str, str]] = {
     "incident.read": {"district_leader": "any", "analyst": "any", "supervisor": "any",
@@ -123,15 +131,28 @@ PERMISSIONS: dict[str, Mapping[str, str]] = {
 }
 
 
+for _action in _CITY_READS:
+    PERMISSIONS[_action] = {**PERMISSIONS[_action], "city_leader": "any"}
+
+
+def in_district(actor: Actor, district_code: str | None) -> bool:
+    """The actor works in this district (a city leader works in all of them)."""
+    return actor.district_code is None or district_code is None \
+        or actor.district_code == district_code
+
+
 def can(actor: Actor, action: str, target: Target | None = None) -> bool:
     """True when the actor's role may do ``action`` and ``target`` lies in their scope.
 
     Without a target only the role is checked (for lists, which are filtered by scope).
+    A target in another district is out of every district account's scope.
     """
     scope = PERMISSIONS[action].get(actor.role)
     if scope is None:
         return False
-    return target is None or SCOPES[scope](actor, target)
+    if target is None:
+        return True
+    return in_district(actor, target.district_code) and SCOPES[scope](actor, target)
 
 
 def require(actor: Actor, action: str, target: Target | None = None) -> None:
@@ -148,10 +169,22 @@ def sees_personal_data(actor: Actor) -> bool:
 def list_filter(actor: Actor, action: str) -> dict | None:
     """The scope of a list as filter values for data/ (None: the role may not list at all).
 
-    Keys: street_id, community_id, department_id, own (user id, grid ids). An account
-    missing the column its scope needs (a street chief without a street) lists nothing,
-    rather than everything.
+    Keys: street_id, community_id, department_id, own (user id, grid ids), and
+    district_code for every account but a city leader's. An account missing the column its
+    scope needs (a street chief without a street) lists nothing, rather than everything.
     """
+    found = _role_filter(actor, action)
+    if found is None or actor.district_code is None:
+        return found
+    return {**found, "district_code": actor.district_code}
+
+
+def whole_area(scope: dict | None) -> bool:
+    """The scope narrows nothing below the district (or the city): no street, no own work."""
+    return scope is not None and not (set(scope) - {"district_code"})
+
+
+def _role_filter(actor: Actor, action: str) -> dict | None:
     scope = PERMISSIONS[action].get(actor.role)
     if scope is None:
         return None

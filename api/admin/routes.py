@@ -37,11 +37,12 @@ def _account_values(body: dict) -> dict:
 
 
 def list_users():
-    _admin()
+    who = _admin()
     role, query = request.args.get("role") or None, request.args.get("q") or None
     with current_db().connect() as conn:
         return respond({"items": people_store.accounts(conn, role, query,
-                                                       query_int("limit", 500, 1, 5000))})
+                                                       query_int("limit", 500, 1, 5000),
+                                                       who.district_code)})
 
 
 def create_user():

@@ -79,10 +79,12 @@ def register(app: Dash, ctx: AppContext) -> None:
                   State(ids.URL, "search"))
     def people_table(_version, query, search):
         lang = pick_lang(search, ctx.settings.language)
-        if _admin() is None:
+        who = _admin()
+        if who is None:
             return t("admin_not_allowed", lang)
         with ctx.db.connect() as conn:
-            rows = people_store.accounts(conn, None, given.optional_text(query), 300)
+            rows = people_store.accounts(conn, None, given.optional_text(query), 300,
+                                         who.district_code)
         return view.accounts_table(rows, lang)
 
     @app.callback(Output(ids.ADMIN_DEPT_MESSAGE, "children"),

@@ -27,7 +27,9 @@ def message(ident: str) -> html.Div:
 def people_tab(lang: str) -> html.Div:
     u = ids.ADMIN_USER
     role = dcc.Dropdown(id=u["role"], options=[{"label": f"{t('role_' + r, lang)} · {r}",
-                                                "value": r} for r in ROLES],
+                                                "value": r} for r in ROLES
+                                               # a district's admin never makes a city account
+                                               if r != "city_leader"],
                         clearable=True, className="admin-dropdown")
     title = dcc.Dropdown(id=u["title"], options=[{"label": x, "value": x} for x in TITLES],
                          clearable=True, className="admin-dropdown")

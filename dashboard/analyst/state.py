@@ -163,6 +163,7 @@ def to_filter(state: dict, today: date, now: datetime, scope: dict | None = None
     return AnalystFilter(
         scope_street_id=scope.get("street_id"), scope_community_id=scope.get("community_id"),
         scope_department_id=scope.get("department_id"),
+        scope_district_code=scope.get("district_code"),
         date_from=start, date_to=end, street_id=state.get("street"),
         community_id=state.get("community"), grid_id=state.get("grid"),
         category=state.get("category") or state.get("subject"),

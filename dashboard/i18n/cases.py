@@ -132,6 +132,7 @@ CASES_TEXT: dict[str, tuple[str, str]] = {
     "role_community_chief": ("社区", "Community"), "role_dept_officer": ("职能部门", "Department"),
     "role_supervisor": ("区委督查室", "Supervision office"), "role_grid_worker": ("网格员", "Grid worker"),
     "role_wall": ("大屏", "Wall"), "role_admin": ("管理员", "Admin"),
+    "role_city_leader": ("市领导", "City leader"),
     "role_system": ("系统", "System"),
     "ev_hidden": ("上报人（已隐去）", "Reporter (hidden)"),
     "title_party_secretary": ("书记", "party secretary"), "title_director": ("主任", "director"),

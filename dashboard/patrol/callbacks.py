@@ -57,9 +57,10 @@ def register(app: Dash, ctx: AppContext) -> None:
         street, community, grid = whole(street), whole(community), whole(grid)
         with ctx.db.connect() as conn:
             found = area_choices(conn, area["street_id"] or street, community,
-                                 area["street_id"], area["community_id"])
+                                 area["street_id"], area["community_id"], area["district_code"])
             workers = area_workers(conn, area["street_id"] or street,
-                                   area["community_id"] or community, grid)
+                                   area["community_id"] or community, grid,
+                                   district_code=area["district_code"])
         name = "name_en" if lang == "en" else "name_zh"
         return (_options(found["streets"], lambda r: r[name]),
                 _options(found["communities"], lambda r: r[name]),

@@ -20,6 +20,8 @@ DISTRICT_CODE = "120106"
 ROLES = (
     "district_leader", "operator", "analyst", "street_chief", "community_chief",
     "dept_officer", "supervisor", "grid_worker", "wall", "admin",
+    # Reads every district of the city (migration 0021); every other role has one district.
+    "city_leader",
 )
 INCIDENT_STATUSES = (
     "reported", "accepted", "dispatched", "in_progress", "resolved", "verified", "closed",

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import DEPARTMENT_KINDS, ROLES, Base, one_of
+from data.models.base import DEPARTMENT_KINDS, DISTRICT_CODE, ROLES, Base, one_of
 
 
 class Department(Base):
@@ -51,6 +51,7 @@ class User(Base):
             "role <> 'dept_officer' or department_id is not null", name="department_scope"
         ),
         CheckConstraint("username ~ '^[a-z0-9_.-]{3,40}$'", name="username_format"),
+        CheckConstraint("(role = 'city_leader') = (district_code is null)", name="district_scope"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -62,6 +63,9 @@ class User(Base):
     street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    # The district the account works in; only a city leader has none (sees them all).
+    district_code: Mapped[str | None] = mapped_column(String(6), index=True, default=DISTRICT_CODE,
+                                                      server_default=DISTRICT_CODE)
     phone_masked: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

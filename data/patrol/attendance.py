@@ -18,6 +18,7 @@ left join leave_days l on l.user_id = s.user_id and l.day = s.day
 where s.day between :first and :last
   and (cast(:street_id as int) is null or s.street_id = :street_id)
   and (cast(:community_id as int) is null or s.community_id = :community_id)
+  and (cast(:district_code as varchar) is null or u.district_code = :district_code)
 order by st.code nulls last, c.code nulls last, g.code, u.username, s.day""")
 
 WORKER_PLACE = text("""
@@ -31,8 +32,9 @@ on conflict (user_id, day) do nothing""")
 
 
 def month_rows(conn: Connection, first: date, last: date, street_id: int | None = None,
-               community_id: int | None = None) -> list[dict]:
-    """Each worker's stored sheet days between ``first`` and ``last`` with leave marked.
+               community_id: int | None = None, district_code: str | None = None) -> list[dict]:
+    """Each worker's stored sheet days between ``first`` and ``last`` with leave marked
+    (``district_code``: only that district's workers).
 
     Returns
     -------
@@ -40,7 +42,8 @@ def month_rows(conn: Connection, first: date, last: date, street_id: int | None 
         day, user_id, username, display_name, grid_code, street_code, street_zh,
         community_zh, street_id, community_id, first_fix, last_fix, on_leave.
     """
-    params = {"first": first, "last": last, "street_id": street_id, "community_id": community_id}
+    params = {"first": first, "last": last, "street_id": street_id, "community_id": community_id,
+              "district_code": district_code}
     return [dict(r) for r in conn.execute(MONTH, params).mappings()]
 
 

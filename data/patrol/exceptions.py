@@ -42,6 +42,7 @@ where e.day = :day
   and (cast(:street_id as int) is null or e.street_id = :street_id)
   and (cast(:community_id as int) is null or e.community_id = :community_id)
   and (cast(:user_id as int) is null or e.user_id = :user_id)
+  and (cast(:district_code as varchar) is null or u.district_code = :district_code)
 order by e.started_at, u.username, e.kind""")
 
 ONE = text("select id, street_id, community_id, acknowledged_at from patrol_exceptions "
@@ -87,10 +88,13 @@ def store_exceptions(conn: Connection, events: list[dict]) -> int:
 
 
 def list_exceptions(conn: Connection, day: date, street_id: int | None = None,
-                    community_id: int | None = None, user_id: int | None = None) -> list[dict]:
-    """The exceptions of a Beijing day, oldest first, with the worker and who acknowledged."""
+                    community_id: int | None = None, user_id: int | None = None,
+                    district_code: str | None = None) -> list[dict]:
+    """The exceptions of a Beijing day, oldest first, with the worker and who acknowledged
+    (``district_code``: only that district's workers).
+    """
     params = {"day": day, "street_id": street_id, "community_id": community_id,
-              "user_id": user_id}
+              "user_id": user_id, "district_code": district_code}
     return [dict(r) for r in conn.execute(LIST, params).mappings()]
 
 

@@ -10,7 +10,10 @@ _NEXT = "((cast(:day as date) + 1)::timestamp at time zone 'Asia/Shanghai')"
 
 STREETS = text("""
 select id, name_zh, name_en from streets
-where cast(:street_id as int) is null or id = :street_id order by code""")
+where (cast(:street_id as int) is null or id = :street_id)
+  and (cast(:district_code as varchar) is null
+       or district_id = (select id from districts where code = :district_code))
+order by code""")
 COMMUNITIES = text("""
 select id, name_zh, name_en from communities
 where street_id = :street_id and (cast(:community_id as int) is null or id = :community_id)
@@ -29,6 +32,7 @@ where u.role = 'grid_worker' and u.active
   and (cast(:community_id as int) is null or g.community_id = :community_id)
   and (cast(:grid_id as int) is null or g.id = :grid_id)
   and (cast(:user_id as int) is null or u.id = :user_id)
+  and (cast(:district_code as varchar) is null or u.district_code = :district_code)
 order by g.code, u.username
 limit :limit""")
 
@@ -65,7 +69,8 @@ def _dicts(result) -> list[dict]:
 
 
 def area_choices(conn: Connection, street_id: int | None, community_id: int | None,
-                 scope_street: int | None = None, scope_community: int | None = None) -> dict:
+                 scope_street: int | None = None, scope_community: int | None = None,
+                 district_code: str | None = None) -> dict:
     """Streets (within scope), the chosen street's communities, the chosen community's grids.
 
     Parameters
@@ -75,13 +80,16 @@ def area_choices(conn: Connection, street_id: int | None, community_id: int | No
         What is chosen so far.
     scope_street, scope_community : int, optional
         The reader's scope: nothing outside it is offered.
+    district_code : str, optional
+        The reader's district (None: every district, for a city leader).
 
     Returns
     -------
     dict
         streets, communities, grids (lists of dicts with id and names).
     """
-    out = {"streets": _dicts(conn.execute(STREETS, {"street_id": scope_street})),
+    out = {"streets": _dicts(conn.execute(STREETS, {"street_id": scope_street,
+                                                    "district_code": district_code})),
            "communities": [], "grids": []}
     if street_id is not None:
         out["communities"] = _dicts(conn.execute(
@@ -93,8 +101,9 @@ def area_choices(conn: Connection, street_id: int | None, community_id: int | No
 
 def area_workers(conn: Connection, street_id: int | None = None, community_id: int | None = None,
                  grid_id: int | None = None, user_id: int | None = None,
-                 limit: int = 400) -> list[dict]:
-    """Active grid workers whose primary grid lies in the area (all filters apply together).
+                 limit: int = 400, district_code: str | None = None) -> list[dict]:
+    """Active grid workers whose primary grid lies in the area (all filters apply together;
+    ``district_code`` keeps the district's own workers).
 
     Returns
     -------
@@ -102,7 +111,7 @@ def area_workers(conn: Connection, street_id: int | None = None, community_id: i
         id, username, display_name, grid_id, grid_code.
     """
     params = {"street_id": street_id, "community_id": community_id, "grid_id": grid_id,
-              "user_id": user_id, "limit": limit}
+              "user_id": user_id, "limit": limit, "district_code": district_code}
     return _dicts(conn.execute(WORKERS, params))
 
 

@@ -30,6 +30,7 @@ beat as (
     and (cast(:street_id as int) is null or g.street_id = :street_id)
     and (cast(:community_id as int) is null or g.community_id = :community_id)
     and (cast(:user_id as int) is null or wg.user_id = :user_id)
+    and (cast(:district_code as varchar) is null or u.district_code = :district_code)
   order by wg.user_id, wg.is_primary desc, wg.id
 ),
 own as (
@@ -152,13 +153,14 @@ where s.day = :day
   and (cast(:street_id as int) is null or s.street_id = :street_id)
   and (cast(:community_id as int) is null or s.community_id = :community_id)
   and (cast(:user_id as int) is null or s.user_id = :user_id)
+  and (cast(:district_code as varchar) is null or u.district_code = :district_code)
 order by st.code nulls last, c.code nulls last, g.code nulls last, u.username
 """)
 
 
-def _params(day: date, street_id, community_id, user_id) -> dict:
+def _params(day: date, street_id, community_id, user_id, district_code=None) -> dict:
     return {"day": day, "street_id": street_id, "community_id": community_id,
-            "user_id": user_id, "gap": MAX_GAP_S, "cell": CELL_M, "stop_r": STOP_R_M,
+            "user_id": user_id, "district_code": district_code, "gap": MAX_GAP_S, "cell": CELL_M, "stop_r": STOP_R_M,
             "stop_min": STOP_MIN}
 
 
@@ -168,7 +170,8 @@ NO_JIT = text("set local jit = off")
 
 
 def compute_sheets(conn: Connection, day: date, street_id: int | None = None,
-                   community_id: int | None = None, user_id: int | None = None) -> list[dict]:
+                   community_id: int | None = None, user_id: int | None = None,
+                   district_code: str | None = None) -> list[dict]:
     """The sheets of ``day`` computed now from the positions (nothing stored).
 
     Parameters
@@ -186,7 +189,7 @@ def compute_sheets(conn: Connection, day: date, street_id: int | None = None,
     """
     conn.execute(NO_JIT)
     return [dict(r) for r in conn.execute(
-        COMPUTE, _params(day, street_id, community_id, user_id)).mappings()]
+        COMPUTE, _params(day, street_id, community_id, user_id, district_code)).mappings()]
 
 
 def store_sheets(conn: Connection, day: date, now) -> int:
@@ -210,7 +213,8 @@ def store_sheets(conn: Connection, day: date, now) -> int:
 
 
 def read_sheets(conn: Connection, day: date, street_id: int | None = None,
-                community_id: int | None = None, user_id: int | None = None) -> list[dict]:
+                community_id: int | None = None, user_id: int | None = None,
+                district_code: str | None = None) -> list[dict]:
     """The stored sheets of ``day`` with names, grid code, street and community.
 
     Parameters
@@ -225,7 +229,7 @@ def read_sheets(conn: Connection, day: date, street_id: int | None = None,
         Empty when the day has not been computed.
     """
     params = {"day": day, "street_id": street_id, "community_id": community_id,
-              "user_id": user_id}
+              "user_id": user_id, "district_code": district_code}
     return [dict(r) for r in conn.execute(READ, params).mappings()]
 
 

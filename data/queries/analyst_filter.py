@@ -36,6 +36,7 @@ class AnalystFilter:
     scope_street_id: int | None = None
     scope_community_id: int | None = None
     scope_department_id: int | None = None
+    scope_district_code: str | None = None
 
     @property
     def needs_incidents(self) -> bool:
@@ -65,6 +66,9 @@ COMMON_WHERE = {
     "department_id": "{a}.department_id = :{p}department_id",
     "scope_street_id": "{a}.street_id = :{p}scope_street_id",
     "scope_community_id": "{a}.community_id = :{p}scope_community_id",
+    # Rollups carry no district: a street lies in one district, so its streets say it.
+    "scope_district_code": """{a}.street_id in (select st.id from streets st join districts di
+                              on di.id = st.district_id where di.code = :{p}scope_district_code)""",
 }
 RAW_WHERE = {**COMMON_WHERE,
              "scope_department_id": """({a}.department_id = :{p}scope_department_id or exists (
@@ -86,7 +90,8 @@ def filter_params(f: AnalystFilter) -> dict:
     params: dict = {"ts_from": beijing_start(f.date_from),
                     "ts_to": beijing_start(f.date_to + timedelta(days=1)), "tz": TZ}
     for key in ("street_id", "community_id", "grid_id", "category", "department_id",
-                "scope_street_id", "scope_community_id", "scope_department_id"):
+                "scope_street_id", "scope_community_id", "scope_department_id",
+                "scope_district_code"):
         if getattr(f, key) is not None:
             params[key] = getattr(f, key)
     if f.sources:
@@ -162,7 +167,7 @@ DAY_TABLES = (
 FILTER_COLUMNS = {"street_id": "street", "community_id": "community", "grid_id": "grid",
                   "category": "category", "sources": "source", "statuses": "status",
                   "department_id": "department", "scope_street_id": "street",
-                  "scope_community_id": "community"}
+                  "scope_community_id": "community", "scope_district_code": "street"}
 
 
 def narrowest(tables: tuple, params: dict, group: str | None) -> tuple[str, str]:

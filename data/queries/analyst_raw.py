@@ -85,7 +85,8 @@ def _mostly_time_bound(conn: Connection, f: AnalystFilter, split_at: int) -> boo
         return False
     period = AnalystFilter(f.date_from, f.date_to, now=f.now, scope_street_id=f.scope_street_id,
                            scope_community_id=f.scope_community_id,
-                           scope_department_id=f.scope_department_id)
+                           scope_department_id=f.scope_department_id,
+                           scope_district_code=f.scope_district_code)
     return 2 * n >= incident_count(conn, period)
 
 

@@ -11,6 +11,7 @@ WHISTLE_OPEN = ["summoned", "reported_in"]
 # Each filter is a fixed SQL fragment with named parameters; callers only choose which
 # fragments apply and supply the values, so nothing they send reaches the SQL text.
 INCIDENT_WHERE = {
+    "scope_district": "i.district_code = :scope_district",
     "scope_street": "i.street_id = :scope_street",
     "scope_community": "i.community_id = :scope_community",
     "scope_department": """(i.department_id = :scope_department or exists (
@@ -54,11 +55,14 @@ COUNT_FROM_CATEGORY = COUNT_FROM + "join categories c on c.code = i.category_cod
 # year takes 5 ms where counting the incidents takes 30-40. Any other filter (text, overdue,
 # dates, whistles, a community or grid, a worker's own or a department's summoned incidents)
 # counts the incidents themselves.
-ROLLUP_COUNTABLE = ("scope_street", "statuses", "street_id", "department_id", "category",
+ROLLUP_COUNTABLE = ("scope_district", "scope_street", "statuses", "street_id", "department_id", "category",
                     "source", "unmerged")
 # The rollups hold no merged case (migration 0019's triggers skip them).
 ROLLUP_WHERE = {k: "true" if k == "unmerged" else INCIDENT_WHERE[k].replace("i.", "r.")
                 for k in ROLLUP_COUNTABLE}
+# The rollup has no district column: a street lies in one district, so its streets say it.
+ROLLUP_WHERE["scope_district"] = """r.street_id in (select st.id from streets st
+    join districts di on di.id = st.district_id where di.code = :scope_district)"""
 ROLLUP_COUNT = "select coalesce(sum(r.n), 0) from incident_rollup_street_month r "
 ROLLUP_COUNT_CATEGORY = ROLLUP_COUNT + "join categories c on c.code = r.category_code "
 INCIDENT_COLUMNS = """
@@ -79,8 +83,12 @@ def _escape_like(value: str) -> str:
 
 
 def scope_params(scope: dict, prefix: str = "scope_") -> dict:
-    """Turn a scope (street_id, community_id, department_id, own, leader_id) into parameters."""
+    """Turn a scope (district_code, street_id, community_id, department_id, own, leader_id)
+    into parameters.
+    """
     params: dict = {}
+    if scope.get("district_code") is not None:
+        params[prefix + "district"] = scope["district_code"]
     for key in ("street_id", "community_id", "department_id", "leader_id"):
         if scope.get(key) is not None:
             params[prefix + key.removesuffix("_id")] = scope[key]
@@ -158,6 +166,7 @@ def count_sql(params: dict) -> str:
 
 
 WHISTLE_WHERE = {
+    "scope_district": "w.district_code = :scope_district",
     "scope_street": "w.street_id = :scope_street",
     "scope_community": """exists (select 1 from whistle_incidents wi join incidents i
         on i.id = wi.incident_id where wi.whistle_id = w.id and i.community_id = :scope_community)""",

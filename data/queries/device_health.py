@@ -40,6 +40,7 @@ left join aside a on a.device_id = d.id
 where d.active and u.active
   and (cast(:street_id as int) is null or g.street_id = :street_id)
   and (cast(:community_id as int) is null or g.community_id = :community_id)
+  and (cast(:district_code as varchar) is null or u.district_code = :district_code)
 order by u.username, d.id
 """)
 
@@ -71,7 +72,8 @@ from steps group by device_id
 
 
 def device_health(conn: Connection, day0: datetime, street_id: int | None = None,
-                  community_id: int | None = None) -> list[dict]:
+                  community_id: int | None = None, district_code: str | None = None
+                  ) -> list[dict]:
     """Every active phone with what its day looks like so far.
 
     Parameters
@@ -81,6 +83,8 @@ def device_health(conn: Connection, day0: datetime, street_id: int | None = None
         The start of today in the deployment's time zone.
     street_id, community_id : int, optional
         Only phones whose worker's primary grid lies there.
+    district_code : str, optional
+        Only phones of this district's workers.
 
     Returns
     -------
@@ -91,7 +95,8 @@ def device_health(conn: Connection, day0: datetime, street_id: int | None = None
         today), battery, fixes_today, set_aside (reason: count today), set_aside_today,
         clock_offset_s, clock_checked_at.
     """
-    params = {"day0": day0, "street_id": street_id, "community_id": community_id}
+    params = {"day0": day0, "street_id": street_id, "community_id": community_id,
+              "district_code": district_code}
     return [dict(r) for r in conn.execute(HEALTH, params).mappings()]
 
 

@@ -20,6 +20,7 @@ OVERDUE_INCIDENTS_SQL = """
 """
 OVERDUE_INCIDENT_WHERE = {
     "working": "i.status = any(:working) and i.deadline < :now",
+    "scope_district": "i.district_code = :scope_district",
     "scope_street": "i.street_id = :scope_street",
     "scope_community": "i.community_id = :scope_community",
     "scope_department": "i.department_id = :scope_department",
@@ -61,6 +62,7 @@ OVERDUE_WHISTLES_SQL = """
 """
 OVERDUE_WHISTLE_WHERE = {
     "open": "w.status = any(:open) and w.deadline < :now",
+    "scope_district": "w.district_code = :scope_district",
     "scope_street": "w.street_id = :scope_street",
     "scope_department": """exists (select 1 from whistle_summons ws where ws.whistle_id = w.id
         and ws.department_id = :scope_department and ws.completed_at is null)""",

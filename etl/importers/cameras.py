@@ -45,7 +45,7 @@ def plan_cameras(conn: Connection, path: Path, options: PointOptions) -> PointPl
     kinds = normalise(fields.values(frame, "kind"), CAMERA_KINDS, KIND_WORDS, "unknown_value",
                       rows, codes, report)
     owners = _owners(conn, fields.values(frame, "owner"), rows, codes, report)
-    placed = place(conn, source, codes, report)
+    placed = place(conn, source, codes, report, options.district_code)
     keep &= placed["placed"].to_numpy()
     out = pd.concat([placed[["district_code", "grid_id"]], owners], axis=1)
     out["code"] = codes

@@ -57,7 +57,7 @@ def plan_incidents(conn: Connection, path: Path, options: PointOptions) -> Point
     check_times(times, out["status"].to_numpy(), options.timezone, rows, codes, report)
     out = pd.concat([out, times.drop(columns=["deadline", "bad"])], axis=1)
     out["deadline"] = _deadlines(conn, times, out["category_code"])
-    placed = place(conn, source, codes, report)
+    placed = place(conn, source, codes, report, options.district_code)
     keep &= placed["placed"].to_numpy()
     out = pd.concat([placed.drop(columns="placed"), out], axis=1)
     out["code"] = codes

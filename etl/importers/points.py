@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from data.bulk import points_ewkb
 from data.import_store import grid_index
+from data.models.base import DISTRICT_CODE
 from etl.importers.fields import Fields
 from etl.importers.problems import ImportRefused, Report
 from etl.importers.sources import CrsChoice, Source, read_points
@@ -29,6 +30,8 @@ class PointOptions:
     encoding: str = "utf-8-sig"
     timezone: str = "Asia/Shanghai"
     secret: str = ""
+    # The district the file belongs to: a point outside its grids (its outline) is refused.
+    district_code: str = DISTRICT_CODE
 
 
 @dataclass
@@ -49,21 +52,25 @@ def open_points(path: Path, options: PointOptions, defaults: dict) -> tuple[Repo
     return report, source, Fields(source.frame.columns, options.mapping, defaults)
 
 
-def place(conn: Connection, source: Source, labels: pd.Series, report: Report) -> pd.DataFrame:
-    """The grid, community, street and district of every point; points outside are reported.
+def place(conn: Connection, source: Source, labels: pd.Series, report: Report,
+          district_code: str = DISTRICT_CODE) -> pd.DataFrame:
+    """The grid, community, street and district of every point; points outside the grids of
+    ``district_code`` (which tile its outline) are reported.
 
     Returns a frame aligned with the source: nullable ids, and ``placed`` per row.
     """
-    grids, polygons = grid_index(conn)
+    grids, polygons = grid_index(conn, district_code)
     if grids.empty:
-        raise ImportRefused("数据库中没有网格，请先导入网格 no grids in the database: "
-                            "import grids first (python app.py import grids FILE --commit)")
+        raise ImportRefused(f"数据库中没有区划 {district_code} 的网格，请先导入网格 no grids of "
+                            f"district {district_code} in the database: import grids first "
+                            "(python app.py import grids FILE --commit)")
     index = locate_points(source.geometry, polygons)
     present = ~shapely.is_missing(source.geometry)
     for i in np.flatnonzero(present & (index < 0)):
         x, y = shapely.get_x(source.geometry[i]), shapely.get_y(source.geometry[i])
         report.add("outside_district", int(source.rows[i]), labels.iat[i],
-                   f"({x:.6f}, {y:.6f}) 不在任何网格内 is not inside any grid")
+                   f"({x:.6f}, {y:.6f}) 不在区划 {district_code} 的任何网格内 is not inside "
+                   f"any grid of district {district_code}")
     hit = index >= 0
     out = pd.DataFrame({"placed": hit}, index=source.frame.index)
     for column in ("id", "community_id", "street_id"):

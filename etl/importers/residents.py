@@ -54,7 +54,7 @@ def plan_residents(conn: Connection, path: Path, options: PointOptions) -> Point
         out[flag] = _flag(fields, frame, flag, rows, labels, report)
     out["household_no"] = _ints(fields, frame, "household_no", rows, labels, report).fillna(1)
     out["floor"] = _ints(fields, frame, "floor", rows, labels, report)
-    placed = place(conn, source, labels, report)
+    placed = place(conn, source, labels, report, options.district_code)
     keep &= placed["placed"].to_numpy() & out["age_band"].notna().to_numpy()
     keep &= out["sex"].notna().to_numpy()
     out["id_hash"] = [id_hash(i, options.secret) for i in ids]

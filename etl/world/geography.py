@@ -14,9 +14,25 @@ from geo.crs import to_metric
 from geo.density import DensitySurface, density_surface
 from geo.partition import partition_district
 
-OUTLINE = Path(__file__).resolve().parents[2] / "data" / "reference" / "hongqiao_outline.geojson"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
+OUTLINE = REFERENCE / "hongqiao_outline.geojson"
 DISTRICT = {"code": "120106", "name_zh": "红桥区", "name_en": "Hongqiao District"}
 BASE_COUNTS = (10, 123, 992)
+# Every district the world generator can build, with its shipped real outline
+# (data/reference/README.md) and its real streets (街道); Hongqiao's come from geo.partition.
+DISTRICTS = {
+    "120106": {**DISTRICT, "outline": OUTLINE, "prefix": "", "streets": None},
+    "120105": {"code": "120105", "name_zh": "河北区", "name_en": "Hebei District",
+               "outline": REFERENCE / "hebei_outline.geojson", "prefix": "hb_",
+               "streets": (("光复道", "Guangfudao"), ("望海楼", "Wanghailou"),
+                           ("鸿顺里", "Hongshunli"), ("新开河", "Xinkaihe"),
+                           ("铁东路", "Tiedonglu"), ("建昌道", "Jianchangdao"),
+                           ("宁园", "Ningyuan"), ("王串场", "Wangchuanchang"),
+                           ("江都路", "Jiangdulu"), ("月牙河", "Yueyahe"))},
+}
+# A further district is far smaller than Hongqiao's (a demo of several districts, not a
+# second full load): streets stay 10, communities and grids as below at scale 1.
+OTHER_COUNTS = (10, 30, 90)
 
 
 @dataclass
@@ -35,16 +51,17 @@ def read_outline(path: Path = OUTLINE) -> shapely.Geometry:
     return shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in features])
 
 
-def scaled_counts(scale: float) -> tuple[int, int, int]:
+def scaled_counts(scale: float, base: tuple[int, int, int] = BASE_COUNTS) -> tuple[int, int, int]:
     """Streets stay 10; communities and grids shrink with small scales (tests use them)."""
     if scale >= 1:
-        return BASE_COUNTS
-    communities = max(20, int(round(BASE_COUNTS[1] * scale)))
-    grids = max(communities * 2, int(round(BASE_COUNTS[2] * scale)))
+        return base
+    communities = max(20, int(round(base[1] * scale)))
+    grids = max(communities * 2, int(round(base[2] * scale)))
     return (10, communities, grids)
 
 
-def build_geography(rng: np.random.Generator, scale: float = 1.0) -> Geography:
+def build_geography(rng: np.random.Generator, scale: float = 1.0,
+                    district_code: str = DISTRICT["code"]) -> Geography:
     """Partition the real outline and give every unit its code and name.
 
     Parameters
@@ -52,16 +69,26 @@ def build_geography(rng: np.random.Generator, scale: float = 1.0) -> Geography:
     rng : Generator
     scale : float
         1 for the full 10/123/992; smaller for quick test worlds.
+    district_code : str
+        Which district of DISTRICTS (Hongqiao by default; others get OTHER_COUNTS).
 
     Returns
     -------
     Geography
     """
-    outline = read_outline()
+    district = DISTRICTS[district_code]
+    outline = read_outline(district["outline"])
     outline_m = to_metric(outline)
     density = density_surface(outline_m, rng)
-    streets, communities, grids = partition_district(outline, scaled_counts(scale), density, rng)
-    streets["code"] = [f"{DISTRICT['code']}{s:03d}" for s in streets["seq"]]
+    base = BASE_COUNTS if district["streets"] is None else OTHER_COUNTS
+    streets, communities, grids = partition_district(outline, scaled_counts(scale, base),
+                                                     density, rng)
+    if district["streets"] is not None:
+        # geo.partition names Hongqiao's streets; another district's are its own. Its
+        # anchors are Hongqiao's bounding-box fractions (moved into this outline).
+        streets["name_zh"] = [z for z, _ in district["streets"]]
+        streets["name_en"] = [e for _, e in district["streets"]]
+    streets["code"] = [f"{district_code}{s:03d}" for s in streets["seq"]]
     counts = np.bincount(communities["street_idx"], minlength=len(streets))
     names = community_names([f"{n}街道" for n in streets["name_zh"]], list(counts), rng)
     communities["code"] = [streets["code"].iat[s] + f"{q:03d}"

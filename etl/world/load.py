@@ -17,6 +17,7 @@ from data.world_store import (
     rollups_paused,
     world_is_loaded,
 )
+from etl.world.district import add_district
 from etl.world.stages import (
     WorldState,
     stage_cameras,
@@ -142,5 +143,23 @@ def run_load(settings: Settings, seed: int, scale: float, as_of: datetime, repla
     finally:
         db.dispose()
     echo(f"loaded in {time.perf_counter() - started:.1f} s: "
+         + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    return counts
+
+
+def run_add_district(settings: Settings, code: str, seed: int, scale: float,
+                     echo=print) -> dict:
+    """Add a further district beside the loaded world (etl.world.district), in one
+    transaction; returns the counts (refused in production mode).
+    """
+    refuse_in_production(settings)
+    db = Database(settings)
+    started = time.perf_counter()
+    try:
+        with db.begin() as conn:
+            counts = add_district(conn, code, seed, scale, settings.demo_password)
+    finally:
+        db.dispose()
+    echo(f"district {code} loaded in {time.perf_counter() - started:.1f} s: "
          + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     return counts

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from data.models.base import ROLES
+from data.models.base import DISTRICT_CODE, ROLES
 
 USERNAME = re.compile(r"^[a-z0-9_.-]{3,40}$")
 TITLES = ("party_secretary", "director", "deputy", "officer", "member")
@@ -46,6 +46,9 @@ class Refs:
     grid_community: dict[int, int]
     usernames: set[str]
     grid_workers: dict[int, int] = field(default_factory=dict)
+    street_district: dict[int, str] = field(default_factory=dict)
+    # The admin's district (its codes only are in ``ids``); None on the command line.
+    district_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,19 @@ def check_account(values: dict, refs: Refs, existing: dict | None = None) -> tup
     if phone is not None and "phone" in merged:
         columns["phone_masked"] = mask_phone(phone)
     scope, scope_issues = _scope(merged, role, refs, existing)
+    if role == "city_leader" and refs.district_code is not None:
+        issues.append(Issue("wrong_scope", "role", "区管理员不能建立市级账号 / a district "
+                            "administrator cannot make a city-wide account"))
+    columns["district_code"] = _district(role, scope, refs)
     return {**columns, **scope}, issues + scope_issues
+
+
+def _district(role: str, scope: dict, refs: Refs) -> str | None:
+    """The account's district: none for a city leader, else its street's, else the admin's."""
+    if role == "city_leader":
+        return None
+    street_district = refs.street_district.get(scope["street_id"]) if scope["street_id"] else None
+    return street_district or refs.district_code or DISTRICT_CODE
 
 
 def _given(merged: dict) -> dict[str, Any]:

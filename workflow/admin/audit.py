@@ -16,10 +16,12 @@ class Who:
 
     actor_id: int | None
     name: str
+    # An admin works within their district; the command line (None) across the city.
+    district_code: str | None = None
 
     @classmethod
     def of(cls, actor: Actor) -> Who:
-        return cls(actor.id, actor.username)
+        return cls(actor.id, actor.username, actor.district_code)
 
     @classmethod
     def command_line(cls, os_user: str) -> Who:

@@ -29,12 +29,15 @@ def temporary_password() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(TEMP_LENGTH))
 
 
-def load_refs(conn: Connection) -> Refs:
-    """Codes, parents, usernames and grid occupancy, read once."""
+def load_refs(conn: Connection, district_code: str | None = None) -> Refs:
+    """Codes (of ``district_code``'s places only, when given), parents, usernames and grid
+    occupancy, read once.
+    """
     parents = people_store.parents(conn)
-    return Refs(people_store.codes_to_ids(conn), parents["community_street"],
+    return Refs(people_store.codes_to_ids(conn, district_code), parents["community_street"],
                 parents["grid_community"], people_store.usernames(conn),
-                people_store.grid_worker_counts(conn))
+                people_store.grid_worker_counts(conn), parents["street_district"],
+                district_code)
 
 
 def refusal(issue: Issue) -> WorkflowError:
@@ -51,7 +54,7 @@ def create_account(conn: Connection, who: Who, values: dict, now: datetime) -> t
 
     422/409 naming the first bad field; nothing is written then.
     """
-    resolved, issues = check_account(values, load_refs(conn))
+    resolved, issues = check_account(values, load_refs(conn, who.district_code))
     if issues:
         raise refusal(issues[0])
     password = temporary_password()
@@ -63,10 +66,12 @@ def create_account(conn: Connection, who: Who, values: dict, now: datetime) -> t
     return after, password
 
 
-def _existing(conn: Connection, username: str, lock: bool = True) -> dict:
+def _existing(conn: Connection, who: Who, username: str, lock: bool = True) -> dict:
     user_id = people_store.account_id(conn, (username or "").strip().lower())
     found = people_store.account(conn, user_id, lock=lock) if user_id else None
-    if found is None:
+    # Another district's account is not there for this admin (as a missing one).
+    if found is None or (who.district_code is not None
+                         and found["district_code"] != who.district_code):
         raise not_found("账号", "account", "username")
     return found
 
@@ -78,8 +83,8 @@ def edit_account(conn: Connection, who: Who, username: str, values: dict,
     A worker's grids moving keeps the history (valid_from / valid_to); a grid may not be
     left without a worker (409 naming grid_codes).
     """
-    before = _existing(conn, username)
-    refs = load_refs(conn)
+    before = _existing(conn, who, username)
+    refs = load_refs(conn, who.district_code)
     current_ids = [refs.ids["grid"][c] for c in before["grid_codes"] if c in refs.ids["grid"]]
     changes = {k: v for k, v in values.items() if k in EDITABLE and v is not None}
     existing = {**before, "grid_ids": current_ids}
@@ -118,7 +123,7 @@ def _left_empty(old: list[int], new: list[int], refs: Refs, before: dict) -> lis
 def set_active(conn: Connection, who: Who, username: str, active: bool,
                now: datetime) -> dict:
     """Deactivate (every session ends, sign-in refused) or reactivate an account."""
-    before = _existing(conn, username)
+    before = _existing(conn, who, username)
     if before["active"] == active:
         return before
     if who.actor_id is not None and who.actor_id == before["id"] and not active:
@@ -138,7 +143,7 @@ def reset_password(conn: Connection, who: Who, username: str, now: datetime) -> 
 
     The audit records that it happened, never the password.
     """
-    before = _existing(conn, username)
+    before = _existing(conn, who, username)
     password = temporary_password()
     people_store.set_temporary_password(conn, before["id"], password)
     web_sessions.revoke_user(conn, before["id"], now)
@@ -151,7 +156,7 @@ def record_unlock(conn: Connection, who: Who, username: str, now: datetime) -> d
     """Write the unlock of a username's sign-in budget to the audit (the limiter's counters
     live outside the database; the caller clears them).
     """
-    found = _existing(conn, username, lock=False)
+    found = _existing(conn, who, username, lock=False)
     write(conn, who, now, "user.unlock", "user", found["username"], None,
           {"sign_in_budget": "cleared"})
     return found

@@ -149,7 +149,8 @@ def devices_for(conn: Connection, actor: Actor | None, active: bool | None = Tru
     if scope is None:
         raise forbidden()
     rows = list_devices(conn, active=active, street_id=scope.get("street_id"),
-                        community_id=scope.get("community_id"))
+                        community_id=scope.get("community_id"),
+                        district_code=scope.get("district_code"))
     for row in rows:
         row["weak"] = not is_strong(row["device_id"])
     return rows

@@ -82,7 +82,8 @@ def phone_health(conn: Connection, actor: Actor, settings: Settings, now: dateti
     if scope is None:
         raise forbidden()
     rows = device_health(conn, day_start(now.astimezone(BEIJING).date()),
-                         scope.get("street_id"), scope.get("community_id"))
+                         scope.get("street_id"), scope.get("community_id"),
+                         scope.get("district_code"))
     windows = shift_windows_today(settings, now)
     gaps = shift_gaps(conn, [r["id"] for r in rows], windows, GAP_S)
     on_shift = in_shift(settings, now)

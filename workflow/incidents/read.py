@@ -25,7 +25,8 @@ def incident_target(row: dict, parties: dict) -> Target:
                   department_ids=frozenset(departments), grid_id=row["grid_id"],
                   reporter_id=row["reporter_id"], handled_by=row["handled_by"],
                   leader_ids=frozenset(parties.get("leader_ids", ())),
-                  assigned_department_id=row.get("department_id"))
+                  assigned_department_id=row.get("department_id"),
+                  district_code=row.get("district_code"))
 
 
 def next_actions(actor: Actor, status: str, target: Target,

@@ -61,7 +61,8 @@ def _check_new(conn: Connection, actor: Actor, new: NewIncident, now: datetime) 
                       "location")
     require(actor, "incident.create", Target(street_id=place["street_id"],
                                              community_ids=frozenset({place["community_id"]}),
-                                             grid_id=place["grid_id"], reporter_id=actor.id))
+                                             grid_id=place["grid_id"], reporter_id=actor.id,
+                                             district_code=place["district_code"]))
     source = new.source or ("patrol" if actor.role == "grid_worker" else "hotline")
     if source not in SOURCES:
         raise invalid(f"来源应为 {', '.join(SOURCES)} 之一 / unknown source", "source")

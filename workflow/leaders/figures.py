@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection
 
+from data.models.base import DISTRICT_CODE
 from data.queries import leaders as queries
 from data.queries.supervision import overdue_incidents
 from workflow.clock import BEIJING, FIRST_DAY, LAST_DAY, MAX_PERIOD, day_start, in_calendar
@@ -134,6 +135,9 @@ def leaders_scope(actor: Actor | None) -> int | None:
     roles see everything; anyone else is refused.
     """
     if actor is None or actor.role not in LEADER_ROLES:
+        raise forbidden()
+    if actor.district_code != DISTRICT_CODE:
+        # Its figures are the home district's (not yet scoped by district; README).
         raise forbidden()
     return actor.street_id if actor.role == "street_chief" else None
 

@@ -61,7 +61,8 @@ def monthly_attendance(db: Database, actor: Actor, settings: Settings, month: st
     for day in days:
         ensure_stored(db, day, now)
     with db.connect() as conn:
-        rows = month_rows(conn, days[0], days[-1], area["street_id"], area["community_id"])
+        rows = month_rows(conn, days[0], days[-1], area["street_id"], area["community_id"],
+                          area["district_code"])
     workers: OrderedDict = OrderedDict()
     for row in rows:
         w = workers.setdefault(row["user_id"], {

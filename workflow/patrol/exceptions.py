@@ -73,7 +73,8 @@ def exceptions_for(conn: Connection, actor: Actor, day: date, street_id: int | N
     area = narrowed(actor, street_id, community_id)
     if area is None:
         return []
-    return list_exceptions(conn, day, area["street_id"], area["community_id"], user_id)
+    return list_exceptions(conn, day, area["street_id"], area["community_id"], user_id,
+                           area["district_code"])
 
 
 def acknowledge(conn: Connection, actor: Actor, ident: int, note: str, now: datetime) -> None:

@@ -56,7 +56,8 @@ def replay_day(conn: Connection, actor: Actor, day: date, now: datetime,
     if area is None or (user_id is None and grid_id is None and area["street_id"] is None
                         and area["community_id"] is None):
         return empty       # the whole district at once is not a replay: pick an area
-    workers = area_workers(conn, area["street_id"], area["community_id"], grid_id, user_id)
+    workers = area_workers(conn, area["street_id"], area["community_id"], grid_id, user_id,
+                           district_code=area["district_code"])
     if not workers:
         return empty
     ids = [w["id"] for w in workers]

@@ -43,10 +43,12 @@ def daily_sheets(db: Database, actor: Actor, day: date, now: datetime,
         return []
     with db.connect() as conn:
         if day == today:
-            return compute_sheets(conn, day, area["street_id"], area["community_id"], user_id)
+            return compute_sheets(conn, day, area["street_id"], area["community_id"], user_id,
+                                  area["district_code"])
     ensure_stored(db, day, now)
     with db.connect() as conn:
-        return read_sheets(conn, day, area["street_id"], area["community_id"], user_id)
+        return read_sheets(conn, day, area["street_id"], area["community_id"], user_id,
+                           area["district_code"])
 
 
 def rollup(rows: list[dict], key: str) -> list[dict]:

@@ -15,7 +15,7 @@ from workflow.roles import Actor, Target, can, list_filter, require
 
 def whistle_target(whistle: dict, summonses: list[dict], incidents: list[dict]) -> Target:
     """Where a whistle sits: its street, its incidents' communities, whom it summoned."""
-    return Target(street_id=whistle["street_id"],
+    return Target(street_id=whistle["street_id"], district_code=whistle.get("district_code"),
                   community_ids=frozenset(i["community_id"] for i in incidents),
                   department_ids=frozenset(s["department_id"] for s in summonses
                                            if s["department_id"] is not None),

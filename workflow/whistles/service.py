@@ -75,10 +75,11 @@ def _incidents(conn: Connection, actor: Actor, ids: tuple[int, ...]) -> list[dic
     return rows
 
 
-def _insert(conn, actor, new: NewWhistle, now, key, level, parent_id, street_id, lonlat) -> int:
+def _insert(conn, actor, new: NewWhistle, now, key, level, parent_id, street_id, lonlat,
+            district_code: str) -> int:
     whistle_id = incident_store.next_id(conn, "whistles")
     whistle_store.insert_whistle(conn, dict(
-        id=whistle_id, code=f"WS{beijing_day(now)}-{whistle_id}", district_code=DISTRICT_CODE,
+        id=whistle_id, code=f"WS{beijing_day(now)}-{whistle_id}", district_code=district_code,
         street_id=street_id, blown_by_id=actor.id, level=level, parent_id=parent_id,
         matter=new.matter, description=new.description, meeting_at=new.meeting_at,
         meeting_place=new.meeting_place, blown_at=now, deadline=new.deadline,
@@ -140,7 +141,8 @@ def blow_whistle(conn: Connection, actor: Actor, new: NewWhistle, now: datetime,
     try:
         with conn.begin_nested():
             whistle_id = _insert(conn, actor, new, now, key, 1, None, actor.street_id,
-                                 (first["lon"], first["lat"]))
+                                 (first["lon"], first["lat"]),
+                                 first.get("district_code") or DISTRICT_CODE)
     except IntegrityError:
         if (replay := _replayed(conn, actor, key, matter, now)) is None:
             raise
@@ -153,8 +155,9 @@ def blow_whistle(conn: Connection, actor: Actor, new: NewWhistle, now: datetime,
     return whistle_view(conn, actor, whistle_id, now), True
 
 
-def _leaders(conn: Connection, leader_ids: tuple[int, ...]) -> list[int]:
-    leaders = [row["id"] for row in directory.district_leaders(conn)]
+def _leaders(conn: Connection, leader_ids: tuple[int, ...], district_code: str) -> list[int]:
+    # A second whistle calls the leaders of the whistle's own district.
+    leaders = [row["id"] for row in directory.district_leaders(conn, district_code)]
     if not leaders:
         raise conflict("no_district_leader", "系统中没有区领导账号 / no district leader account")
     if not leader_ids:
@@ -172,7 +175,8 @@ def second_whistle(conn: Connection, actor: Actor, parent_id: int, new: NewWhist
     parent = whistle_store.lock_whistle(conn, parent_id)
     if parent is None:
         raise not_found("吹哨", "whistle", "id")
-    require(actor, "whistle.second", Target(street_id=parent["street_id"]))
+    require(actor, "whistle.second", Target(street_id=parent["street_id"],
+                                            district_code=parent["district_code"]))
     key = check_key(idempotency_key)
     matter = _text(new.matter or f"{parent['matter']}（二次哨）"[:200], "matter", 200)
     if (replay := _replayed(conn, actor, key, matter, now)) is not None:
@@ -181,14 +185,14 @@ def second_whistle(conn: Connection, actor: Actor, parent_id: int, new: NewWhist
     summoned = whistle_store.summonses(conn, parent_id)
     departments = (_departments(conn, new.department_codes) if new.department_codes else
                    [s["department_id"] for s in summoned if s["department_id"] is not None])
-    leaders = _leaders(conn, new.leader_ids)
+    leaders = _leaders(conn, new.leader_ids, parent["district_code"])
     validate_parties(departments, leaders)
     validate_schedule(new.meeting_at, new.deadline, now)
     new = NewWhistle(**{**new.__dict__, "matter": matter,
                         "meeting_place": _text(new.meeting_place, "meeting_place", 200),
                         "description": _text(new.description, "description", 4000, False)})
     whistle_id = _insert(conn, actor, new, now, key, 2, parent_id, parent["street_id"],
-                         (parent["lon"], parent["lat"]))
+                         (parent["lon"], parent["lat"]), parent["district_code"])
     _summon(conn, whistle_id, departments, leaders)
     whistle_store.update_whistle(conn, parent_id, {"status": "escalated"})
     whistle_store.add_whistle_event(conn, parent_id, now, actor.id, "escalate",

@@ -2,7 +2,7 @@
 distributed tables that carry it on both sides (data/models/distribution.py, docs/scaling.md).
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 
 Adding a column with a constant default is a catalogue change only (PostgreSQL 11+), so the
 millions of rows of the demo world are not rewritten; the backfills are one set-based UPDATE
@@ -17,7 +17,7 @@ keys avoid (data/world_store.py).
 from alembic import op
 
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

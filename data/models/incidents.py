@@ -14,6 +14,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -62,10 +63,18 @@ class Incident(Base):
               postgresql_where="status not in ('closed', 'rejected')"),
         Index("ix_incidents_parent", "parent_id", postgresql_where="parent_id is not null"),
         CheckConstraint("parent_id is null or status = 'closed'", name="merged_closed"),
+        # An imported case is one per old system and its code there (migration 0024).
+        UniqueConstraint("source_system", "source_code"),
+        CheckConstraint("(source_system is null) = (source_code is null)",
+                        name="source_ref_whole"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)
+    # Imported cases: the old system's name and its code there, the key of a safe re-import;
+    # ``code`` is always the product's own HQ{day}-{id} (workflow/incidents/codes.py).
+    source_system: Mapped[str | None] = mapped_column(String(40))
+    source_code: Mapped[str | None] = mapped_column(String(40))
     district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE, server_default=DISTRICT_CODE)
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)

@@ -29,6 +29,8 @@ class PointOptions:
     encoding: str = "utf-8-sig"
     timezone: str = "Asia/Shanghai"
     secret: str = ""
+    # The old system an incidents file comes from: its codes are unique only within it.
+    system: str = "legacy"
 
 
 @dataclass

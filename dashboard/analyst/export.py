@@ -12,7 +12,7 @@ from workflow.safe_cells import safe_cell, safe_frame
 # An export holds at most this many rows (the newest); the page says so when it cut.
 EXPORT_MAX_ROWS = 50_000
 COLUMNS = ("code", "reported_at", "status", "category", "street", "community", "grid", "source",
-           "department", "deadline", "closed_at", "address", "description")
+           "department", "deadline", "closed_at", "address", "description", "source_code")
 
 
 NAMED = ("category", "street", "community", "department")

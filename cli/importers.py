@@ -163,19 +163,31 @@ def import_residents(file, district, lon, lat, encoding, crs, gcj02, layer, mapp
 
 @import_command.command("incidents")
 @click.argument("file", type=FILE)
-@click.option("--code-field", default=None, help="Incident code column (default: code).")
+@click.option("--code-field", default=None,
+              help="The old system's incident code column (default: code); kept as source_code.")
+@click.option("--system", default="legacy", show_default=True,
+              help="Name of the old system the file comes from: its codes are unique within "
+                   "it, and a re-import skips the cases it already brought.")
 @click.option("--timezone", default=None,
               help="Zone of times written without an offset (default Asia/Shanghai).")
 @_points
 @_common
-def import_incidents(file, code_field, timezone, district, lon, lat, encoding, crs, gcj02,
+def import_incidents(file, code_field, system, timezone, district, lon, lat, encoding, crs, gcj02,
                      layer, mapping, commit) -> None:
-    """事件 Incidents: codes already in the database are skipped."""
+    """事件 Incidents: each gets our own HQ code; the file's code is kept as its source ref."""
     settings = _settings()
     options = _point_options(settings, crs, gcj02, layer, mapping, lon, lat, encoding,
                              district, code=code_field, timezone=timezone)
+    options.system = _system_name(system)
     _finish(run_import(settings, lambda conn: plan_incidents(conn, file, options),
                        write_incidents, commit))
+
+
+def _system_name(system: str) -> str:
+    name = system.strip()
+    if not name or len(name) > 40:
+        raise click.BadParameter("1 to 40 characters 1至40个字符", param_hint="--system")
+    return name
 
 
 @import_command.command("cameras")

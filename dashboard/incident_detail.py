@@ -52,6 +52,13 @@ def named(row: dict, key: str, lang: str) -> str | None:
     return (row.get(f"{key}_en") or row.get(key)) if lang == "en" else row.get(key)
 
 
+def source_ref(view: dict, lang: str) -> list[tuple[str, str]]:
+    """An imported case's code in its old system (and which system), else nothing."""
+    if not view.get("source_code"):
+        return []
+    return [(t("cases_source_ref", lang), f"{view['source_code']} · {view['source_system']}")]
+
+
 def incident_detail(view: dict, lang: str, figure) -> list:
     place = " / ".join(x for x in (named(view, "street_name", lang),
                                    named(view, "community_name", lang),
@@ -71,6 +78,7 @@ def incident_detail(view: dict, lang: str, figure) -> list:
             facts([(t("cases_place", lang), place), (t("cases_address", lang), view["address"]),
                    (t("cases_reported", lang), reporter),
                    (t("cases_source", lang), t(f"src_{view['source']}", lang)),
+                   *source_ref(view, lang),
                    (t("cases_handler", lang), handler),
                    (t("cases_deadline", lang), when(view["deadline"], True) if view["deadline"] else None),
                    (t("cases_description", lang), view["description"])]),

@@ -33,7 +33,8 @@ LEVEL_SQL = {
 }
 
 INCIDENTS_SQL = text("""
-    select i.code, i.category_code, i.source, i.status, i.handled_by,
+    select i.code, i.source_system, i.source_code, i.category_code, i.source, i.status,
+           i.handled_by,
            d.code as department_code, i.address, i.description,
            i.reported_at, i.accepted_at, i.dispatched_at, i.started_at, i.resolved_at,
            i.verified_at, i.closed_at, i.rejected_at, i.deadline,

@@ -179,7 +179,7 @@ def existing_keys(conn: Connection, table: str, key: str, values: list[str]) -> 
     return set(conn.execute(select(column).where(column == any_(values_param))).scalars())
 
 
-def write_keyed(conn: Connection, table: str, frame: pd.DataFrame, key: str,
+def write_keyed(conn: Connection, table: str, frame: pd.DataFrame, key: str | tuple[str, ...],
                 update: bool) -> pd.DataFrame:
     """Insert rows by a unique key: new keys are inserted, known ones updated or skipped.
 
@@ -191,16 +191,21 @@ def write_keyed(conn: Connection, table: str, frame: pd.DataFrame, key: str,
         Target table.
     frame : DataFrame
         Columns named as the table's (no ``id``); geometry as hex EWKB.
-    key : str
-        The unique column that identifies a row (``code``, ``id_hash``).
+    key : str or tuple of str
+        The unique column(s) that identify a row (``code``, ``id_hash``,
+        ``("source_system", "source_code")``).
     update : bool
         Update the other columns of rows whose key exists (True) or leave them (False).
 
     Returns
     -------
     DataFrame
-        ``id``, the key, and ``inserted`` (False for updated rows) of every row written.
+        ``id``, the key column(s), and ``inserted`` (False for updated rows) of every row
+        written.
     """
+    keys = (key,) if isinstance(key, str) else tuple(key)
+    _columns(table, list(keys))
+    listed_keys = ", ".join(keys)
     columns = _columns(table, list(frame.columns))
     staging = f"import_{table}"
     listed = ", ".join(columns)
@@ -208,15 +213,16 @@ def write_keyed(conn: Connection, table: str, frame: pd.DataFrame, key: str,
                       f"select {listed} from {_table(table)} limit 0"))
     copy_frame(conn, staging, frame)
     if update:
-        sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+        sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
         action = f"do update set {sets}"
     else:
         action = "do nothing"
     sql = (f"insert into {_table(table)} ({listed}) select {listed} from {staging} "
-           f"on conflict ({key}) {action} returning id, {key}, (xmax = 0) as inserted")
+           f"on conflict ({listed_keys}) {action} "
+           f"returning id, {listed_keys}, (xmax = 0) as inserted")
     rows = conn.execute(text(sql)).all()
     conn.execute(text(f"drop table {staging}"))
-    return pd.DataFrame(rows, columns=["id", key, "inserted"])
+    return pd.DataFrame(rows, columns=["id", *keys, "inserted"])
 
 
 def append_rows(conn: Connection, table: str, frame: pd.DataFrame) -> int:

@@ -87,8 +87,9 @@ def add_incident_event(conn: Connection, incident_id: int, at: datetime, actor_i
 
 
 DETAIL_SQL = text("""
-    select i.id, i.code, i.status, i.source, i.handled_by, i.category_code,
-           c.name_zh as category_name, c.name_en as category_name_en, c.deadline_hours,
+    select i.id, i.code, i.source_system, i.source_code, i.status, i.source, i.handled_by,
+           i.category_code, c.name_zh as category_name, c.name_en as category_name_en,
+           c.deadline_hours,
            c.department_code as category_department_code,
            i.department_id, d.code as department_code, d.name_zh as department_name,
            d.name_en as department_name_en, i.street_id, s.name_zh as street_name,

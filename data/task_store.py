@@ -158,7 +158,7 @@ def tasks_of(conn: Connection, user_id: int) -> list[dict]:
 RECENT_SQL = text("""
     select t.id, t.kind, t.status, t.outcome, coalesce(t.done_at, t.accepted_at, t.offered_at,
            t.created_at) as at, i.code, s.name_zh as street_zh, s.name_en as street_en,
-           c.name_zh as category_zh, c.name_en as category_en
+           i.category_code, c.name_zh as category_zh, c.name_en as category_en
     from field_tasks t
     join incidents i on i.id = t.incident_id
     join streets s on s.id = i.street_id

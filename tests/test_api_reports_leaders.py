@@ -12,6 +12,7 @@ from tests.auth_helpers import login_client
 from tests.conftest import create_test_database, drop_test_database
 from tests.leaders_world import LEADERS_CLOCK, NOW, build_leaders_world
 from tests.workflow_world import PASSWORD
+from workflow.clock import BEIJING
 from workflow.leaders.figures import month_period
 from workflow.reports.monthly import monthly_report
 
@@ -50,6 +51,13 @@ def sheet_rows(book, title):
     return [list(r) for r in book[title].iter_rows(values_only=True)]
 
 
+def figure_table(book) -> dict:
+    """The overview's figures by their label: [label, value, scope, time]."""
+    rows = sheet_rows(book, "概览")
+    start = next(i for i, r in enumerate(rows) if r and r[0] == "指标")
+    return {r[0]: r for r in rows[start + 1:] if r and r[0]}
+
+
 def test_the_xlsx_has_a_sheet_per_table_and_the_hand_counted_totals(client_for):
     response = client_for("leader").get("/api/v1/reports/monthly.xlsx?month=2026-11")
     assert response.status_code == 200
@@ -72,9 +80,16 @@ def test_the_xlsx_has_a_sheet_per_table_and_the_hand_counted_totals(client_for):
     assert [r[0] for r in sheet_rows(book, "超期办结清单")[1:]] == ["L-a2"]
     overview = dict((r[0], r[1]) for r in sheet_rows(book, "概览") if r and r[0])
     # 26 November: the running month to date, against the same days of October as they stood.
-    assert overview["统计时段"] == "2026年11月1日至26日（本月至今）" and overview["上报事件"] == 6
+    assert overview["统计时段"] == "2026年11月1日至26日（本月至今）" and overview["全区 · 上报事件"] == 6
     assert overview["对比"] == "2026年10月1日至26日（同期）"
-    assert overview["吹哨"] == 3 and overview["二次哨"] == 1
+    assert overview["全区 · 吹哨"] == 3 and overview["全区 · 二次哨"] == 1
+    # Each figure says its scope and its time: the leader's are all the district's.
+    figures = figure_table(book)
+    assert figures and {r[2] for r in figures.values()} == {"全区"}
+    assert figures["全区 · 办结率"][3] == "2026年11月1日至26日（本月至今）"
+    assert figures["全区 · 办结率较上期变化"][3] == \
+        "2026年11月1日至26日（本月至今） 对比 2026年10月1日至26日（同期）"
+    assert figures["全区 · 当前超期事项"][3] == "截至 2026-11-26 " + NOW.astimezone(BEIJING).strftime("%H:%M")
 
 
 def test_the_files_have_the_numbers_of_the_shared_tables(client_for, leaders_db):
@@ -117,6 +132,15 @@ def test_a_street_chief_gets_their_street_and_the_district_totals(client_for):
     assert [r[0] for r in sheet_rows(book, "当前超期清单")[1:]] == []
     overview = dict((r[0], r[1]) for r in sheet_rows(book, "概览") if r and r[0])
     assert overview["范围"].startswith("西沽街道")
+    # The street's own rates, labelled with its name, before the district's; counts that
+    # are the district's say so; what is overdue now is the street's.
+    figures = figure_table(book)
+    assert [k for k in figures if k.startswith("西沽街道")] == [
+        "西沽街道 · 办结率", "西沽街道 · 办结率较上期变化", "西沽街道 · 按期办结率",
+        "西沽街道 · 按期率较上期变化", "西沽街道 · 上报事件", "西沽街道 · 当前超期事项"]
+    assert figures["西沽街道 · 上报事件"][1] == streets[1][1] < figures["全区 · 上报事件"][1] == 6
+    assert figures["全区 · 吹哨"][2] == "全区" and figures["全区 · 低于目标的部门"][2] == "全区"
+    assert figures["西沽街道 · 办结率"][3] == overview["统计时段"]
 
 
 @pytest.mark.parametrize("username", ["officer_road", "worker_a", "community_a", "wall"])

@@ -293,3 +293,20 @@ def test_hot_spot_marks_say_new_persistent_and_fading_apart():
     assert len(set(marks["marker"]["color"])) == 4
     assert marks["marker"]["size"][0] > marks["marker"]["size"][1] > marks["marker"]["size"][2]
     assert hot_values(rows, False, words)["lon"] == []
+
+
+def test_the_export_carries_an_imported_cases_source_ref():
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame({
+        "code": ["HQ20261101-1", "HQ20261101-2"],
+        "reported_at": pd.to_datetime(["2026-11-01T01:00Z"] * 2), "status": ["closed"] * 2,
+        "category": ["环境卫生"] * 2, "street": ["芥园街道"] * 2, "community": ["x"] * 2,
+        "grid": ["g"] * 2, "source": ["patrol"] * 2, "department": [None] * 2,
+        "deadline": pd.to_datetime([None] * 2), "closed_at": pd.to_datetime([None] * 2),
+        "address": ["a"] * 2, "description": ["d"] * 2, "source_code": ["SJ-2024-0042", None]})
+    rows = list(load_workbook(io.BytesIO(to_xlsx(frame, "zh"))).active.iter_rows(values_only=True))
+    assert rows[0][-1] == "来源编号" and rows[1][-1] == "SJ-2024-0042" and rows[2][-1] in (None, "")
+    csv_rows = pd.read_csv(io.StringIO(to_csv(frame, "en").decode("utf-8-sig")), dtype=str,
+                           keep_default_na=False)
+    assert list(csv_rows["Source ref"]) == ["SJ-2024-0042", ""]

@@ -1,4 +1,5 @@
 """The wall in a real headless Chromium at 1080p and 4K: every panel with data, no errors."""
+import csv
 from pathlib import Path
 from urllib.parse import quote
 
@@ -7,11 +8,18 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app import build_app
+from dashboard.i18n import t
+from dashboard.i18n.categories import SHORT_EN, wall_category
+from data.models.base import INCIDENT_STATUSES
 from tests.auth_helpers import login_browser
 from tests.conftest import WORLD_PATROL_AT
 from tests.dash_helpers import start_app
 
 SHOTS = Path(__file__).parent / "artifacts"
+# The second-level categories (what the ticker shows) of the shipped reference data.
+with open(Path(__file__).parents[1] / "data" / "reference" / "categories.csv",
+          encoding="utf-8") as _handle:
+    CATEGORY_NAMES_ZH = [r["name_zh"] for r in csv.DictReader(_handle) if r["level"] == "2"]
 # A moment of the rounds: the wall is full (dots, tracks, today's sources) whatever the hour.
 WALL = "/wall?at=" + quote(WORLD_PATROL_AT.isoformat())
 
@@ -133,6 +141,27 @@ return [...document.querySelectorAll('.wall-tile-compare, .wall-tile-label, .wal
     return el.scrollWidth > el.clientWidth + 1 || box.right > edge.right + 1;
   }).map(el => el.textContent);
 """
+# The ticker's category cells end in a CSS ellipsis when too long for their box:
+# the text is whole in the DOM, cut only on screen, so measured by its box.
+TICKER_CUT_JS = """
+return [...document.querySelectorAll('.wall-tick-cat')]
+  .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent);
+"""
+# Not only the rows of this moment: every category's wall name beside every status, set
+# into a copy of a ticker row, measured, and taken out again.
+ANY_CATEGORY_CUT_JS = """
+const row = document.querySelector('.wall-tick-row'), cut = [];
+for (const name of arguments[0]) for (const status of arguments[1]) {
+  const copy = row.cloneNode(true);
+  copy.querySelector('.wall-tick-cat').textContent = name;
+  copy.querySelector('.wall-pill').textContent = status;
+  row.parentElement.appendChild(copy);
+  const cat = copy.querySelector('.wall-tick-cat');
+  if (cat.scrollWidth > cat.clientWidth + 1) cut.push(name + ' | ' + status);
+  copy.remove();
+}
+return cut;
+"""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -155,6 +184,12 @@ def test_every_text_on_the_wall_is_at_least_20px_at_1080p(dash_duo, wall_app, wo
     # a title).
     assert [t for t, _, _ in texts if t.endswith("…")] == []
     assert driver.execute_script(CLIPPED_JS) == []
+    assert driver.execute_script(TICKER_CUT_JS) == []
+    names = [wall_category(code, "", "", lang) for code in SHORT_EN] if lang == "en" else \
+        CATEGORY_NAMES_ZH
+    statuses = [t(f"st_{s}", lang) for s in INCIDENT_STATUSES]
+    cut = driver.execute_script(ANY_CATEGORY_CUT_JS, names, statuses)
+    assert cut == [], cut
     small = [(text, size, where) for text, size, where in texts if size < 20]
     assert len(texts) > 100
     assert small == [], f"{len(small)} of {len(texts)} texts under 20 px: {small}"

@@ -1,13 +1,19 @@
 """The file importers fed crafted good and bad files (made in tmp_path), through the CLI."""
+import json
 import re
 
 import geopandas as gpd
+import plotly
 import pytest
 import shapely
+from sqlalchemy import create_engine
 
+from dashboard.incident_detail import incident_detail
+from data import incident_store
 from etl.importers.residents import id_hash
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.track import haversine_m
+from tests.dash_helpers import texts_in
 from tests.import_helpers import (  # noqa: F401 - fixtures
     centre,
     fresh,
@@ -25,6 +31,7 @@ from tests.import_helpers import (  # noqa: F401 - fixtures
     scalar,
     write_csv,
 )
+from workflow.incidents.codes import PATTERN
 
 A, B = grid_code(1, 1, 1), grid_code(1, 1, 2)          # two grids of community 001001
 EDGE = grid_code(2, 2, 1)                              # on the district's southern edge
@@ -170,15 +177,15 @@ def test_gcj02_incidents_are_converted_within_a_metre(fresh, tmp_path):
     assert result.exit_code == 0, result.output
     assert "GCJ-02" in result.output
     for i, ((lon, lat), row) in enumerate(zip(truth, rows)):
-        x = scalar(fresh, "select ST_X(geom) from incidents where code = :c", c=f"GCJ{i}")
-        y = scalar(fresh, "select ST_Y(geom) from incidents where code = :c", c=f"GCJ{i}")
+        x = scalar(fresh, "select ST_X(geom) from incidents where source_code = :c", c=f"GCJ{i}")
+        y = scalar(fresh, "select ST_Y(geom) from incidents where source_code = :c", c=f"GCJ{i}")
         expected = gcj02_to_wgs84(float(row["lon"]), float(row["lat"]))
         assert haversine_m(x, y, *expected) < 1.0
         assert haversine_m(x, y, lon, lat) < 1.0
-    grid = "select g.code from incidents i join grids g on g.id = i.grid_id where i.code = :c"
+    grid = "select g.code from incidents i join grids g on g.id = i.grid_id where i.source_code = :c"
     assert scalar(fresh, grid, c="GCJ0") == A and scalar(fresh, grid, c="GCJ1") == EDGE
     assert scalar(fresh, "select count(*) from incident_events") == 8
-    assert scalar(fresh, "select deadline - dispatched_at from incidents where code = 'GCJ0'"
+    assert scalar(fresh, "select deadline - dispatched_at from incidents where source_code = 'GCJ0'"
                   ).total_seconds() == 24 * 3600
 
 
@@ -207,14 +214,71 @@ def test_bad_incident_rows_are_each_named_and_nothing_is_written(fresh, tmp_path
     assert scalar(fresh, "select count(*) from incidents") == 0
 
 
-def test_incidents_are_idempotent(fresh, tmp_path):
+def test_incidents_get_our_code_and_keep_their_source_code(fresh, tmp_path):
+    load_grids(fresh, tmp_path)
+    path = write_csv(tmp_path / "two.csv", [
+        incident_row("I1", *centre(A)),
+        # 23:30 on 1 June in Beijing: the code carries Beijing's day, not UTC's (31 May).
+        incident_row("I2", *centre(B), status="reported", accepted_at="", dispatched_at="",
+                     closed_at="", reported_at="2025-06-01 23:30")])
+    assert run(fresh, "incidents", path, "--commit").exit_code == 0
+    got = dict(scalar(fresh, "select json_object_agg(source_code, json_build_array(code, id, "
+                             "source_system)) from incidents"))
+    assert set(got) == {"I1", "I2"}
+    for ref, day in (("I1", "20250301"), ("I2", "20250601")):
+        code, ident, system = got[ref]
+        assert PATTERN.fullmatch(code) and code == f"HQ{day}-{ident}" and system == "legacy"
+    # The event log hangs off the new ids: 4 steps for I1 (reported..closed), 1 for I2.
+    assert scalar(fresh, "select count(*) from incident_events") == 5
+
+
+def test_incidents_reimported_twice_make_no_duplicate(fresh, tmp_path):
     load_grids(fresh, tmp_path)
     path = write_csv(tmp_path / "two.csv", [incident_row("I1", *centre(A)),
                                             incident_row("I2", *centre(B), status="reported")])
     assert run(fresh, "incidents", path, "--commit").exit_code == 0
-    again = run(fresh, "incidents", path, "--commit")
-    assert again.exit_code == 0 and "inserted 0, skipped 2" in again.output
-    assert scalar(fresh, "select count(*) from incidents") == 2
+    codes = scalar(fresh, "select array_agg(code order by code) from incidents")
+    events = scalar(fresh, "select count(*) from incident_events")
+    for _ in range(2):
+        again = run(fresh, "incidents", path, "--commit")
+        assert again.exit_code == 0 and "inserted 0, skipped 2" in again.output, again.output
+    assert scalar(fresh, "select array_agg(code order by code) from incidents") == codes
+    assert scalar(fresh, "select count(*) from incident_events") == events
+    # A file adding one case to the same old system's export brings only that one.
+    grown = write_csv(tmp_path / "three.csv", [incident_row("I1", *centre(A)),
+                                               incident_row("I2", *centre(B), status="reported"),
+                                               incident_row("I3", *centre(B))])
+    third = run(fresh, "incidents", grown, "--commit")
+    assert third.exit_code == 0 and "inserted 1, skipped 2" in third.output, third.output
+    # The same code from another old system is another case.
+    other = run(fresh, "incidents", path, "--system", "12345热线", "--commit")
+    assert other.exit_code == 0 and "inserted 2, skipped 0" in other.output, other.output
+    assert scalar(fresh, "select count(*) from incidents where source_code = 'I1'") == 2
+    assert scalar(fresh, "select count(distinct code) from incidents") == 5
+
+
+def test_a_bad_row_names_file_row_problem_and_nothing_is_written(fresh, tmp_path):
+    load_grids(fresh, tmp_path)
+    first = write_csv(tmp_path / "first.csv", [incident_row("K1", *centre(A))])
+    assert run(fresh, "incidents", first, "--commit").exit_code == 0
+    before = scalar(fresh, "select json_agg(json_build_array(id, code, source_code, status)) "
+                           "from incidents")
+    events = scalar(fresh, "select count(*) from incident_events")
+    path = write_csv(tmp_path / "mixed.csv", [
+        incident_row("K2", *centre(A)),
+        incident_row("K3", *centre(B), category_code="9999"),
+        incident_row("X" * 41, *centre(B))])
+    result = run(fresh, "incidents", path, "--commit")
+    assert result.exit_code == 1
+    assert lines_with(result.output, "mixed.csv")
+    assert lines_with(result.output, "row 3", "K3", "unknown category", "9999")
+    assert lines_with(result.output, "row 4", "code")
+    assert scalar(fresh, "select json_agg(json_build_array(id, code, source_code, status)) "
+                         "from incidents") == before
+    assert scalar(fresh, "select count(*) from incident_events") == events
+    # Nothing reserved either: the next good import's id follows the first one.
+    assert run(fresh, "incidents", first, "--system", "other", "--commit").exit_code == 0
+    assert scalar(fresh, "select max(id) - min(id) from incidents") == 1
 
 
 def test_residents_keep_no_id_number_in_clear(fresh, tmp_path):
@@ -282,3 +346,27 @@ def test_projected_csv_needs_its_crs(fresh, tmp_path):
     assert "EPSG:4527" in right.output
     grid = "select g.code from cameras c join grids g on g.id = c.grid_id where c.code = 'CAM9'"
     assert scalar(fresh, grid) == A
+
+
+def shown(components) -> str:
+    """The text of built components, as the browser gets them."""
+    return texts_in(json.loads(json.dumps(components, cls=plotly.utils.PlotlyJSONEncoder)))
+
+
+def test_case_detail_shows_the_source_ref(fresh, tmp_path):
+    load_grids(fresh, tmp_path)
+    path = write_csv(tmp_path / "one.csv", [incident_row("SJ-2024-0042", *centre(A))])
+    assert run(fresh, "incidents", path, "--system", "老平台", "--commit").exit_code == 0
+    ident = scalar(fresh, "select id from incidents where source_code = 'SJ-2024-0042'")
+    engine = create_engine(fresh.sqlalchemy_url)
+    with engine.connect() as conn:
+        view = dict(incident_store.incident_detail(conn, ident))
+    engine.dispose()
+    assert view["source_code"] == "SJ-2024-0042" and view["source_system"] == "老平台"
+    view.update(urgency="done", whistles=[], reporter_name=None)
+    zh, en = (shown(incident_detail(view, lang, {})) for lang in ("zh", "en"))
+    assert "来源编号" in zh and "SJ-2024-0042 · 老平台" in zh and view["code"] in zh
+    assert "Source ref" in en and "SJ-2024-0042" in en
+    # A case made here has no source ref, and no empty line for it.
+    view.update(source_code=None, source_system=None)
+    assert "来源编号" not in shown(incident_detail(view, "zh", {}))

@@ -262,7 +262,7 @@ def test_signing_out_leaves_no_report_or_fix_for_the_next_worker(
     press(driver, driver.find_element(By.ID, "m-patrol"))       # fixes buffer, unsent
     WebDriverWait(driver, 15).until(lambda d: '"lat"' in (queue_and_fixes(d)[1] or ""))
     before = incidents(mobile_world)
-    driver.find_element(By.ID, "m-logout").click()
+    press(driver, driver.find_element(By.ID, "m-logout"))
     WebDriverWait(driver, 5).until(lambda d: "未发送" in d.switch_to.alert.text)
     driver.switch_to.alert.accept()
     WebDriverWait(driver, 15).until(lambda d: "/m/login" in d.current_url)

@@ -40,6 +40,8 @@ def incident_schemas() -> dict:
                             address=STR, source={"enum": list(SOURCES)}, photo_url=PHOTO,
                             reporter_contact=STR, reported_at=TIME),
         "Incident": _obj(["id", "code", "status"], id=INT, code=STR,
+                         source_system={"type": ["string", "null"]},
+                         source_code={"type": ["string", "null"]},
                          status={"enum": list(INCIDENT_STATUSES)}, category_code=STR,
                          handled_by={"type": ["string", "null"]}, department_code=STR,
                          street_id=INT, community_id=INT, grid_id=INT, lon=NUM, lat=NUM,

@@ -5,7 +5,7 @@ from dash import Dash, Input, Output, Patch, State, dcc, html, no_update
 from dash import ctx as trigger
 
 from dashboard import ids
-from dashboard.analyst.export import EXPORT_MAX_ROWS, about_rows, to_csv, to_xlsx
+from dashboard.analyst.export import EXPORT_MAX_ROWS, about_rows, in_language, to_csv, to_xlsx
 from dashboard.analyst.map_figure import CHORO, HEAT, HOTSPOTS, OUTLINE, PICKED, POINTS
 from dashboard.analyst.panels import chart_content, incident_panel, map_content
 from dashboard.analyst.state import clean_state, range_cut, to_filter, to_search
@@ -143,7 +143,7 @@ def register(app: Dash, ctx: AppContext, cache: AnalystCache) -> None:
             page = raw.incident_page(conn, f, start, end, sort_model(request), count)
             total = count if start == 0 or len(page) < end - start else -1
         lang = state["lang"]
-        page = page.assign(
+        page = in_language(page, lang).assign(
             reported_at=page["reported_at"].map(_local), deadline=page["deadline"].map(_local),
             closed_at=page["closed_at"].map(_local),
             status=[t(f"st_{s}", lang) for s in page["status"]],

@@ -12,12 +12,27 @@ from workflow.safe_cells import safe_cell, safe_frame
 # An export holds at most this many rows (the newest); the page says so when it cut.
 EXPORT_MAX_ROWS = 50_000
 COLUMNS = ("code", "reported_at", "status", "category", "street", "community", "grid", "source",
-           "department", "deadline", "closed_at", "address", "description")
+           "department", "deadline", "closed_at", "address", "description", "source_code")
+
+
+NAMED = ("category", "street", "community", "department")
+
+
+def in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Reference names in the reader's language (the Chinese one where there is no English),
+    without the ``*_en`` columns the query brings.
+    """
+    out = frame.copy()
+    for col in NAMED:
+        english = out.pop(f"{col}_en") if f"{col}_en" in out else None
+        if lang == "en" and english is not None:
+            out[col] = english.where(english.notna() & (english != ""), out[col])
+    return out
 
 
 def readable(frame: pd.DataFrame, lang: str, tz: str = "Asia/Shanghai") -> pd.DataFrame:
     """The selection as people read it: local times, translated words, safe text cells."""
-    out = frame.reindex(columns=list(COLUMNS)).copy()
+    out = in_language(frame, lang).reindex(columns=list(COLUMNS)).copy()
     for col in ("reported_at", "deadline", "closed_at"):
         stamps = pd.to_datetime(out[col], utc=True).dt.tz_convert(tz)
         out[col] = stamps.dt.strftime("%Y-%m-%d %H:%M").where(stamps.notna(), "")

@@ -18,7 +18,8 @@ COLUMN_KEYS = {"code": "an_col_code", "reported_at": "an_col_reported", "status"
                "category": "an_col_category", "street": "an_col_street",
                "community": "an_col_community", "grid": "an_col_grid", "source": "an_col_source",
                "department": "an_col_department", "deadline": "an_col_deadline",
-               "closed_at": "an_col_closed", "address": "an_col_address"}
+               "closed_at": "an_col_closed", "address": "an_col_address",
+               "source_code": "an_col_source_ref"}
 
 
 def crumbs(lang: str) -> html.Nav:

@@ -165,7 +165,9 @@ def selection_view(ctx: AppContext, cache: AnalystCache, state: dict) -> tuple[d
         bounds = geojson_bounds({"features": [f for f in frame if f["id"] == chosen_code]})
     else:
         bounds = geojson_bounds(ctx.boundaries.get("street"))
-    labels = [(f["properties"]["lon"], f["properties"]["lat"], f["properties"]["name"])
+    english = state.get("lang") == "en"
+    labels = [(f["properties"]["lon"], f["properties"]["lat"],
+               (english and f["properties"].get("name_en")) or f["properties"]["name"])
               for f in features] if child != "grid" or state["grid"] is None else []
     lons, lats = outline_lines({"features": features})
     return map_figure.view_of(bounds, labels if len(labels) <= 40 else []), lons, lats

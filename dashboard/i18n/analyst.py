@@ -81,6 +81,7 @@ ANALYST_TEXT: dict[str, tuple[str, str]] = {
     "an_col_community": ("社区", "Community"), "an_col_grid": ("网格", "Grid"),
     "an_col_department": ("部门", "Department"), "an_col_deadline": ("期限", "Deadline"),
     "an_col_closed": ("结案时间", "Closed"), "an_col_address": ("地址", "Address"),
+    "an_col_source_ref": ("来源编号", "Source ref"),
     "an_col_description": ("描述", "Description"),
     "an_detail_pick": ("点击地图上的事件点位查看详情、处置过程和附近技防设施。",
                        "Click an incident on the map for its detail, timeline and nearby cameras."),

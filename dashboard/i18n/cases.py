@@ -28,6 +28,7 @@ CASES_TEXT: dict[str, tuple[str, str]] = {
     "cases_address": ("地址", "Address"),
     "cases_reported": ("上报", "Reported"),
     "cases_source": ("来源", "Source"),
+    "cases_source_ref": ("来源编号", "Source ref"),
     "cases_handler": ("处置单位", "Handled by"),
     "cases_deadline": ("办理期限", "Deadline"),
     "cases_description": ("描述", "Description"),

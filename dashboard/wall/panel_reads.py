@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard.context import AppContext
 from dashboard.i18n import CATALOGUE, t
+from dashboard.i18n.categories import wall_category
 from dashboard.wall.reads import TICKER_ROWS, URGENCY_TONE, local
 from dashboard.wall.task_ticker import task_ticker_rows
 from data.queries import wall as wall_queries
@@ -88,7 +89,7 @@ def ticker(ctx: AppContext, now: datetime, lang: str, street: str | None = None)
     en = lang == "en"
     rows = [{"at": r.reported_at, "time": local(r.reported_at, ctx).strftime("%H:%M"),
              "street": r.street_en if en else r.street_zh,
-             "category": r.category_en if en else r.category_zh,
+             "category": wall_category(r.category_code, r.category_zh, r.category_en, lang),
              "status": t(f"st_{r.status}", lang), "tone": _tone(r, now)}
             for r in df.itertuples()]
     # Field tasks (核实, 核查) take turns with the newest reports, newest first.

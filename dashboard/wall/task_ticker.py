@@ -5,6 +5,7 @@ from datetime import datetime
 
 from dashboard.context import AppContext
 from dashboard.i18n import t
+from dashboard.i18n.categories import wall_category
 from dashboard.wall.reads import local
 from data import task_store
 
@@ -20,7 +21,7 @@ def task_ticker_rows(ctx: AppContext, now: datetime, lang: str, limit: int,
     en = lang == "en"
     return [{"at": r["at"], "time": local(r["at"], ctx).strftime("%H:%M"),
              "street": r["street_en"] if en else r["street_zh"],
-             "category": f"{t('ticker_task_' + r['kind'], lang)} · "
-                         f"{r['category_en'] if en else r['category_zh']}",
+             "category": f"{t('ticker_task_' + r['kind'], lang)} · " + wall_category(
+                 r["category_code"], r["category_zh"], r["category_en"], lang),
              "status": t(f"ticker_task_{r['status']}", lang),
              "tone": TONES.get(r["status"], "progress")} for r in tasks]

@@ -68,10 +68,20 @@ class Incident(Base):
         # The target of the composite foreign keys of the distributed tables (0022).
         UniqueConstraint("district_code", "id", name="uq_incidents_district_code_id"),
         district_fk("incidents", "parent_id", "incidents"),
+        # An imported case is one per old system and its code there (migration 0024); the
+        # district leads so the key stays within one shard (docs/scaling.md).
+        UniqueConstraint("district_code", "source_system", "source_code",
+                         name="uq_incidents_district_source_ref"),
+        CheckConstraint("(source_system is null) = (source_code is null)",
+                        name="source_ref_whole"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)
+    # Imported cases: the old system's name and its code there, the key of a safe re-import;
+    # ``code`` is always the product's own HQ{day}-{id} (workflow/incidents/codes.py).
+    source_system: Mapped[str | None] = mapped_column(String(40))
+    source_code: Mapped[str | None] = mapped_column(String(40))
     district_code: Mapped[str] = mapped_column(String(6), default=DISTRICT_CODE, server_default=DISTRICT_CODE)
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)

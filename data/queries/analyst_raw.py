@@ -22,7 +22,8 @@ SPLIT_CLOSE_TIMES = 40_000
 CLOSE_HOURS = "date_part('epoch', i.closed_at - i.reported_at) / 3600"
 TABLE_COLUMNS = """select i.id, i.code, i.reported_at, i.status, i.source,
     c.name_zh as category, s.name_zh as street, cm.name_zh as community, g.code as grid,
-    d.name_zh as department, i.deadline, i.closed_at, i.address,
+    d.name_zh as department, c.name_en as category_en, s.name_en as street_en,
+    cm.name_en as community_en, d.name_en as department_en, i.source_code, i.deadline, i.closed_at, i.address,
     left(i.description, 200) as description"""
 # Sorting by any shown column, both ways; the tie-breaker keeps pages stable.
 SORTABLE = {"code": "i.code", "reported_at": "i.reported_at", "status": "i.status",

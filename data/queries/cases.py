@@ -26,7 +26,8 @@ INCIDENT_WHERE = {
     "category": "(i.category_code = :category or c.parent_code = :category)",
     "source": "i.source = :source",
     "overdue": "(i.status = any(:working) and i.deadline < :now)",
-    "q": "(i.code ilike :q or i.address ilike :q or i.description ilike :q)",
+    "q": "(i.code ilike :q or i.source_code ilike :q or i.address ilike :q"
+         " or i.description ilike :q)",
     "reported_from": "i.reported_at >= :reported_from",
     "reported_to": "i.reported_at < :reported_to",
     "whistled": "exists (select 1 from whistle_incidents wi where wi.incident_id = i.id)",
@@ -66,7 +67,7 @@ ROLLUP_WHERE["scope_district"] = """r.street_id in (select st.id from streets st
 ROLLUP_COUNT = "select coalesce(sum(r.n), 0) from incident_rollup_street_month r "
 ROLLUP_COUNT_CATEGORY = ROLLUP_COUNT + "join categories c on c.code = r.category_code "
 INCIDENT_COLUMNS = """
-    select i.id, i.code, i.status, i.source, i.handled_by, i.category_code,
+    select i.id, i.code, i.source_code, i.status, i.source, i.handled_by, i.category_code,
            c.name_zh as category_name, c.name_en as category_name_en,
            i.street_id, s.name_zh as street_name, s.name_en as street_name_en,
            i.community_id, cm.name_zh as community_name,

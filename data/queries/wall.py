@@ -88,7 +88,7 @@ group by i.source order by n desc, i.source
 
 NEWEST = text(f"""
 select i.code, i.reported_at, s.name_zh as street_zh, s.name_en as street_en,
-       c.name_zh as category_zh, c.name_en as category_en, i.status, i.source,
+       i.category_code, c.name_zh as category_zh, c.name_en as category_en, i.status, i.source,
        i.dispatched_at, i.deadline
 from incidents i
 join streets s on s.id = i.street_id
@@ -256,7 +256,8 @@ def newest_incidents(conn: Connection, now: datetime, limit: int = 8,
     Returns
     -------
     pandas.DataFrame
-        code, reported_at, street_zh, street_en, category_zh, category_en (second level),
+        code, reported_at, street_zh, street_en, category_code, category_zh, category_en
+        (second level),
         status, source, dispatched_at, deadline.
     """
     params = {"now": now, "limit": limit, "street": street}

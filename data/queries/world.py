@@ -40,13 +40,13 @@ def world_counts(conn: Connection, tz: str = "Asia/Shanghai") -> dict[str, int]:
 
 
 BOUNDARY_SQL = text("""
-    select code, name,
+    select code, name, name_en,
            ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, :tol), :digits) as gj,
            ST_X(ST_PointOnSurface(geom)) as lon, ST_Y(ST_PointOnSurface(geom)) as lat
     from (
-      select 'street' as level, code, name_zh as name, geom from streets
-      union all select 'community', code, name_zh, geom from communities
-      union all select 'grid', code, name_zh, geom from grids
+      select 'street' as level, code, name_zh as name, name_en, geom from streets
+      union all select 'community', code, name_zh, name_en, geom from communities
+      union all select 'grid', code, name_zh, null, geom from grids
     ) b
     where level = :level
     order by code
@@ -70,7 +70,8 @@ def boundaries_geojson(conn: Connection, level: str, tolerance_deg: float = 0.00
     Returns
     -------
     dict
-        GeoJSON with ``id`` set to the feature's code and ``name`` in its properties.
+        GeoJSON with ``id`` set to the feature's code, ``name`` and ``name_en`` (None for
+        grids, which have no English name) in its properties.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
@@ -78,7 +79,8 @@ def boundaries_geojson(conn: Connection, level: str, tolerance_deg: float = 0.00
     rows = conn.execute(BOUNDARY_SQL, params).mappings().all()
     features = [
         {"type": "Feature", "id": r["code"], "geometry": json.loads(r["gj"]),
-         "properties": {"name": r["name"], "lon": r["lon"], "lat": r["lat"]}}
+         "properties": {"name": r["name"], "name_en": r["name_en"], "lon": r["lon"],
+                        "lat": r["lat"]}}
         for r in rows
     ]
     return {"type": "FeatureCollection", "features": features}

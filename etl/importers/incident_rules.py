@@ -97,7 +97,8 @@ def _local(stamp: pd.Timestamp, zone: str) -> str:
 
 def lifecycle_events(rows: pd.DataFrame, written: pd.DataFrame) -> pd.DataFrame:
     """One event per lifecycle time of each newly inserted incident, in time order."""
-    new = rows.merge(written[written["inserted"].astype(bool)][["id", "code"]], on="code")
+    inserted = written.loc[written["inserted"].astype(bool), "id"]
+    new = rows[rows["id"].isin(inserted)]
     frames = []
     for order, (column, action, before, after) in enumerate(STEPS):
         reached = new[new[column].notna()].reset_index(drop=True)

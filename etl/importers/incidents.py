@@ -1,4 +1,8 @@
-"""Import incidents from an old system: categories, sources, statuses, times, their grid."""
+"""Import incidents from an old system: categories, sources, statuses, times, their grid.
+
+Each case gets the product's own code (HQ{Beijing day}-{id}); the old system's code is kept
+in ``source_code`` with the system's name, and is what a re-import recognises a case by.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +11,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-from data.import_store import append_rows, existing_keys, lookup, write_keyed
+from data.import_store import append_rows, lookup, write_keyed
+from data.incident_import_store import known_incident_refs, reserve_incident_ids
 from data.models.base import INCIDENT_STATUSES, SOURCES
 from etl.importers.incident_rules import (
     HANDLERS,
@@ -31,6 +36,10 @@ from etl.importers.points import (
     summarise,
     too_long,
 )
+from workflow.incidents.codes import incident_code
+
+# The district leads, as in the unique key (migration 0024; docs/scaling.md).
+KEY = ("district_code", "source_system", "source_code")
 
 DEFAULTS = {
     "code": ("code", "编号", "事件编号"), "category": ("category_code", "category", "类别编码"),
@@ -43,14 +52,14 @@ DEFAULTS = {
 
 
 def plan_incidents(conn: Connection, path: Path, options: PointOptions) -> PointPlan:
-    """Read and check an incidents file; existing codes are counted and will be skipped."""
+    """Read and check an incidents file; cases already imported are counted and skipped."""
     report, source, fields = open_points(path, options, DEFAULTS)
     frame, rows = source.frame, source.rows
     codes = fields.values(frame, "code")
     report.name_rows(dict(zip(rows.tolist(), codes)))
     keep = require(codes, rows, codes, fields.column("code"), "code", report)
     keep &= duplicates(codes, rows, codes, report)
-    for key, limit in (("code", 24), ("address", 200), ("description", 4000)):
+    for key, limit in (("code", 40), ("address", 200), ("description", 4000)):
         too_long(fields.values(frame, key), limit, rows, codes, key, report)
     out = _classify(conn, fields, frame, rows, codes, report)
     times = read_times(fields, frame, options.timezone, rows, codes, report)
@@ -60,22 +69,31 @@ def plan_incidents(conn: Connection, path: Path, options: PointOptions) -> Point
     placed = place(conn, source, codes, report, options.district_code)
     keep &= placed["placed"].to_numpy()
     out = pd.concat([placed.drop(columns="placed"), out], axis=1)
-    out["code"] = codes
+    out["source_system"] = options.system
+    out["source_code"] = codes
     out["description"] = fields.values(frame, "description")
     out["address"] = fields.values(frame, "address").replace("", None)
     out = out[keep]
     out["geom"] = point_ewkb(source, keep)
-    existing = len(existing_keys(conn, "incidents", "code", out["code"].tolist()))
+    existing = len(known_incident_refs(conn, options.system, out["source_code"].tolist()))
     summarise(report, source, "事件 incidents", len(out), existing, "跳过 skipped")
     return PointPlan(report, out.reset_index(drop=True), existing)
 
 
 def write_incidents(conn: Connection, plan: PointPlan) -> dict[str, int]:
-    """Insert the new incidents and their event log; codes already known are left alone."""
-    written = write_keyed(conn, "incidents", plan.rows, "code", update=False)
-    events = lifecycle_events(plan.rows, written)
+    """Insert the new incidents and their event log; cases already here are left alone."""
+    rows = plan.rows
+    system = rows["source_system"].iat[0] if len(rows) else ""
+    known = known_incident_refs(conn, system, rows["source_code"].tolist())
+    new = rows[~rows["source_code"].isin(known)].copy()
+    # The product's code is made from the id, so the ids are taken before the insert.
+    new["id"] = reserve_incident_ids(conn, len(new)) if len(new) else []
+    new["code"] = [incident_code(at.to_pydatetime(), i)
+                   for at, i in zip(new["reported_at"], new["id"])]
+    written = write_keyed(conn, "incidents", new, KEY, update=False)
+    events = lifecycle_events(new, written)
     append_rows(conn, "incident_events", events)
-    return {"inserted": len(written), "skipped": len(plan.rows) - len(written),
+    return {"inserted": len(written), "skipped": len(rows) - len(written),
             "events": len(events)}
 
 

@@ -32,6 +32,8 @@ class PointOptions:
     secret: str = ""
     # The district the file belongs to: a point outside its grids (its outline) is refused.
     district_code: str = DISTRICT_CODE
+    # The old system an incidents file comes from: its codes are unique only within it.
+    system: str = "legacy"
 
 
 @dataclass

@@ -174,8 +174,11 @@ def monthly_report(conn: Connection, actor: Actor, period: Period, now: datetime
     tables = report_tables(conn, actor, period, now, target, last_month_of(period), min_volume)
     street = None
     if scope is not None:
-        street = next((r["name_zh"] for r in tables[0].rows if r["id"] == scope), None)
+        street = next((r for r in tables[0].rows if r["id"] == scope), None)
+    figures = headline(tables, target)
+    # A street chief's own street's rates beside the district's, as on the page.
+    figures["street"], figures["street_name"] = street, street["name_zh"] if street else None
     return {"title": "红桥区网格化管理月报", "period": period.label,
             "compared": period.prev_label, "asof": now,
-            "scope": f"{street}（本街道数据与全区合计）" if street else "全区",
-            "headline": headline(tables, target), "tables": tables}
+            "scope": f"{street['name_zh']}（本街道数据与全区合计）" if street else "全区",
+            "headline": figures, "tables": tables}

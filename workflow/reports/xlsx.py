@@ -22,6 +22,20 @@ HEADLINE_ROWS = (("closure_rate", "全区办结率", "pct"),
                  ("below_target", "低于目标的部门", "int"), ("whistles", "吹哨", "int"),
                  ("second", "二次哨", "int"), ("overdue", "当前超期事项", "int"))
 TOTAL_LABEL = "全区合计"
+DISTRICT = "全区"
+# The overview's figures, each with its scope and its time: (key, label, format, scope,
+# time) where scope is "district" or "mine" (the street chief's street, else the
+# district) and time "period", "change" (the period against the one compared) or "now".
+RATE_FIGURES = (("closure_rate", "办结率", "pct", "period"),
+                ("closure_delta", "办结率较上期变化", "pts", "change"),
+                ("on_time_rate", "按期办结率", "pct", "period"),
+                ("on_time_delta", "按期率较上期变化", "pts", "change"),
+                ("reported", "上报事件", "int", "period"))
+OTHER_FIGURES = (("target", "办结率目标", "pct", "district", ""),
+                 ("below_target", "低于目标的部门", "int", "district", "period"),
+                 ("whistles", "吹哨", "int", "district", "period"),
+                 ("second", "二次哨", "int", "district", "period"),
+                 ("overdue", "当前超期事项", "int", "mine", "now"))
 
 
 def overview(book: Workbook, report: dict) -> None:
@@ -34,12 +48,39 @@ def overview(book: Workbook, report: dict) -> None:
                          ("范围", report["scope"])):
         sheet.append(safe_row([label, value]))
     sheet.append([])
-    for key, label, kind in HEADLINE_ROWS:
-        sheet.append([label, cell(report["headline"][key], kind)])
+    sheet.append(["指标", "数值", "范围", "时段"])
+    for col in range(1, 5):
+        sheet.cell(sheet.max_row, col).font = Font(bold=True)
+    for scope, label, value, kind, period in figure_rows(report):
+        # Labelled like the page's tiles ("全区 · 办结率"), and the scope and time again in
+        # their own columns, so a filter or a pivot can use them.
+        sheet.append(safe_row([f"{scope} · {label}", cell(value, kind), scope, period]))
         if kind in FORMATS:
             sheet.cell(sheet.max_row, 2).number_format = FORMATS[kind]
-    sheet.column_dimensions["A"].width = 20
+    sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 28
+    sheet.column_dimensions["C"].width = 14
+    sheet.column_dimensions["D"].width = 44
+
+
+def figure_rows(report: dict) -> list[tuple[str, str, object, str, str]]:
+    """The overview's figures as (scope, label, value, format, time): a street chief's own
+    street's rates first, then the district's, then the district-wide counts and what is
+    overdue now in the reader's scope.
+    """
+    head = report["headline"]
+    mine = head.get("street_name") or DISTRICT
+    times = {"period": report["period"], "now": f"截至 {when(report['asof'])}", "": "",
+             "change": f"{report['period']} 对比 {report.get('compared', '')}"}
+    rows = []
+    if head.get("street"):
+        rows += [(mine, label, head["street"][key], kind, times[time])
+                 for key, label, kind, time in RATE_FIGURES]
+    rows += [(DISTRICT, label, head[key], kind, times[time])
+             for key, label, kind, time in RATE_FIGURES]
+    rows += [(mine if scope == "mine" else DISTRICT, label, head[key], kind, times[time])
+             for key, label, kind, scope, time in OTHER_FIGURES]
+    return rows
 
 
 def table_sheet(book: Workbook, table: Table) -> None:

@@ -43,8 +43,11 @@
     // Opening the list is reading it: the count goes to zero on the server too.
     call('POST', '/m/api/notifications/read', {}).then(refresh);
   });
-  // The language button re-labels the page; the bell follows at once.
-  $('m-lang').addEventListener('click', function () { setTimeout(refresh, 0); });
+  // The language button re-labels the page; the bell follows at once, not when (or if,
+  // offline) the next count arrives.
+  $('m-lang').addEventListener('click', function () {
+    setTimeout(function () { $('m-bell-label').textContent = words().bell; refresh(); }, 0);
+  });
   refresh();
   setInterval(refresh, 30000);
 }());

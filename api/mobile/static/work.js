@@ -168,7 +168,10 @@
     ['photo', 'locate', 'tap', 'category', 'send', 'today', 'month', 'verify', 'open', 'mine'].forEach(function (k) {
       var e = $('t-' + k); if (e) e.textContent = t(k);
     });
-    $('m-desc').placeholder = t('desc'); $('m-lang').textContent = T[M.lang()].other; $('m-logout').textContent = t('logout');
+    $('m-desc').placeholder = t('desc'); $('m-lang').textContent = T[M.lang()].other;
+    // The button names the other language in itself: say which, for screen readers.
+    $('m-lang').lang = M.lang() === 'en' ? 'zh-CN' : 'en';
+    $('m-logout').textContent = t('logout');
     ['tab-report', 'tab-work', 'tab-patrol'].forEach(function (id, i) { $(id).textContent = T[M.lang()].tabs[i]; });
     net();
   }

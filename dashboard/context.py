@@ -75,11 +75,13 @@ class AppContext:
     # Where the wall's, analysts' and leaders' reads go, if given; else ``reads`` is the hot
     # standby when one is configured (settings.database_replica_url), else ``db``.
     # Writes, sign-in, sessions and ingest always go to ``db``.
-    replica: Database | None = None
+    # Keyword-only, like ``fuse``: two optional engines' worth of arguments must not be
+    # confused by position.
+    replica: Database | None = field(default=None, kw_only=True)
     reads: Database = field(init=False)
     lag: ReplicaLag = field(init=False)
     # The Redis app hosts share (REDIS_URL), or None: then answers are per process.
-    fuse: Fuse | None = None
+    fuse: Fuse | None = field(default=None, kw_only=True)
     boundaries: BoundaryCache = field(init=False)
     answers: SharedAnswers = field(init=False)
     built: SharedAnswers = field(init=False)

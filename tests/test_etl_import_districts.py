@@ -58,7 +58,7 @@ def test_a_district_file_loads_into_its_district(fresh, tmp_path):
     path = write_csv(tmp_path / "hebei.csv", [incident_row("HB1", *IN_HEBEI)])
     loaded = run(fresh, "incidents", path, "--district", "120105", "--commit")
     assert loaded.exit_code == 0, loaded.output
-    assert scalar(fresh, "select district_code from incidents where code = 'HB1'") == "120105"
+    assert scalar(fresh, "select district_code from incidents where source_code = 'HB1'") == "120105"
 
 
 def test_a_bad_district_code_is_a_usage_error(fresh, tmp_path):

@@ -78,7 +78,7 @@ def test_a_wall_answer_is_computed_once_for_both_hosts_in_a_slot(hosts, monkeypa
     world, a, b = hosts
     fuses = [host.server.extensions["hq_redis"] for host in (a, b)]
     assert fuses[0] is not fuses[1]                       # two clients, as on two machines
-    contexts = [AppContext(world.settings, Database(world.settings), fuse) for fuse in fuses]
+    contexts = [AppContext(world.settings, Database(world.settings), fuse=fuse) for fuse in fuses]
     calls, start = [], threading.Barrier(2)
     real = reads._headline
 

@@ -53,7 +53,8 @@ def test_redis_stopped_mid_run_degrades_to_per_process_state(hosts_on_own_redis,
         assert codes == [401, 401, 401, 429]
         assert form_login(a.server.test_client(), "worker_b", PASSWORD).status_code == 302
         # The wall answers, each host for itself.
-        ctx = AppContext(world.settings, Database(world.settings), a.server.extensions["hq_redis"])
+        ctx = AppContext(world.settings, Database(world.settings),
+                         fuse=a.server.extensions["hq_redis"])
         try:
             assert 0 in reads.headline(ctx, SESSION_NOW)
         finally:

@@ -60,5 +60,9 @@ def test_the_city_wall_is_readable_and_opens_each_districts_wall(dash_duo, sw, l
     WebDriverWait(driver, 30).until(
         lambda d: title in d.find_element(By.CSS_SELECTOR, ".wall-name").text)
     assert f"district={HEBEI}" in driver.current_url
+    # Hebei's wall draws its own streets (the first map's labels) under its own title.
+    WebDriverWait(driver, 30).until(lambda d: "光复道街道" in d.find_element(
+        By.ID, "wall-map").get_attribute("textContent"))
+    driver.save_screenshot(str(SHOTS / f"city_wall_to_hebei_{lang}.png"))
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []

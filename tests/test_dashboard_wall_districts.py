@@ -78,6 +78,7 @@ def test_a_hebei_account_opens_hebeis_wall_and_not_hongqiaos(sw, clients):
     tree = call_router(hebei, "/wall", "")
     assert ids.WALL_ROOT in ids_in(tree)
     assert "智慧河北指挥中心" in texts_in(tree)
+    assert "河北区网格化管理“街道吹哨、部门报到”平台" in texts_in(tree)
     labels = json.dumps(tree, ensure_ascii=False)
     assert "光复道街道" in labels and "丁字沽街道" not in labels
     assert "forbidden-root" in ids_in(call_router(hebei, "/wall", f"?district={HOME}"))
@@ -116,6 +117,7 @@ def test_the_city_leader_opens_any_districts_wall_and_the_city_wall(sw, clients)
     assert f"/wall?district={HEBEI}" in page and f"/wall?district={HOME}" in page
     english = json.dumps(call_router(city, "/wall/city", "?lang=en"), ensure_ascii=False)
     assert "Open cases" in english and f"/wall?district={HEBEI}&lang=en" in english
+    assert "红桥区网格化管理" not in page      # the city's subtitle, not Hongqiao's
 
 
 def test_the_city_walls_rows_are_the_district_walls_figures(sw, clients):

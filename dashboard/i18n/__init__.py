@@ -19,6 +19,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "Please try again."),
     "wall_title": ("智慧红桥指挥中心", "Smart Hongqiao Command Centre"),
     "wall_title_of": ("智慧{name}指挥中心", "Smart {name} Command Centre"),
+    "platform_sub_of": ("{name}网格化管理“街道吹哨、部门报到”平台",
+                        "{name} grid governance: streets whistle, departments report in"),
+    "city_sub": ("各区网格化管理一览 · 点击区名进入该区大屏",
+                 "Every district at a glance · select a district to open its wall"),
     "city_title": ("天津市网格化指挥中心", "Tianjin City Command Centre"),
     "city_district": ("区", "District"),
     "city_workers": ("在岗 / 在线网格员", "Workers on duty / online"),
@@ -26,7 +30,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "city_overdue": ("超期事项", "Overdue"),
     "city_whistles_active": ("在办吹哨", "Open whistles"),
     "city_closure_rate": ("本年办结率", "Closure rate this year"),
-    "city_hint": ("点击区名进入该区大屏", "Select a district to open its wall"),
     "analyst_title": ("分析研判", "Analysis"),
     "analyst_intro": ("按街道、社区、网格、时间、类别、来源、状态筛选事件，发现热点并导出。",
                       "Filter incidents by street, community, grid, time, category, source and "

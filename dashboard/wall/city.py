@@ -59,16 +59,18 @@ def city_table(rows: list[dict], lang: str) -> html.Table:
 def city_view(ctx: AppContext, lang: str, search: str | None = None) -> html.Div:
     """The city wall page: the districts' table now, refreshed each minute."""
     lang = pick_lang(search, lang)
+    now = ctx.settings.now()
+    stamp = f"{t('wall_updated', lang)} {reads.local(now, ctx).strftime('%H:%M:%S')}"
     try:
-        table: html.Table | html.Div = city_table(city_rows(ctx, ctx.settings.now()), lang)
+        table: html.Table | html.Div = city_table(city_rows(ctx, now), lang)
     except SQLAlchemyError:
-        table = html.Div(t("db_down", lang), className="city-down")
+        table, stamp = html.Div(t("db_down", lang), className="city-down"), ""
+
     return html.Div(className="wall-viewport", children=[
         html.Div(className=f"wall-canvas city-canvas lang-{lang}", children=[
-            title_bar(lang, None, t("city_title", lang)),
+            title_bar(lang, None, (t("city_title", lang), t("city_sub", lang))),
             html.Div(table, id=ids.CITY_TABLE, className="city-table"),
-            html.Div(t("city_hint", lang), className="city-hint"),
-            html.Div(id=ids.CITY_UPDATED, className="city-updated"),
+            html.Div(stamp, id=ids.CITY_UPDATED, className="city-updated"),
             dcc.Interval(id=ids.WALL_CLOCK_TICK, interval=1000),
             dcc.Interval(id=ids.CITY_TICK, interval=TICK_MS),
         ]),

@@ -89,18 +89,18 @@ def districts(ctx: AppContext) -> list[dict]:
     return ctx.answers.get(("districts",), ctx.settings.now(), compute, DISTRICTS_SLOT_S)
 
 
-def wall_title(ctx: AppContext, district: str, lang: str) -> str:
-    """The wall's title: Hongqiao's own, or "智慧河北指挥中心" for another district's wall."""
+def wall_title(ctx: AppContext, district: str, lang: str) -> tuple[str, str]:
+    """The wall's title and subtitle: Hongqiao's own, or "智慧河北指挥中心" and
+    "河北区网格化管理…" for another district's wall.
+    """
     if district == ctx.settings.district_code:
-        return t("wall_title", lang)
+        return t("wall_title", lang), t("platform_sub", lang)
     found = next((d for d in districts(ctx) if d["code"] == district), None)
-    if found is None:
-        name = district
-    elif lang == "en":
-        name = found["name_en"].removesuffix(" District")
-    else:
-        name = found["name_zh"].removesuffix("区") if len(found["name_zh"]) > 2 else found["name_zh"]
-    return t("wall_title_of", lang).format(name=name)
+    full = district if found is None else found["name_en" if lang == "en" else "name_zh"]
+    short = full.removesuffix(" District") if lang == "en" else \
+        full.removesuffix("区") if len(full) > 2 else full
+    return (t("wall_title_of", lang).format(name=short),
+            t("platform_sub_of", lang).format(name=full))
 
 
 def map_base(ctx: AppContext, lang: str, district: str | None = None) -> MapBase:

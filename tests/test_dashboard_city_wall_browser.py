@@ -27,9 +27,17 @@ def sw(server_settings):
     drop_security_world(server_settings, world)
 
 
+def text_of(driver, selector: str) -> str:
+    """An element's text read in the page (never a stale handle while Dash redraws)."""
+    return driver.execute_script(
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+        selector)
+
+
 def rows(driver):
-    found = driver.find_elements(By.CSS_SELECTOR, ".city-row")
-    return found if len(found) == 2 else False
+    names = driver.execute_script(
+        "return [...document.querySelectorAll('.city-row .city-name')].map(e => e.textContent);")
+    return names if len(names) == 2 else False
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -43,7 +51,7 @@ def test_the_city_wall_is_readable_and_opens_each_districts_wall(dash_duo, sw, l
         WebDriverWait(driver, 30, poll_frequency=0.5).until(rows)
     except TimeoutException:
         pytest.fail("no district rows on the city wall")
-    names = [r.find_element(By.CSS_SELECTOR, ".city-name").text for r in rows(driver)]
+    names = rows(driver)
     assert names == (["Hebei District", "Hongqiao"] if lang == "en" else ["河北区", "红桥区"])
     texts = driver.execute_script(FONT_SIZES_JS)
     SHOTS.mkdir(exist_ok=True)
@@ -57,12 +65,11 @@ def test_the_city_wall_is_readable_and_opens_each_districts_wall(dash_duo, sw, l
     # A district's name opens its own wall.
     driver.find_element(By.CSS_SELECTOR, f"a.city-link[href^='/wall?district={HEBEI}']").click()
     title = "Smart Hebei Command Centre" if lang == "en" else "智慧河北指挥中心"
-    WebDriverWait(driver, 30).until(
-        lambda d: title in d.find_element(By.CSS_SELECTOR, ".wall-name").text)
+    WebDriverWait(driver, 30).until(lambda d: title in text_of(d, ".wall-name"))
     assert f"district={HEBEI}" in driver.current_url
     # Hebei's wall draws its own streets (the first map's labels) under its own title.
-    WebDriverWait(driver, 30).until(lambda d: "光复道街道" in d.find_element(
-        By.ID, "wall-map").get_attribute("textContent"))
+    street = "Guangfudao" if lang == "en" else "光复道街道"
+    WebDriverWait(driver, 30).until(lambda d: street in text_of(d, "#wall-map"))
     driver.save_screenshot(str(SHOTS / f"city_wall_to_hebei_{lang}.png"))
     severe = [log for log in dash_duo.get_logs() or [] if log.get("level") == "SEVERE"]
     assert severe == []

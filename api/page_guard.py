@@ -19,7 +19,8 @@ from workflow.pages import PAGE_ROLES, SHELL, is_page, may_open, page_key
 CALLBACK_PATHS = ("/_dash-update-component",)
 REGISTRY = "hq_callback_pages"
 # Where each role lands when it asks for a page it may not see ("/", or after sign-in).
-HOME = {"wall": "/wall", "analyst": "/analyst", "district_leader": "/leaders", "grid_worker": "/m"}
+HOME = {"wall": "/wall", "analyst": "/analyst", "district_leader": "/leaders", "grid_worker": "/m",
+        "city_leader": "/wall/city"}
 
 def home_of(role: str) -> str:
     return HOME.get(role, "/cases")
@@ -91,7 +92,8 @@ def protect_pages(server: Flask, settings: Settings, callbacks: bool = True) -> 
         if not current_user.is_authenticated:
             target = request.full_path.rstrip("?")
             return redirect("/login?next=" + quote(target, safe="/"))
-        if may_open(current_user.actor, path):
+        # A wall asked for another district than the account's own is refused here too.
+        if may_open(current_user.actor, path, request.args.get("district")):
             return None
         if path == "/":
             return redirect(home_of(current_user.actor.role))

@@ -14,8 +14,8 @@ from dash._utils import split_callback_id
 
 from workflow.pages import SHELL
 
-PREFIXES = {"app-": SHELL, "wall-": "/wall", "analyst-": "/analyst", "leaders-": "/leaders",
-            "cases-": "/cases", "devices-": "/devices", "admin-": "/admin",
+PREFIXES = {"app-": SHELL, "wall-": "/wall", "city-": "/wall/city", "analyst-": "/analyst",
+            "leaders-": "/leaders", "cases-": "/cases", "devices-": "/devices", "admin-": "/admin",
             "patrol-": "/patrol"}
 # Callback output keys (as in app.callback_map) whose page cannot be read from their ids.
 EXPLICIT: dict[str, str] = {}

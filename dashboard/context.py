@@ -23,9 +23,26 @@ class BoundaryCache:
     def __init__(self, db: Database, ttl_s: float = 600.0) -> None:
         self._db, self._ttl = db, ttl_s
         self._items: dict[str, tuple[float, dict]] = {}
+        # One district's features of a level, with the whole level they were taken from.
+        self._subsets: dict[tuple[str, str], tuple[dict, dict]] = {}
         self._lock = threading.Lock()
 
-    def get(self, level: str) -> dict:
+    def get(self, level: str, district: str | None = None) -> dict:
+        """The level's features: all of them, or ``district``'s (codes start with it)."""
+        everything = self._level(level)
+        if district is None:
+            return everything
+        with self._lock:
+            hit = self._subsets.get((level, district))
+        if hit is not None and hit[0] is everything:
+            return hit[1]
+        subset = {**everything, "features": [f for f in everything["features"]
+                                             if str(f["id"]).startswith(district)]}
+        with self._lock:
+            self._subsets[(level, district)] = (everything, subset)
+        return subset
+
+    def _level(self, level: str) -> dict:
         now = time.monotonic()
         with self._lock:
             hit = self._items.get(level)
@@ -40,6 +57,7 @@ class BoundaryCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._subsets.clear()
 
 
 class ReplicaLag:

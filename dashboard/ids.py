@@ -189,3 +189,8 @@ PATROL_DATA = "patrol-data"
 PATROL_STATUS = "patrol-status"
 PATROL_SHEET = "patrol-sheet"
 PATROL_EXCEPTIONS = "patrol-exceptions"
+
+# The city wall (/wall/city): one row of headline figures per loaded district.
+CITY_TABLE = "city-table"
+CITY_TICK = "city-tick"
+CITY_UPDATED = "city-updated"

@@ -20,11 +20,14 @@ from dashboard.patrol import callbacks as patrol_callbacks
 from dashboard.patrol import layout as patrol_layout
 from dashboard.session import session_actor
 from dashboard.wall import callbacks as wall_callbacks
+from dashboard.wall import city
+from dashboard.wall.city import city_view
+from dashboard.wall.reads import wall_options
 from dashboard.wall.view import wall_view
-from workflow.pages import may_open
+from workflow.pages import may_open, wall_district
 
 DESK_PAGES = {"/analyst": analyst_layout.layout, "/leaders": leaders_layout.layout}
-FEATURES = (wall_callbacks, cases_callbacks, analyst_callbacks, leaders_callbacks,
+FEATURES = (wall_callbacks, city, cases_callbacks, analyst_callbacks, leaders_callbacks,
             devices_callbacks, admin_callbacks, patrol_callbacks)
 
 
@@ -43,10 +46,14 @@ def register(app: Dash, ctx: AppContext) -> None:
         lang = pick_lang(search, ctx.settings.language)
         path = (pathname if isinstance(pathname, str) else "/").rstrip("/") or "/"
         # Any signed-in person may call the router; it draws only pages their role may see.
-        if path != "/login" and not may_open(session_actor(), path):
+        asked = wall_options(search).district
+        if path != "/login" and not may_open(session_actor(), path, asked):
             return desk.forbidden(lang)
         if path in ("/", "/wall"):
-            return wall_view(ctx, lang, search or "")
+            district = wall_district(session_actor(), asked, ctx.settings.district_code)
+            return wall_view(ctx, lang, search or "", district)
+        if path == "/wall/city":
+            return city_view(ctx, lang, search)
         if path == "/cases":
             return cases_page(ctx, lang, search)
         if path == "/devices":

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, insert, select, text, update
 
-from data.models import Device
+from data.models import Device, User
 
 
 class DeviceRef(NamedTuple):
@@ -23,6 +23,9 @@ class DeviceRef(NamedTuple):
     user_id: int
     active: bool
     clock_offset_s: float | None = None
+    # The district of the device's worker: its fixes are judged against that outline and
+    # stored under that code (None: the deployment's home district).
+    district_code: str | None = None
 
 
 def hash_token(token: str) -> str:
@@ -119,10 +122,13 @@ def set_demo_tokens(conn: Connection, secret: str, pattern: str = r"^hq[0-9]{5}$
 
 def _ref(row) -> DeviceRef | None:
     return None if row is None else DeviceRef(row.id, row.device_id, row.user_id, row.active,
-                                              row.clock_offset_s)
+                                              row.clock_offset_s, row.district_code)
 
 
-_COLUMNS = (Device.id, Device.device_id, Device.user_id, Device.active, Device.clock_offset_s)
+# The worker's district comes with the device, in the same read the ingest cache keeps.
+_SELECT = (select(Device.id, Device.device_id, Device.user_id, Device.active,
+                  Device.clock_offset_s, User.district_code)
+           .join(User, User.id == Device.user_id))
 
 
 def find_device(conn: Connection, device_id: str) -> DeviceRef | None:
@@ -137,7 +143,7 @@ def find_device(conn: Connection, device_id: str) -> DeviceRef | None:
     -------
     DeviceRef or None
     """
-    return _ref(conn.execute(select(*_COLUMNS).where(Device.device_id == device_id)).first())
+    return _ref(conn.execute(_SELECT.where(Device.device_id == device_id)).first())
 
 
 def find_device_by_token(conn: Connection, token: str) -> DeviceRef | None:
@@ -153,7 +159,7 @@ def find_device_by_token(conn: Connection, token: str) -> DeviceRef | None:
     -------
     DeviceRef or None
     """
-    found = conn.execute(select(*_COLUMNS).where(Device.token_hash == hash_token(token))).first()
+    found = conn.execute(_SELECT.where(Device.token_hash == hash_token(token))).first()
     return _ref(found)
 
 

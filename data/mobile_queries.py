@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select, text
 
 from data.devices import DeviceRef
-from data.models import Device
+from data.models import Device, User
 
 # ~2 m at Tianjin's latitude: invisible on a 360 px drawing of one grid, and 5-10x fewer
 # vertices for the phone to download.
@@ -187,8 +187,9 @@ def device_of_user(conn: Connection, user_id: int) -> DeviceRef | None:
     DeviceRef or None
     """
     row = conn.execute(select(Device.id, Device.device_id, Device.user_id, Device.active,
-                              Device.clock_offset_s)
+                              Device.clock_offset_s, User.district_code)
+                       .join(User, User.id == Device.user_id)
                        .where(Device.user_id == user_id, Device.active.is_(True))
                        .order_by(Device.id).limit(1)).first()
     return None if row is None else DeviceRef(row.id, row.device_id, row.user_id, row.active,
-                                              row.clock_offset_s)
+                                              row.clock_offset_s, row.district_code)

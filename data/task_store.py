@@ -165,6 +165,7 @@ RECENT_SQL = text("""
     join categories c on c.code = i.category_code
     where t.status <> 'cancelled'
       and (cast(:street as text) is null or s.code = :street)
+      and (cast(:district as text) is null or t.district_code = :district)
       and coalesce(t.done_at, t.accepted_at, t.offered_at, t.created_at) <= :now
       and coalesce(t.done_at, t.accepted_at, t.offered_at, t.created_at)
           > cast(:now as timestamptz) - interval '1 day'
@@ -173,9 +174,10 @@ RECENT_SQL = text("""
 
 
 def recent_tasks(conn: Connection, now: datetime, limit: int = 10,
-                 street: str | None = None) -> list[dict]:
+                 street: str | None = None, district: str | None = None) -> list[dict]:
     """The field tasks that moved in the last day, newest first (the wall's ticker), in one
-    street (its code) or the district.
+    street (its code) or the district (``district``; every district when None).
     """
-    rows = conn.execute(RECENT_SQL, {"now": now, "limit": limit, "street": street})
+    rows = conn.execute(RECENT_SQL, {"now": now, "limit": limit, "street": street,
+                                     "district": district})
     return [dict(r) for r in rows.mappings()]

@@ -31,7 +31,7 @@ def client(empty_app, test_settings):
 
 def test_pages_need_a_signed_in_person(empty_app):
     anonymous = empty_app.server.test_client()
-    for path in PAGES:
+    for path in [*PAGES, "/wall/city"]:
         response = anonymous.get(path)
         assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
     refused = anonymous.post("/_dash-update-component", json={})
@@ -80,10 +80,20 @@ def test_unknown_path_is_a_friendly_not_found(client):
     assert "页面不存在" in texts_in(call_router(client, "/nope"))
 
 
-def test_every_callback_id_exists_in_some_layout(empty_app, client):
+@pytest.fixture(scope="module")
+def city_client(empty_app, test_settings):
+    """A city leader: the one role that opens the city wall."""
+    c = empty_app.server.test_client()
+    ensure_user(test_settings.database_url, "tester_city", "city_leader", PW, district_code=None)
+    login_client(c, "tester_city", PW)
+    return c
+
+
+def test_every_callback_id_exists_in_some_layout(empty_app, client, city_client):
     known = {ids.URL, ids.PAGE}
     for path in PAGES:
         known |= ids_in(call_router(client, path))
+    known |= ids_in(call_router(city_client, "/wall/city"))
     for callback in empty_app.callback_map.values():
         for dep in callback["inputs"] + callback.get("state", []):
             assert dep["id"] in known, dep

@@ -45,8 +45,8 @@ def clients(sw):
 
 def test_every_callback_has_exactly_one_page(sw):
     pages = {spec.page for spec in registry(sw.app).values()}
-    assert pages == {SHELL, "/wall", "/analyst", "/leaders", "/cases", "/devices", "/admin",
-                     "/patrol"}
+    assert pages == {SHELL, "/wall", "/wall/city", "/analyst", "/leaders", "/cases", "/devices",
+                     "/admin", "/patrol"}
     assert set(registry(sw.app)) == set(sw.app.callback_map)
 
 
@@ -222,9 +222,11 @@ def test_a_hebei_account_reads_no_hongqiao_incident(sw, clients):
     # The city reads, never works a case.
     refused = city.post(f"/api/v1/incidents/{sw.hebei['incident']}/accept", json={})
     assert refused.status_code == 403
-    # Pages: the desk pages open (scoped); the wall and leaders (home district) do not.
-    assert hebei.get("/cases").status_code == 200
-    assert hebei.get("/wall").status_code == 403 and hebei.get("/leaders").status_code == 403
+    # Pages: the desk pages and Hebei's own wall open (scoped); Hongqiao's wall and the
+    # leaders' page (home district figures) do not.
+    assert hebei.get("/cases").status_code == 200 and hebei.get("/wall").status_code == 200
+    assert hebei.get("/wall?district=120106").status_code == 403
+    assert hebei.get("/leaders").status_code == 403
     state = parse_search("?range=30d")
     assert export_codes(hebei, sw.app, state) == {"HB-CASE-1"}
     assert export_codes(clients["hb_analyst"], sw.app, state) == {"HB-CASE-1"}

@@ -7,10 +7,15 @@ from workflow.roles import Actor, list_filter, whole_area
 
 DESK_ROLES = tuple(r for r in ROLES if r not in ("wall", "grid_worker"))
 # The wall shows the whole district (every street's incidents, whistles, workers): the
-# display account, and people whose own read scope is the whole district.
-WALL_ROLES = ("wall", "district_leader", "supervisor", "analyst", "operator", "admin")
+# display account, and people whose own read scope is the whole district (or the city).
+WALL_ROLES = ("wall", "district_leader", "supervisor", "analyst", "operator", "admin",
+              "city_leader")
+# The city wall compares the districts' headline figures: the city's leaders only (every
+# other account belongs to one district and reads no other's figures).
+CITY_WALL_ROLES = ("city_leader",)
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "/wall": WALL_ROLES,
+    "/wall/city": CITY_WALL_ROLES,
     "/analyst": DESK_ROLES,
     "/leaders": LEADER_ROLES,
     "/cases": tuple(r for r in ROLES if r != "wall"),
@@ -24,7 +29,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
                 "admin", "city_leader"),
 }
 # Pages whose reads are not yet scoped by district (README, "Several districts").
-HOME_DISTRICT_PAGES = ("/wall", "/leaders")
+HOME_DISTRICT_PAGES = ("/leaders",)
 # "/" shows the wall; anyone else who asks for it is sent to their own page.
 ALIASES = {"/": "/wall"}
 # The app shell's own callbacks (the router): any signed-in person; the router then asks
@@ -42,10 +47,29 @@ def is_page(path: str | None) -> bool:
     return page_key(path) in PAGE_ROLES
 
 
-def may_open(actor: Actor | None, path: str | None) -> bool:
+def wall_district(actor: Actor | None, asked: str | None,
+                  home: str = DISTRICT_CODE) -> str | None:
+    """The district whose wall ``actor`` sees when asking for ``asked`` (None: refused).
+
+    A district's account sees its own district and no other (asking for another is refused,
+    not quietly answered with its own); a city leader sees any district, the deployment's
+    home district unless asked.
+    """
+    if actor is None:
+        return None
+    if asked is not None and not (isinstance(asked, str) and len(asked) == 6 and asked.isdigit()):
+        return None
+    if actor.district_code is None:
+        return asked or home
+    return actor.district_code if asked in (None, actor.district_code) else None
+
+
+def may_open(actor: Actor | None, path: str | None, district: str | None = None) -> bool:
     """True when ``actor`` may see the page at ``path`` (and run its callbacks).
 
-    Pages not in PAGE_ROLES (the "not found" page) are open to any signed-in person.
+    ``district`` is the district a wall is asked for (``?district=``): another district's
+    than the actor's own is refused. Pages not in PAGE_ROLES (the "not found" page) are open
+    to any signed-in person.
     """
     if actor is None:
         return False
@@ -57,6 +81,8 @@ def may_open(actor: Actor | None, path: str | None) -> bool:
     if page in HOME_DISTRICT_PAGES and actor.district_code != DISTRICT_CODE:
         # These draw the deployment's home district (their figures are not yet scoped by
         # district): another district's accounts, and the city's, do not see them (README).
+        return False
+    if page == "/wall" and wall_district(actor, district) is None:
         return False
     if page == "/wall" and actor.role != "wall":
         # A street operator's incidents are their street's: not the district's wall.

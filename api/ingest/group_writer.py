@@ -44,6 +44,8 @@ class Job:
     accuracy: list[float]
     indexes: list[int]
     clock: tuple[float, datetime] | None = None
+    # The district the fixes are stored under (the device's worker's; None: the home one).
+    district_code: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
     result: list[tuple[str, str | None]] | None = None
     error: BaseException | None = None
@@ -220,8 +222,10 @@ class GroupWriter:
     def _write(self, jobs: list[Job], guess: dict, final: bool):
         with self.db.begin() as conn:
             planned = plan(jobs, guess)
+            home = self.settings.district_code
             result = write_fixes(conn, [f for job in jobs for f in planned[job]],
-                                 self.settings.timezone, self.settings.district_code)
+                                 self.settings.timezone,
+                                 [job.district_code or home for job in jobs for _ in planned[job]])
             truth = {d: p for d, p in result.previous.items()
                      if d in {job.device_pk for job in jobs}}
             if not final and not _same(truth, guess) and plan(jobs, truth) != planned:

@@ -141,13 +141,19 @@ class Ingestor:
                              UNKNOWN_TTL_S)
         return ref if ref is not None and ref.active else None
 
-    def envelope(self):
-        """The district grown by a few hundred metres (None until a district is loaded)."""
+    def envelope(self, district_code: str | None = None):
+        """The district grown by a few hundred metres (None until a district is loaded).
+
+        One per district, cached for the process: a device's fixes are judged against its
+        worker's district (``district_code``; the home district when None).
+        """
+        code = district_code or self.settings.district_code
+
         def load():
             with self.db.connect() as conn:
-                outline = district_outline(conn, self.settings.district_code)
+                outline = district_outline(conn, code)
             return None if outline is None else track.district_envelope(outline)
-        return self.cache.get("district", load, DISTRICT_TTL_S, UNKNOWN_TTL_S)
+        return self.cache.get(("district", code), load, DISTRICT_TTL_S, UNKNOWN_TTL_S)
 
     def _clock(self, device, now: float, newest: float | None):
         """The device's clock watch after this request's sample, and an offset to store."""
@@ -184,15 +190,17 @@ class Ingestor:
         raw = [r.time.timestamp() if r.time is not None else now for _, r in located]
         t = [x - offset if r.time is not None else x for x, (_, r) in zip(raw, located)]
         rs = [r for _, r in located]
+        district = device.district_code or self.settings.district_code
         why = screening.reasons(t, [r.lon for r in rs], [r.lat for r in rs],
                                 [r.accuracy_m for r in rs], [r.speed_mps for r in rs],
                                 [r.valid for r in rs], [r.mock for r in rs], now,
-                                self.envelope(), self.settings.max_accuracy_m)
+                                self.envelope(district), self.settings.max_accuracy_m)
         order = sorted(range(len(rs)), key=lambda k: t[k])
         fixes = [self._fix(device, rs[k], t[k], raw[k] if offset and rs[k].time else None, why[k])
                  for k in order]
         job = Job(device.id, fixes, [math.nan if rs[k].accuracy_m is None else rs[k].accuracy_m
-                                     for k in order], [located[k][0] for k in order], store)
+                                     for k in order], [located[k][0] for k in order], store,
+                  district)
         return _result(readings, job.indexes, self.writer.write(job))
 
     def _fix(self, device, r: Reading, t: float, raw: float | None, reason: str | None) -> Fix:

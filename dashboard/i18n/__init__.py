@@ -18,6 +18,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error_generic": ("出现错误，已记录，请稍后重试。", "Something went wrong; it was logged. "
                       "Please try again."),
     "wall_title": ("智慧红桥指挥中心", "Smart Hongqiao Command Centre"),
+    "wall_title_of": ("智慧{name}指挥中心", "Smart {name} Command Centre"),
+    "platform_sub_of": ("{name}网格化管理“街道吹哨、部门报到”平台",
+                        "{name} grid governance: streets whistle, departments report in"),
+    "city_sub": ("各区网格化管理一览 · 点击区名进入该区大屏",
+                 "Every district at a glance · select a district to open its wall"),
+    "city_title": ("天津市网格化指挥中心", "Tianjin City Command Centre"),
+    "city_district": ("区", "District"),
+    "city_workers": ("在岗 / 在线网格员", "Workers on duty / online"),
+    "city_open_cases": ("在办事项", "Open cases"),
+    "city_overdue": ("超期事项", "Overdue"),
+    "city_whistles_active": ("在办吹哨", "Open whistles"),
+    "city_closure_rate": ("本年办结率", "Closure rate this year"),
     "analyst_title": ("分析研判", "Analysis"),
     "analyst_intro": ("按街道、社区、网格、时间、类别、来源、状态筛选事件，发现热点并导出。",
                       "Filter incidents by street, community, grid, time, category, source and "

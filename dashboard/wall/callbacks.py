@@ -12,9 +12,11 @@ from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.inputs import count, optional_text, record
+from dashboard.session import session_actor
 from dashboard.wall import assembly
 from dashboard.wall.panels import banner, tour_caption
 from dashboard.wall.reads import local, wall_now, wall_options
+from workflow.pages import wall_district
 
 # The database going away shows as these; anything else is a bug and should say so.
 DOWN = (SQLAlchemyError, OSError)
@@ -87,6 +89,21 @@ def _options(ctx: AppContext, search):
     return options, wall_now(options, ctx.settings)
 
 
+def _district(ctx: AppContext, options) -> str:
+    """The district this screen's viewer may see (``?district=``); nothing for another's.
+
+    Without a signed-in viewer (a dashboard served without the sign-in layer, whose every
+    callback is refused by it otherwise) only the home district is shown.
+    """
+    home = ctx.settings.district_code
+    actor = session_actor()
+    district = wall_district(actor, options.district, home) if actor is not None \
+        else home if options.district in (None, home) else None
+    if district is None:
+        raise PreventUpdate
+    return district
+
+
 def _positions(app: Dash, ctx: AppContext) -> None:
     args, kwargs = _channel("pos", states=[State(ids.WALL_READY, "data")])
 
@@ -95,8 +112,9 @@ def _positions(app: Dash, ctx: AppContext) -> None:
         if not ready:
             raise PreventUpdate
         options, now = _options(ctx, search)
+        district = _district(ctx, options)
         try:
-            patch = assembly.shared_positions(ctx, now, past=options.at is not None)
+            patch = assembly.shared_positions(ctx, now, options.at is not None, district)
         except DOWN:
             return [no_update, *_down(last_ok, options.lang)]
         return [patch, *_ok(ctx, options.lang)]
@@ -111,13 +129,14 @@ def _map(app: Dash, ctx: AppContext) -> None:
     def tick_map(n, ready, search, last_ok):
         n, ready = count(n), ready is True
         options, now = _options(ctx, search)
+        district = _district(ctx, options)
         try:
             # The polygons travel once; a wall that opened while the database was away (or
             # before the world was loaded) gets them here, on its first tick that has them.
             if not ready:
-                figure = assembly.shared_first_map(ctx, options, now)
+                figure = assembly.shared_first_map(ctx, options, now, district)
                 return [figure, no_update, assembly.has_polygons(figure), *_ok(ctx, options.lang)]
-            patch, legend = assembly.shared_map_layers(ctx, n, now, options.lang)
+            patch, legend = assembly.shared_map_layers(ctx, n, now, options.lang, district)
         except DOWN:
             return [no_update, no_update, no_update, *_down(last_ok, options.lang)]
         return [patch, legend, True, *_ok(ctx, options.lang)]
@@ -131,11 +150,12 @@ def _panels(app: Dash, ctx: AppContext) -> None:
                   Output(ids.WALL_TICKER, "children"), *HEALTH, *args, **kwargs)
     def tick_panels(n, focus, search, last_ok):
         options, now = _options(ctx, search)
+        district = _district(ctx, options)
         street = record(focus).get("street")      # a street's code, as the tour sets it
         street = street if isinstance(street, str) and street.isdigit() and len(street) <= 12 \
             else None
         try:
-            p = assembly.panels(ctx, now, options.lang, street, count(n))
+            p = assembly.panels(ctx, now, options.lang, street, count(n), district)
         except DOWN:
             return [no_update] * 5 + _down(last_ok, options.lang)
         return [p["whistles"], p["category"], p["closure"], p["sources"],
@@ -148,8 +168,9 @@ def _headline(app: Dash, ctx: AppContext) -> None:
     @app.callback(Output(ids.WALL_STATS, "children"), *HEALTH, *args, **kwargs)
     def tick_headline(_n, search, last_ok):
         options, now = _options(ctx, search)
+        district = _district(ctx, options)
         try:
-            tiles = assembly.shared_headline(ctx, now, options.lang)
+            tiles = assembly.shared_headline(ctx, now, options.lang, district)
         except DOWN:
             return [no_update, *_down(last_ok, options.lang)]
         return [tiles, *_ok(ctx, options.lang)]
@@ -167,8 +188,9 @@ def _tour(app: Dash, ctx: AppContext) -> None:
         options = wall_options(search, ctx.settings.language)
         if not (ready and options.tour):
             raise PreventUpdate
+        district = _district(ctx, options)
         try:
-            patch, focus = assembly.tour_stop(ctx, count(n), options.lang)
+            patch, focus = assembly.tour_stop(ctx, count(n), options.lang, district)
         except DOWN:
             raise PreventUpdate from None
         scope = f" · {focus['name']}" if focus["street"] else ""

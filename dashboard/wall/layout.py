@@ -28,14 +28,16 @@ def chart(graph_id: str, figure) -> dcc.Graph:
     return dcc.Graph(id=graph_id, figure=figure, config=CHART_CONFIG, className="wall-chart")
 
 
-def title_bar(lang: str, replay: str | None) -> html.Header:
+def title_bar(lang: str, replay: str | None,
+              title: tuple[str, str] | None = None) -> html.Header:
+    """The clock, the title and subtitle (Hongqiao's unless given), and the update stamp."""
     tag = [html.Span(f"{t('wall_replay', lang)} {replay}", className="wall-replay")] if replay else []
     return html.Header(className="wall-title", children=[
         html.Div(className="wall-title-side", children=[
             html.Div(id=ids.WALL_CLOCK + "-date", className="wall-date"), *tag]),
         html.Div(className="wall-title-centre", children=[
-            html.Div(t("wall_title", lang), className="wall-name"),
-            html.Div(t("platform_sub", lang), className="wall-sub")]),
+            html.Div(title[0] if title else t("wall_title", lang), className="wall-name"),
+            html.Div(title[1] if title else t("platform_sub", lang), className="wall-sub")]),
         html.Div(className="wall-title-side right", children=[
             html.Div(id=ids.WALL_CLOCK, className="wall-clock"),
             html.Div(id=ids.WALL_UPDATED, className="wall-updated")]),
@@ -76,7 +78,7 @@ def plumbing(ready: bool, tour: bool) -> list:
 
 def layout(lang: str, figure, charts: dict, ready: bool, banner: tuple[str, str],
            tour: bool = False, cameras: bool = False, replay: str | None = None,
-           hint: str | None = None) -> html.Div:
+           hint: str | None = None, title: tuple[str, str] | None = None) -> html.Div:
     """The wall: title bar, headline row, whistle board and charts around the map, ticker."""
     left = [panel(t("wall_whistle_board", lang), html.Div(id=ids.WALL_WHISTLES),
                   ids.WALL_SCOPE["whistles"], "wall-whistle-panel"),
@@ -90,7 +92,7 @@ def layout(lang: str, figure, charts: dict, ready: bool, banner: tuple[str, str]
                    ids.WALL_SCOPE["ticker"], "wall-ticker-panel")]
     return html.Div(className="wall-viewport", children=[
         html.Div(id=ids.WALL_ROOT, className=f"wall-canvas lang-{lang}", children=[
-            title_bar(lang, replay),
+            title_bar(lang, replay, title),
             html.Div(html.Span(banner[1], id=ids.WALL_BANNER_TEXT), id=ids.WALL_BANNER,
                      className=banner[0]),
             html.Div(id=ids.WALL_STATS, className="wall-stats"),

@@ -14,10 +14,10 @@ TONES = {"done": "done", "accepted": "progress", "offered": "progress", "unassig
 
 
 def task_ticker_rows(ctx: AppContext, now: datetime, lang: str, limit: int,
-                     street: str | None = None) -> list[dict]:
+                     street: str | None = None, district: str | None = None) -> list[dict]:
     """Field tasks that moved in the last day, as ticker rows with their moment (``at``)."""
     with ctx.reads.connect() as conn:
-        tasks = task_store.recent_tasks(conn, now, limit, street)
+        tasks = task_store.recent_tasks(conn, now, limit, street, district)
     en = lang == "en"
     return [{"at": r["at"], "time": local(r["at"], ctx).strftime("%H:%M"),
              "street": r["street_en"] if en else r["street_zh"],

@@ -59,9 +59,10 @@ class WriteResult:
 WRITE_SQL = """
 with input as (
   select * from unnest(:device_pk, :user_id, :time, :raw_time, :lon, :lat, :speed_mps,
-                       :bearing, :altitude, :accuracy_m, :battery, :flagged, :reason)
+                       :bearing, :altitude, :accuracy_m, :battery, :flagged, :reason,
+                       :district)
     as f(device_id, user_id, device_time, raw_time, lon, lat, speed_mps, bearing, altitude,
-         accuracy_m, battery, flagged, reason)
+         accuracy_m, battery, flagged, reason, district_code)
 ),
 located as (
   select f.*, p.geom,
@@ -75,7 +76,7 @@ located as (
 inserted as (
   insert into positions (device_id, device_time, raw_time, user_id, district_code, grid_id,
                          speed_mps, bearing, altitude, accuracy_m, battery, flagged, geom)
-  select device_id, device_time, raw_time, user_id, :district, grid_id, speed_mps, bearing,
+  select device_id, device_time, raw_time, user_id, district_code, grid_id, speed_mps, bearing,
          altitude, accuracy_m, battery, flagged, geom
   from located
   on conflict (device_id, device_time) do nothing
@@ -86,7 +87,7 @@ aside as (
   insert into set_aside_fixes (device_id, device_time, corrected_time, user_id, district_code,
                                reason, speed_mps, bearing, altitude, accuracy_m, battery, geom)
   select device_id, coalesce(raw_time, device_time),
-         case when raw_time is not null then device_time end, user_id, :district, reason,
+         case when raw_time is not null then device_time end, user_id, district_code, reason,
          speed_mps, bearing, altitude, accuracy_m, battery,
          ST_SetSRID(ST_MakePoint(lon, lat), 4326)
   from input f
@@ -178,11 +179,11 @@ _ARRAY_TYPES = {"device_pk": "int[]", "user_id": "int[]", "time": "timestamptz[]
                 "reason": "text[]"}
 WRITE = Prepared("hq_write_fixes", WRITE_SQL,
                  [(name, _ARRAY_TYPES.get(name, "float8[]")) for name in Fix._fields]
-                 + [("district", "varchar"), ("tz", "text")])
+                 + [("district", "varchar[]"), ("tz", "text")])
 
 
 def write_fixes(conn: Connection, fixes: Sequence[Fix], tz: str = "Asia/Shanghai",
-                district_code: str = DISTRICT_CODE) -> WriteResult:
+                district_code: str | Sequence[str] = DISTRICT_CODE) -> WriteResult:
     """Store fixes (doubtful ones aside), skipping ones already stored, and update each
     device's latest position from the trusted ones.
 
@@ -194,7 +195,9 @@ def write_fixes(conn: Connection, fixes: Sequence[Fix], tz: str = "Asia/Shanghai
     fixes : sequence of Fix
     tz : str
         The time zone whose day ``fixes_today`` counts.
-    district_code : str
+    district_code : str or sequence of str
+        Every fix's district, or one per fix (a write groups several phones, whose workers
+        may belong to different districts).
 
     Returns
     -------
@@ -208,7 +211,11 @@ def write_fixes(conn: Connection, fixes: Sequence[Fix], tz: str = "Asia/Shanghai
         # A column without a value is sent as one NULL, not an array of them: unnest()
         # pads it with NULLs, and PostgreSQL need not parse thousands of NULL literals.
         columns[name] = None if all(v is None for v in values) else values
-    row = WRITE.run(conn, {**columns, "tz": tz, "district": district_code}).one()
+    districts = [district_code] * len(fixes) if isinstance(district_code, str) \
+        else list(district_code)
+    if len(districts) != len(fixes):
+        raise ValueError("one district per fix")
+    row = WRITE.run(conn, {**columns, "tz": tz, "district": districts}).one()
     previous = {int(d): (float(lon), float(lat), float(t), math.nan if acc is None else float(acc))
                 for d, lon, lat, t, acc in row.previous or []}
     keys = frozenset((int(d), int(us)) for d, us in row.inserted_keys or [])

@@ -47,7 +47,7 @@ KEYS = {"street": "g.id as id, g.code, g.name_zh, g.name_en",
 
 def completion_counts(conn: Connection, dimension: str, start: datetime, end: datetime,
                       before: tuple[datetime, datetime, datetime], asof: datetime,
-                      street_id: int | None = None) -> list[dict]:
+                      street_id: int | None = None, district: str | None = None) -> list[dict]:
     """Per row of ``dimension``: reported, done, closed and on-time counts, now and before.
 
     Parameters
@@ -63,6 +63,8 @@ def completion_counts(conn: Connection, dimension: str, start: datetime, end: da
         "done" means closed or rejected by this moment.
     street_id : int, optional
         Keep only this street's row (street) or its communities (community).
+    district : str, optional
+        Keep only this district's streets (street dimension; the wall's closure chart).
 
     Returns
     -------
@@ -76,13 +78,15 @@ def completion_counts(conn: Connection, dimension: str, start: datetime, end: da
         where.append(row_filter)
     elif street_id is not None and row_filter:
         where.append(row_filter)
+    if district is not None and dimension == "street":
+        where.append("left(g.code, 6) = :district")
     sql = (f"select {KEYS[dimension]}, {COUNT_COLUMNS} " + joins.format(periods=IN_PERIODS)
            + (" where " + " and ".join(where) if where else "")
            + " group by 1, 2, 3, 4 order by 2")
     pstart, pend, pasof = before
     params = {"start": start, "end": end, "pstart": pstart, "pend": pend, "pasof": pasof,
               "asof": asof,
-              "street_id": street_id}
+              "street_id": street_id, "district": district}
     return [dict(r) for r in conn.execute(text(sql), params).mappings()]
 
 

@@ -27,8 +27,15 @@ _INCIDENTS_AT = """
                      and (resolved_at is null or resolved_at > :t_{k})
                      and (closed_at is null or closed_at > :t_{k})
                      and (rejected_at is null or rejected_at > :t_{k})) as overdue_{k}"""
+# Every wall question takes a district (None: every district, as one deployment was before).
+def in_district(column: str) -> str:
+    """The filter keeping rows of ``:district`` (all of them when it is NULL); fixed text."""
+    return f"(cast(:district as text) is null or {column} = :district)"
+
+
 def _incidents_sql(days: tuple[int, ...]):
-    return text("select " + ",".join(_INCIDENTS_AT.format(k=k) for k in days) + " from incidents where parent_id is null")
+    return text("select " + ",".join(_INCIDENTS_AT.format(k=k) for k in days)
+                + " from incidents where parent_id is null and " + in_district("district_code"))
 
 
 HEADLINE_INCIDENTS = _incidents_sql(COMPARE_DAYS)
@@ -41,27 +48,37 @@ _PEOPLE = """
 select
   (select count(*) from whistles w
     where w.blown_at <= :t and coalesce(w.completed_at, w.closed_at, 'infinity') > :t
+      and {w_district}
       and not exists (select 1 from whistles c where c.parent_id = w.id and c.blown_at <= :t))
     as whistles_active,
-  (select count(distinct d.user_id) from devices d where (
+  (select count(distinct d.user_id) from devices d where {d_district} and (
      select 1 from positions p
      where p.device_id = d.id and p.device_time >= :d0 and p.device_time <= :t
      limit 1) is not null) as on_duty,
-  (select count(distinct d.user_id) from devices d where (
+  (select count(distinct d.user_id) from devices d where {d_district} and (
      select 1 from positions p where p.device_id = d.id
        and p.device_time > cast(:t as timestamptz) - make_interval(mins => :online)
        and p.device_time <= :t
      limit 1) is not null) as online,
   {patrolled}
-  (select count(*) from grids) as grids,
-  (select count(*) from users u where u.role = 'grid_worker' and u.active) as workers
+  (select count(*) from grids g where {g_district}) as grids,
+  (select count(*) from users u where u.role = 'grid_worker' and u.active and {u_district})
+    as workers
 """
+# Devices are a reference table: a phone is in its worker's district.
+_PEOPLE_DISTRICTS = {
+    "w_district": in_district("w.district_code"),
+    "d_district": "(cast(:district as text) is null or d.user_id in "
+                  "(select id from users where district_code = :district))",
+    "g_district": in_district("left(g.code, 6)"), "u_district": in_district("u.district_code")}
 _PATROLLED = """(select count(*) from (
      select 1 from positions p
      where p.device_time >= :d0 and p.device_time <= :t and not p.flagged and p.grid_id is not null
+       and {p_district}
      group by p.grid_id) g) as grids_patrolled,"""
-HEADLINE_PEOPLE = text(_PEOPLE.format(patrolled=_PATROLLED))
-HEADLINE_PEOPLE_UNPATROLLED = text(_PEOPLE.format(patrolled=""))
+HEADLINE_PEOPLE = text(_PEOPLE.format(
+    patrolled=_PATROLLED.format(p_district=in_district("p.district_code")), **_PEOPLE_DISTRICTS))
+HEADLINE_PEOPLE_UNPATROLLED = text(_PEOPLE.format(patrolled="", **_PEOPLE_DISTRICTS))
 
 _STREET = "(cast(:street as text) is null or s.code = :street)"
 _DAY0 = "(date_trunc('day', cast(:now as timestamptz) at time zone :tz) at time zone :tz)"
@@ -75,6 +92,7 @@ join categories c on c.code = i.category_code
 join categories p on p.code = coalesce(c.parent_code, c.code)
 where i.reported_at >= {_DAY0} - make_interval(days => :days - 1)
   and i.reported_at <= :now and {_STREET} and i.parent_id is null
+  and {in_district("i.district_code")}
 group by 1, 2, 3, 4 order by 1, 2
 """)
 
@@ -82,7 +100,7 @@ SOURCES_TODAY = text(f"""
 select i.source, count(*) as n
 from incidents i join streets s on s.id = i.street_id
 where i.reported_at >= {_DAY0} and i.reported_at <= :now and {_STREET}
-  and i.parent_id is null
+  and i.parent_id is null and {in_district("i.district_code")}
 group by i.source order by n desc, i.source
 """)
 
@@ -94,7 +112,7 @@ from incidents i
 join streets s on s.id = i.street_id
 join categories c on c.code = i.category_code
 where i.reported_at <= :now and i.reported_at > cast(:now as timestamptz) - interval '30 days'
-  and {_STREET} and i.parent_id is null
+  and {_STREET} and i.parent_id is null and {in_district("i.district_code")}
 order by i.reported_at desc, i.id desc
 limit :limit
 """)
@@ -134,7 +152,7 @@ def moments(now: datetime, tz: str, k: int) -> dict:
 
 def headline(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
              online_minutes: int = ONLINE_MINUTES, days: tuple[int, ...] = COMPARE_DAYS,
-             patrolled: bool = True) -> pd.DataFrame:
+             patrolled: bool = True, district: str | None = None) -> pd.DataFrame:
     """The headline figures at ``now`` and at the same moment 1 and 7 days earlier.
 
     Parameters
@@ -150,6 +168,8 @@ def headline(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
         Which moments (days back) to compute; all of ``COMPARE_DAYS`` by default.
     patrolled : bool
         Whether to count the grids patrolled (a read of the day's fixes).
+    district : str, optional
+        One district's figures (its cases, whistles, workers, grids); all when None.
 
     Returns
     -------
@@ -161,19 +181,22 @@ def headline(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
     """
     at = {k: moments(now, tz, k) for k in days}
     params = {f"{name}_{k}": value for k, m in at.items() for name, value in m.items()}
+    params["district"] = district
     sql = HEADLINE_INCIDENTS if tuple(days) == COMPARE_DAYS else _incidents_sql(tuple(days))
     counts = conn.execute(sql, params).mappings().one()
     people_sql = HEADLINE_PEOPLE if patrolled else HEADLINE_PEOPLE_UNPATROLLED
     rows = []
     for k, m in at.items():
         row = {"k": k, **{name: counts[f"{name}_{k}"] for name in INCIDENT_FIGURES}}
-        people = conn.execute(people_sql, {**m, "online": online_minutes}).mappings().one()
+        people = conn.execute(people_sql, {**m, "online": online_minutes,
+                                           "district": district}).mappings().one()
         rows.append({**row, **people})
     return pd.DataFrame(rows).set_index("k")
 
 
 def category_trend(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
-                   days: int = 30, street: str | None = None) -> pd.DataFrame:
+                   days: int = 30, street: str | None = None,
+                   district: str | None = None) -> pd.DataFrame:
     """Reports per local day and first-level category (subject) over the last ``days`` days.
 
     Parameters
@@ -191,11 +214,12 @@ def category_trend(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
     pandas.DataFrame
         day (date), code, name_zh, name_en, n; days without reports have no row.
     """
-    params = {"now": now, "tz": tz, "days": days, "street": street}
+    params = {"now": now, "tz": tz, "days": days, "street": street, "district": district}
     return frame(conn.execute(CATEGORY_TREND, params))
 
 
-def street_closure(conn: Connection, now: datetime, tz: str = "Asia/Shanghai") -> pd.DataFrame:
+def street_closure(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
+                   district: str | None = None) -> pd.DataFrame:
     """Per street, this year's reports and how many of them are closed or rejected by ``now``.
 
     The same counts as the leaders' completion by street (one formula for both screens).
@@ -215,14 +239,14 @@ def street_closure(conn: Connection, now: datetime, tz: str = "Asia/Shanghai") -
     year0 = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     # The period is [year0, end): a microsecond past now keeps a report made at ``now``.
     rows = completion_counts(conn, "street", year0, now + timedelta(microseconds=1),
-                             (year0, year0, now), now)
+                             (year0, year0, now), now, district=district)
     df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "reported", "done"])
     df["rate"] = [d / r if r else None for d, r in zip(df["done"], df["reported"])]
     return df
 
 
 def sources_today(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
-                  street: str | None = None) -> pd.DataFrame:
+                  street: str | None = None, district: str | None = None) -> pd.DataFrame:
     """How today's reports (Beijing day, up to ``now``) came in.
 
     Parameters
@@ -238,11 +262,12 @@ def sources_today(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
     pandas.DataFrame
         source, n; largest first.
     """
-    return frame(conn.execute(SOURCES_TODAY, {"now": now, "tz": tz, "street": street}))
+    return frame(conn.execute(SOURCES_TODAY, {"now": now, "tz": tz, "street": street,
+                                              "district": district}))
 
 
 def newest_incidents(conn: Connection, now: datetime, limit: int = 8,
-                     street: str | None = None) -> pd.DataFrame:
+                     street: str | None = None, district: str | None = None) -> pd.DataFrame:
     """The newest incidents reported up to ``now`` (within 30 days), newest first.
 
     Parameters
@@ -260,5 +285,5 @@ def newest_incidents(conn: Connection, now: datetime, limit: int = 8,
         (second level),
         status, source, dispatched_at, deadline.
     """
-    params = {"now": now, "limit": limit, "street": street}
+    params = {"now": now, "limit": limit, "street": street, "district": district}
     return frame(conn.execute(NEWEST, params))

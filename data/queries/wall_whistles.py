@@ -7,9 +7,10 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from data.queries.wall import frame, moments
+from data.queries.wall import frame, in_district, moments
 
 _STREET = "(cast(:street as text) is null or s.code = :street)"
+_DISTRICT = in_district("w.district_code")
 
 OPEN = text(f"""
 select w.id, w.code, w.level, w.status, w.matter, w.blown_at, w.deadline,
@@ -17,7 +18,7 @@ select w.id, w.code, w.level, w.status, w.matter, w.blown_at, w.deadline,
        round(ST_X(w.geom)::numeric, 5)::float8 as lon,
        round(ST_Y(w.geom)::numeric, 5)::float8 as lat
 from whistles w join streets s on s.id = w.street_id
-where w.status = any(:statuses) and w.blown_at <= :now and {_STREET}
+where w.status = any(:statuses) and w.blown_at <= :now and {_STREET} and {_DISTRICT}
 order by w.level desc, w.deadline, w.id
 """)
 
@@ -37,7 +38,7 @@ CLOSED = text(f"""
 select w.id, w.code, w.level, w.matter, w.blown_at, w.closed_at,
        s.code as street_code, s.name_zh as street_zh, s.name_en as street_en
 from whistles w join streets s on s.id = w.street_id
-where w.status = 'closed' and w.closed_at <= :now and {_STREET}
+where w.status = 'closed' and w.closed_at <= :now and {_STREET} and {_DISTRICT}
 order by w.closed_at desc, w.id desc
 limit :limit
 """)
@@ -48,12 +49,12 @@ select count(*) as blown, count(*) filter (where w.level = 2) as second,
        avg(extract(epoch from w.closed_at - w.blown_at) / 86400.0)
          filter (where w.status = 'closed' and w.closed_at <= :now) as avg_days
 from whistles w join streets s on s.id = w.street_id
-where w.blown_at >= :y0 and w.blown_at <= :now and {_STREET}
+where w.blown_at >= :y0 and w.blown_at <= :now and {_STREET} and {_DISTRICT}
 """)
 
 
 def open_whistles(conn: Connection, now: datetime, statuses: Sequence[str],
-                  street: str | None = None) -> pd.DataFrame:
+                  street: str | None = None, district: str | None = None) -> pd.DataFrame:
     """Whistles still waiting for their parties, second whistles first, then by deadline.
 
     Parameters
@@ -71,7 +72,7 @@ def open_whistles(conn: Connection, now: datetime, statuses: Sequence[str],
         id, code, level, status, matter, blown_at, deadline, street_code, street_zh,
         street_en, lon, lat.
     """
-    params = {"now": now, "statuses": list(statuses), "street": street}
+    params = {"now": now, "statuses": list(statuses), "street": street, "district": district}
     return frame(conn.execute(OPEN, params))
 
 
@@ -93,7 +94,7 @@ def whistle_parties(conn: Connection, whistle_ids: Sequence[int]) -> pd.DataFram
 
 
 def closed_whistles(conn: Connection, now: datetime, limit: int = 3,
-                    street: str | None = None) -> pd.DataFrame:
+                    street: str | None = None, district: str | None = None) -> pd.DataFrame:
     """The most recently closed whistles.
 
     Parameters
@@ -109,11 +110,12 @@ def closed_whistles(conn: Connection, now: datetime, limit: int = 3,
     pandas.DataFrame
         id, code, level, matter, blown_at, closed_at, street_code, street_zh, street_en.
     """
-    return frame(conn.execute(CLOSED, {"now": now, "limit": limit, "street": street}))
+    return frame(conn.execute(CLOSED, {"now": now, "limit": limit, "street": street,
+                                       "district": district}))
 
 
 def whistle_year(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
-                 street: str | None = None) -> dict:
+                 street: str | None = None, district: str | None = None) -> dict:
     """This year's whistles in four figures.
 
     Parameters
@@ -132,5 +134,6 @@ def whistle_year(conn: Connection, now: datetime, tz: str = "Asia/Shanghai",
         blow to the street's acceptance; None before the first).
     """
     y0 = moments(now, tz, 0)["y0"]
-    row = conn.execute(YEAR, {"now": now, "y0": y0, "street": street}).mappings().one()
+    row = conn.execute(YEAR, {"now": now, "y0": y0, "street": street,
+                              "district": district}).mappings().one()
     return {**row, "avg_days": None if row["avg_days"] is None else float(row["avg_days"])}

@@ -99,5 +99,5 @@ def patrol_device(conn: Connection, actor: Actor) -> DeviceRef:
         # Random like every identifier: the page never sends it, but OsmAnd would accept it.
         identifier = new_identifier()
         pk, _ = create_device(conn, actor.id, identifier, label="手机网页 / phone page")
-        device = DeviceRef(pk, identifier, actor.id, True)
+        device = DeviceRef(pk, identifier, actor.id, True, None, actor.district_code)
     return device

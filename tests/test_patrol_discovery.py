@@ -4,6 +4,7 @@ served by /api/v1/patrol/discovery (JSON, XLSX) within the caller's scope.
 """
 from datetime import datetime, timedelta
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -11,14 +12,16 @@ from sqlalchemy import create_engine, text
 
 from app import build_app
 from data.positions import ensure_partition
-from tests.auth_helpers import login_client
+from tests.auth_helpers import login_browser, login_client
 from tests.conftest import create_test_database, drop_test_database
+from tests.dash_helpers import start_app
 from tests.patrol_world import DAY, START, build_patrol_world
 from tests.workflow_world import PASSWORD, make_incident
 from workflow.clock import BEIJING
 
 EVENING = datetime.combine(DAY, datetime.min.time(), tzinfo=BEIJING) + timedelta(hours=21)
 H3_AT = (117.1150, 39.1531)
+SHOTS = Path(__file__).parent / "artifacts"
 
 
 def public(conn, world, source, lon, lat, at=EVENING, street="A", code=None):
@@ -170,3 +173,58 @@ def test_the_xlsx_lists_grids_workers_and_each_walk_past(discovery_app):
     passes = list(book["巡经未报"].values)
     assert [(r[0], r[4]) for r in passes[1:]] == [("H1", "worker_a"), ("H3", "worker_a"),
                                                   ("H3", "worker_b")]
+
+
+def discovery_call(client, street=None, worker=None):
+    inputs = [("patrol-street", "value", street), ("patrol-community", "value", None),
+              ("patrol-worker", "value", worker), ("patrol-day", "date", DAY.isoformat())]
+    payload = {"output": "patrol-discovery.children",
+               "outputs": {"id": "patrol-discovery", "property": "children"},
+               "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+               "state": [{"id": "app-url", "property": "search", "value": ""}],
+               "changedPropIds": ["patrol-day.date"]}
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.data[:300]
+    return set(texts(response.get_json()["response"]["patrol-discovery"]["children"]))
+
+
+def texts(tree):
+    """Every text shown in a serialised layout."""
+    if isinstance(tree, str):
+        yield tree
+    elif isinstance(tree, list):
+        for item in tree:
+            yield from texts(item)
+    elif isinstance(tree, dict):
+        yield from texts(tree.get("props", {}).get("children"))
+
+
+def test_the_page_callback_keeps_a_street_chief_in_his_street(discovery_app, discovery_db):
+    client = discovery_app.server.test_client()
+    login_client(client, "chief_a", PASSWORD)
+    ids = discovery_db["world"].ids
+    own = discovery_call(client, street=ids["street"])
+    assert "H1" in own and "H3" not in own
+    other = discovery_call(client, street=ids["street_b"])
+    assert "H3" not in other and not any("worker_b" in s for s in other)
+
+
+def test_a_street_chief_reads_who_walked_past_on_the_page(dash_duo, discovery_app,
+                                                          discovery_db):
+    street = discovery_db["world"].ids["street"]
+    start_app(dash_duo, discovery_app)
+    login_browser(dash_duo, "director_a", PASSWORD, f"/patrol?street={street}&date={DAY}")
+    try:
+        dash_duo.wait_for_contains_text("#patrol-discovery", "H1", timeout=300)
+    finally:
+        SHOTS.mkdir(exist_ok=True)
+        dash_duo.driver.execute_script(
+            "document.getElementById('patrol-discovery').scrollIntoView()")
+        dash_duo.driver.save_screenshot(str(SHOTS / "patrol_discovery.png"))
+    text_ = dash_duo.find_element("#patrol-discovery").text
+    assert "发现率" in text_ and "马小红" in text_ and "12345 热线" in text_
+    assert "H3" not in text_                            # street B's report stays in street B
+    link = dash_duo.find_element("#patrol-discovery .disc-passes a")
+    assert f"date={DAY}" in link.get_attribute("href")
+    xlsx = dash_duo.find_element("#patrol-discovery .patrol-download").get_attribute("href")
+    assert "/api/v1/patrol/discovery?" in xlsx and "format=xlsx" in xlsx

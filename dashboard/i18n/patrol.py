@@ -51,4 +51,24 @@ PATROL_TEXT: dict[str, tuple[str, str]] = {
     "exc_ongoing": ("持续中", "ongoing"),
     "exc_open": ("待确认", "Not acknowledged"),
     "exc_acked": ("已确认（{by}）：{note}", "Acknowledged by {by}: {note}"),
+    "disc_title": ("发现率", "Discovery rate"),
+    "disc_summary": ("本范围共 {n} 件事件，巡查发现 {p} 件（发现率 {s}）；群众、热线和 Open311 上报 "
+                     "{q} 件，其中 {w} 件在上报前 3 天内有网格员在 30 米内经过却未上报。",
+                     "{n} incidents in this area, {p} found by patrol ({s}); {q} reported by "
+                     "residents, the hotline or Open311, of which {w} had a worker pass within "
+                     "30 m in the 3 days before without reporting them."),
+    "disc_workers": ("巡经未报最多的网格员", "Workers who walked past most"),
+    "disc_passes": ("巡经未报的事件", "Reports walked past"),
+    "disc_col_worker": ("网格员", "Worker"),
+    "disc_col_grid": ("网格", "Grid"),
+    "disc_col_found": ("巡查上报", "Found"),
+    "disc_col_missed": ("巡经未报", "Walked past"),
+    "disc_col_share": ("发现率", "Share found"),
+    "disc_col_code": ("事件编号", "Case"),
+    "disc_col_source": ("来源", "Source"),
+    "disc_col_reported": ("上报时间", "Reported"),
+    "disc_col_passed": ("经过的网格员（最近经过、最近距离）", "Passed by (last pass, nearest)"),
+    "disc_source_hotline": ("12345 热线", "12345 hotline"),
+    "disc_source_resident": ("群众上报", "Resident"),
+    "disc_source_app": ("Open311", "Open311"),
 }

@@ -71,4 +71,13 @@ PATROL_TEXT: dict[str, tuple[str, str]] = {
     "disc_source_hotline": ("12345 热线", "12345 hotline"),
     "disc_source_resident": ("群众上报", "Resident"),
     "disc_source_app": ("Open311", "Open311"),
+    "exc_ended": ("已结束", "ended"),
+    "exc_acked_short": ("已确认", "acknowledged"),
+    "wall_exc": ("巡查异常", "Patrol"),
+    "wall_exc_open": ("巡查异常 {n}", "Patrol exceptions {n}"),
+    "exc_ack_pick": ("选择待确认的异常", "Pick an exception to acknowledge"),
+    "exc_ack_note": ("处理说明（必填）", "Note (required)"),
+    "exc_ack_go": ("确认", "Acknowledge"),
+    "exc_ack_done": ("已确认。", "Acknowledged."),
+    "exc_ack_choose": ("请先选择一条异常。", "Pick an exception first."),
 }

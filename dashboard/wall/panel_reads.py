@@ -81,8 +81,11 @@ def _tone(row, now: datetime) -> str:
     return URGENCY_TONE.get(urgency(row.status, start, deadline, now), "progress")
 
 
-def ticker(ctx: AppContext, now: datetime, lang: str, street: str | None = None) -> list[dict]:
-    """The newest incidents with their local time and status colour."""
+def ticker(ctx: AppContext, now: datetime, lang: str, street: str | None = None,
+           extra: list[dict] | None = None) -> list[dict]:
+    """The newest incidents with their local time and status colour, taking turns with the
+    newest field tasks and ``extra`` rows (patrol exceptions).
+    """
     with ctx.db.connect() as conn:
         df = wall_queries.newest_incidents(conn, now, TICKER_ROWS, street)
     en = lang == "en"
@@ -93,4 +96,5 @@ def ticker(ctx: AppContext, now: datetime, lang: str, street: str | None = None)
             for r in df.itertuples()]
     # Field tasks (核实, 核查) take turns with the newest reports, newest first.
     rows += task_ticker_rows(ctx, now, lang, TICKER_ROWS, street)
+    rows += extra or []
     return sorted(rows, key=lambda r: r["at"], reverse=True)[:TICKER_ROWS]

@@ -2,10 +2,11 @@
 a click on a worker's dot or track resolving to that worker's replay on /patrol.
 """
 from datetime import timedelta
-
 from urllib.parse import quote
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import create_engine, text
 
 from app import build_app
@@ -13,9 +14,10 @@ from dashboard.context import AppContext
 from dashboard.wall import assembly
 from dashboard.wall.exception_ticker import exception_ticker
 from data.db import Database
-from tests.auth_helpers import login_client
+from tests.auth_helpers import login_browser, login_client
 from tests.clock import SESSION_NOW
 from tests.conftest import create_test_database, drop_test_database
+from tests.dash_helpers import start_app
 from tests.patrol_world import DAY, START, build_patrol_world
 from tests.wall_helpers import call
 from tests.workflow_world import PASSWORD
@@ -148,12 +150,6 @@ return [c.left + p.x * c.width / m.getCanvas().clientWidth,
 
 
 def test_clicking_a_dot_on_the_wall_opens_the_replay_in_a_new_tab(dash_duo, wall_app, wall_db):
-    from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    from tests.auth_helpers import login_browser
-    from tests.dash_helpers import start_app
-
     at = START + timedelta(minutes=5)               # worker_a's dot: fix 30 of the first leg
     start_app(dash_duo, wall_app)
     driver = dash_duo.driver

@@ -11,6 +11,7 @@ from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import optional_text, whole
+from dashboard.patrol import acknowledge
 from dashboard.patrol.discovery_view import discovery_section
 from dashboard.patrol.figures import LAYERS, replay_map
 from dashboard.patrol.payload import encode
@@ -96,7 +97,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         query = {k: v for k, v in (("date", day.isoformat()), ("street", street),
                                    ("community", community), ("worker", worker)) if v}
         sheet = sheet_table(rows, day, lang, query)
-        exceptions = exceptions_list(events, lang)
+        exceptions = exceptions_list(events, lang, acknowledge.may_acknowledge(actor))
         if not replay["workers"]:
             return None, t("patrol_pick", lang), sheet, exceptions
         payload = encode(replay, int(day_start(day).timestamp()))
@@ -130,6 +131,8 @@ def register(app: Dash, ctx: AppContext) -> None:
                                    ("street", street), ("community", community),
                                    ("worker", worker)) if v}
         return discovery_section(body, lang, query)
+
+    acknowledge.register(app, ctx, _day)
 
     app.clientside_callback(
         ClientsideFunction(namespace="patrol", function_name="play"),

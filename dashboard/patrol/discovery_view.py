@@ -70,6 +70,7 @@ def discovery_section(body: dict, lang: str, export_query: dict) -> html.Div:
         w=thousands(totals["walked_past"])), className="disc-summary")
     if not body["walked_past"] and not any(w["found"] for w in body["workers"]):
         return html.Div([head, summary])
+    passes = ([html.H3(t("disc_passes", lang)), _passes(body["walked_past"], lang)]
+              if body["walked_past"] else [])
     return html.Div([head, summary, html.H3(t("disc_workers", lang)),
-                     _workers(body["workers"], lang), html.H3(t("disc_passes", lang)),
-                     _passes(body["walked_past"], lang)])
+                     _workers(body["workers"], lang), *passes])

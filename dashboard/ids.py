@@ -199,3 +199,8 @@ PATROL_ACK_PICK = "patrol-ack-pick"
 PATROL_ACK_NOTE = "patrol-ack-note"
 PATROL_ACK_GO = "patrol-ack-go"
 PATROL_ACK_STATUS = "patrol-ack-status"
+# Recording a leave day from the sheet (rendered with it, for those who may).
+PATROL_LEAVE_WORKER = "patrol-leave-worker"
+PATROL_LEAVE_DAY = "patrol-leave-day"
+PATROL_LEAVE_GO = "patrol-leave-go"
+PATROL_LEAVE_STATUS = "patrol-leave-status"

@@ -1,6 +1,7 @@
-"""Acknowledging a patrol exception on /patrol: the same rule as the API (who, scope, a note),
-through the page's callback and in Chromium.
+"""Acknowledging a patrol exception and recording a leave day on /patrol: the same rules as
+the API (who, scope, a note), through the page's callbacks and in Chromium.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,7 @@ def fresh(ack_db):
     with ack_db["engine"].begin() as conn:
         conn.execute(text("update patrol_exceptions set acknowledged_at = null, "
                           "acknowledged_by = null, note = null"))
+        conn.execute(text("delete from leave_days"))
 
 
 def exception_of(engine, username):
@@ -151,3 +153,53 @@ def test_a_community_chief_sees_no_form(dash_duo, ack_app, fresh):
         SHOTS.mkdir(exist_ok=True)
         dash_duo.driver.save_screenshot(str(SHOTS / "patrol_acknowledge_community.png"))
     assert not dash_duo.driver.find_elements("css selector", "#patrol-ack-go")
+
+
+def leave_call(app, client, worker, day):
+    states = [("patrol-leave-worker", "value", worker),
+              ("patrol-leave-worker", "options", [{"label": "马小红（worker_a）", "value": worker}]),
+              ("patrol-leave-day", "date", day), ("app-url", "search", "")]
+    payload = {"output": "patrol-leave-status.children",
+               "outputs": {"id": "patrol-leave-status", "property": "children"},
+               "inputs": [{"id": "patrol-leave-go", "property": "n_clicks", "value": 1}],
+               "state": [{"id": i, "property": p, "value": v} for i, p, v in states],
+               "changedPropIds": ["patrol-leave-go.n_clicks"]}
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.data[:300]
+    return response.get_json()["response"]["patrol-leave-status"]["children"]
+
+
+def leave_days(engine):
+    with engine.connect() as conn:
+        return conn.execute(text("select u.username, l.day, r.username from leave_days l "
+                                 "join users u on u.id = l.user_id "
+                                 "left join users r on r.id = l.recorded_by")).all()
+
+
+def test_leave_is_recorded_once_within_scope(ack_app, clients, fresh):
+    engine, worker = fresh["engine"], fresh["pw"].world.users["worker_a"]
+    day = DAY + timedelta(days=3)
+    assert "not found" in leave_call(ack_app, clients("chief_b"), worker, day.isoformat())
+    assert "not allowed" in leave_call(ack_app, clients("community_a"), worker, day.isoformat())
+    assert "请先选择" in leave_call(ack_app, clients("operator_a"), worker, "2026-02-30")
+    assert leave_days(engine) == []
+    assert leave_call(ack_app, clients("operator_a"), worker, day.isoformat()) == (
+        f"已登记 马小红（worker_a） {day} 请假。")
+    assert "已登记请假" in leave_call(ack_app, clients("operator_a"), worker, day.isoformat())
+    assert [tuple(r) for r in leave_days(engine)] == [("worker_a", day, "operator_a")]
+
+
+def test_a_street_chief_records_leave_on_the_page(dash_duo, ack_app, fresh):
+    worker = fresh["pw"].world.users["worker_a"]
+    start_app(dash_duo, ack_app)
+    login_browser(dash_duo, "director_a", PASSWORD, f"/patrol?worker={worker}&date={DAY}")
+    try:
+        dash_duo.wait_for_element("#patrol-leave-worker", timeout=300)
+        dash_duo.select_dcc_dropdown("#patrol-leave-worker", index=0)
+        dash_duo.find_element("#patrol-leave-go").click()
+        dash_duo.wait_for_text_to_equal("#patrol-leave-status",
+                                        f"已登记 马小红（worker_a） {DAY} 请假。", timeout=30)
+    finally:
+        SHOTS.mkdir(exist_ok=True)
+        dash_duo.driver.save_screenshot(str(SHOTS / "patrol_leave.png"))
+    assert [tuple(r) for r in leave_days(fresh["engine"])] == [("worker_a", DAY, "director_a")]

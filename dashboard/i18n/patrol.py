@@ -80,4 +80,10 @@ PATROL_TEXT: dict[str, tuple[str, str]] = {
     "exc_ack_go": ("确认", "Acknowledge"),
     "exc_ack_done": ("已确认。", "Acknowledged."),
     "exc_ack_choose": ("请先选择一条异常。", "Pick an exception first."),
+    "leave_title": ("考勤 · 登记请假", "Attendance · record leave"),
+    "leave_worker": ("选择网格员", "Pick a worker"),
+    "leave_go": ("登记请假", "Record leave"),
+    "leave_done": ("已登记 {name} {day} 请假。", "Leave recorded for {name} on {day}."),
+    "leave_known": ("{name} {day} 已登记请假。", "{name} is already on leave on {day}."),
+    "leave_pick": ("请先选择网格员和日期。", "Pick a worker and a day first."),
 }

@@ -11,7 +11,7 @@ from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import optional_text, whole
-from dashboard.patrol import acknowledge
+from dashboard.patrol import acknowledge, leave
 from dashboard.patrol.discovery_view import discovery_section
 from dashboard.patrol.figures import LAYERS, replay_map
 from dashboard.patrol.payload import encode
@@ -96,7 +96,7 @@ def register(app: Dash, ctx: AppContext) -> None:
             rows = [r for r in rows if r["grid_id"] == grid]
         query = {k: v for k, v in (("date", day.isoformat()), ("street", street),
                                    ("community", community), ("worker", worker)) if v}
-        sheet = sheet_table(rows, day, lang, query)
+        sheet = sheet_table(rows, day, lang, query, acknowledge.may_acknowledge(actor))
         exceptions = exceptions_list(events, lang, acknowledge.may_acknowledge(actor))
         if not replay["workers"]:
             return None, t("patrol_pick", lang), sheet, exceptions
@@ -133,6 +133,7 @@ def register(app: Dash, ctx: AppContext) -> None:
         return discovery_section(body, lang, query)
 
     acknowledge.register(app, ctx, _day)
+    leave.register(app, ctx, _day)
 
     app.clientside_callback(
         ClientsideFunction(namespace="patrol", function_name="play"),

@@ -32,8 +32,26 @@ def _cells(row: dict, day: date, lang: str) -> list:
                      className="patrol-replay-link")]
 
 
-def sheet_table(rows: list[dict], day: date, lang: str, export_query: dict) -> html.Div:
-    """The sheet: a title with the XLSX link and the totals, then one row per worker."""
+def leave_form(rows: list[dict], day: date, lang: str) -> html.Div:
+    """Record a leave day for one of the sheet's workers (attendance counts it as leave)."""
+    options = [{"label": f"{r['display_name']}（{r['username']}）", "value": r["user_id"]}
+               for r in rows]
+    return html.Div(className="patrol-leave", children=[
+        html.Span(t("leave_title", lang), className="patrol-leave-title"),
+        dcc.Dropdown(id=ids.PATROL_LEAVE_WORKER, options=options, clearable=True,
+                     placeholder=t("leave_worker", lang), className="patrol-leave-worker"),
+        dcc.DatePickerSingle(id=ids.PATROL_LEAVE_DAY, date=day.isoformat(),
+                             display_format="YYYY-MM-DD", first_day_of_week=1),
+        html.Button(t("leave_go", lang), id=ids.PATROL_LEAVE_GO, n_clicks=0,
+                    className="patrol-ack-go"),
+        html.Span(id=ids.PATROL_LEAVE_STATUS, className="patrol-ack-status")])
+
+
+def sheet_table(rows: list[dict], day: date, lang: str, export_query: dict,
+                may_manage: bool = False) -> html.Div:
+    """The sheet: a title with the XLSX link and the totals, then one row per worker (and,
+    for those who may, the form that records a leave day).
+    """
     link = html.A(t("sheet_download", lang), className="patrol-download",
                   href="/api/v1/patrol/sheets?" + urlencode({**export_query, "format": "xlsx"}))
     on_duty = sum(r["first_fix"] is not None for r in rows)
@@ -49,7 +67,8 @@ def sheet_table(rows: list[dict], day: date, lang: str, export_query: dict) -> h
                              for c, cell in zip(COLUMNS, _cells(r, day, lang))],
                             className="patrol-row" + (" idle" if r["first_fix"] is None else ""))
                     for r in rows])])
-    return html.Div([head, table])
+    leave = [leave_form(rows, day, lang)] if may_manage else []
+    return html.Div([head, *leave, table])
 
 
 def ack_form(rows: list[dict], lang: str, message: str | None = None) -> html.Div:

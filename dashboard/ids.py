@@ -24,6 +24,10 @@ WALL_TOUR_CAPTION = "wall-tour-caption"
 WALL_LEGEND = "wall-legend"
 WALL_WHISTLES = "wall-whistles"
 WALL_TICKER = "wall-ticker"
+# Patrol exceptions going on now, in the ticker panel's head.
+WALL_EXCEPTIONS = "wall-exceptions"
+# The /patrol link a click on a worker's dot or track resolves to (opened in a new tab).
+WALL_OPEN = "wall-open"
 WALL_CATEGORY = "wall-category"
 WALL_CLOSURE = "wall-closure"
 WALL_SOURCES = "wall-sources"
@@ -189,6 +193,17 @@ PATROL_DATA = "patrol-data"
 PATROL_STATUS = "patrol-status"
 PATROL_SHEET = "patrol-sheet"
 PATROL_EXCEPTIONS = "patrol-exceptions"
+PATROL_DISCOVERY = "patrol-discovery"
+# Acknowledging an exception from the list (rendered with it, for those who may).
+PATROL_ACK_PICK = "patrol-ack-pick"
+PATROL_ACK_NOTE = "patrol-ack-note"
+PATROL_ACK_GO = "patrol-ack-go"
+PATROL_ACK_STATUS = "patrol-ack-status"
+# Recording a leave day from the sheet (rendered with it, for those who may).
+PATROL_LEAVE_WORKER = "patrol-leave-worker"
+PATROL_LEAVE_DAY = "patrol-leave-day"
+PATROL_LEAVE_GO = "patrol-leave-go"
+PATROL_LEAVE_STATUS = "patrol-leave-status"
 
 # The city wall (/wall/city): one row of headline figures per loaded district.
 CITY_TABLE = "city-table"

@@ -1,4 +1,6 @@
-"""/api/v1/patrol: daily sheets (JSON or XLSX) and exceptions, scoped like incidents."""
+"""/api/v1/patrol: daily sheets and the discovery rate (JSON or XLSX), exceptions, attendance,
+scoped like incidents.
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -13,9 +15,10 @@ from api.payload import field, json_body, query_date, query_int, respond, text_f
 from workflow.clock import BEIJING, in_calendar
 from workflow.leaders.figures import current_month
 from workflow.patrol.attendance import monthly_attendance, record_leave
+from workflow.patrol.discovery import discovery
 from workflow.patrol.exceptions import acknowledge, exceptions_for
 from workflow.patrol.sheets import daily_sheets, rollup
-from workflow.patrol.xlsx import attendance_xlsx, sheets_xlsx
+from workflow.patrol.xlsx import attendance_xlsx, discovery_xlsx, sheets_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PUBLIC = ("user_id", "username", "display_name", "grid_code", "street_id", "community_id",
@@ -66,6 +69,21 @@ def patrol_blueprint() -> Blueprint:
         body = {"date": day, "sheets": [
                     {"worker": r["username"], **{k: r[k] for k in PUBLIC}} for r in rows],
                 "communities": rollup(rows, "community_id"), "streets": rollup(rows, "street_id")}
+        return respond(body, headers={"Cache-Control": "no-store"})
+
+    @bp.get("/api/v1/patrol/discovery")
+    def discovery_rate():
+        now, actor = request_now(), current_actor()
+        last = query_date("to") or now.astimezone(BEIJING).date()
+        first = query_date("from") or last
+        fmt = _format()
+        body = discovery(current_app.extensions["hq_db"], actor, first, last, now,
+                         query_int("street", high=2**31 - 1),
+                         query_int("community", high=2**31 - 1),
+                         query_int("worker", high=2**31 - 1))
+        if fmt == "xlsx":
+            return _xlsx(discovery_xlsx(body), f"discovery-{first}-{last}.xlsx",
+                         f"巡查发现率_{first}_{last}.xlsx")
         return respond(body, headers={"Cache-Control": "no-store"})
 
     @bp.get("/api/v1/patrol/exceptions")

@@ -11,12 +11,15 @@ from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import optional_text, whole
+from dashboard.patrol import acknowledge, leave
+from dashboard.patrol.discovery_view import discovery_section
 from dashboard.patrol.figures import LAYERS, replay_map
 from dashboard.patrol.payload import encode
 from dashboard.patrol.view import exceptions_list, sheet_table
 from data.patrol.replay import area_choices, area_workers
 from workflow.clock import day_start
 from workflow.errors import WorkflowError
+from workflow.patrol.discovery import discovery
 from workflow.patrol.exceptions import exceptions_for
 from workflow.patrol.replay import replay_day
 from workflow.patrol.scope import narrowed
@@ -94,8 +97,8 @@ def register(app: Dash, ctx: AppContext) -> None:
             rows = [r for r in rows if r["grid_id"] == grid]
         query = {k: v for k, v in (("date", day.isoformat()), ("street", street),
                                    ("community", community), ("worker", worker)) if v}
-        sheet = sheet_table(rows, day, lang, query)
-        exceptions = exceptions_list(events, lang)
+        sheet = sheet_table(rows, day, lang, query, acknowledge.may_acknowledge(actor))
+        exceptions = exceptions_list(events, lang, acknowledge.may_acknowledge(actor))
         if not replay["workers"]:
             return None, t("patrol_pick", lang), sheet, exceptions
         payload = encode(replay, int(day_start(day).timestamp()))
@@ -108,6 +111,30 @@ def register(app: Dash, ctx: AppContext) -> None:
                                                   r=len(replay["reports"]))
                   if fixes else t("patrol_none", lang))
         return payload, html.Span(status), sheet, exceptions
+
+    @app.callback(Output(ids.PATROL_DISCOVERY, "children"),
+                  Input(ids.PATROL_STREET, "value"), Input(ids.PATROL_COMMUNITY, "value"),
+                  Input(ids.PATROL_WORKER, "value"), Input(ids.PATROL_DAY, "date"),
+                  State(ids.URL, "search"))
+    def discovered(street, community, worker, day, search):
+        # Its own callback: it reads the fixes of four days and must not hold up the replay.
+        lang = pick_lang(search, ctx.settings.language)
+        actor, day = _actor(), _day(day)
+        street, community, worker = whole(street), whole(community), whole(worker)
+        if actor is None or day is None or (street, community, worker) == (None, None, None):
+            return []
+        try:
+            body = discovery(ctx.db, actor, day, day, ctx.settings.now(), street, community,
+                             worker)
+        except WorkflowError as err:
+            return html.Div(err.message, className="empty-hint")
+        query = {k: v for k, v in (("from", day.isoformat()), ("to", day.isoformat()),
+                                   ("street", street), ("community", community),
+                                   ("worker", worker)) if v}
+        return discovery_section(body, lang, query)
+
+    acknowledge.register(app, ctx, _day)
+    leave.register(app, ctx, _day)
 
     app.clientside_callback(
         ClientsideFunction(namespace="patrol", function_name="play"),

@@ -1,4 +1,6 @@
-"""The /patrol page: area and day pickers, the player, the map, the day's sheet."""
+"""The /patrol page: area and day pickers, the player, the map, the day's sheet, exceptions
+and the discovery rate.
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -79,5 +81,7 @@ def layout(ctx: AppContext, lang: str, search: str, actor=None) -> html.Div:
         dcc.Store(id=ids.PATROL_DATA),
         html.Div(id=ids.PATROL_SHEET, className="patrol-sheet"),
         html.Div(id=ids.PATROL_EXCEPTIONS, className="patrol-exceptions"),
+        dcc.Loading(html.Div(id=ids.PATROL_DISCOVERY, className="patrol-discovery"),
+                    type="dot"),
     ])
     return desk_page("/patrol", lang, "patrol_title", "patrol_intro", body, ids.PATROL_ROOT)

@@ -15,8 +15,15 @@ from dashboard.figures.district_map import geojson_bounds
 from dashboard.i18n import t
 from dashboard.theme import WALL_BG
 from dashboard.wall import charts, panel_reads, reads
+from dashboard.wall.exception_ticker import exception_ticker
 from dashboard.wall.map_figure import METRIC_SCALES, METRICS, MapBase, wall_map, wall_style
-from dashboard.wall.panels import headline_tiles, metric_legend, ticker_rows, whistle_board
+from dashboard.wall.panels import (
+    exception_count,
+    headline_tiles,
+    metric_legend,
+    ticker_rows,
+    whistle_board,
+)
 from dashboard.wall.patch import chart_patch, layers_patch, positions_patch, view_patch
 from workflow.devices.health import in_shift
 
@@ -26,6 +33,8 @@ EMPTY = {"type": "FeatureCollection", "features": []}
 TRACKS_EVERY = 2
 # Seconds one built answer serves every screen: half a channel's interval or less. After
 # that the last build is still shown (for a few slots) while the next one is made.
+# A shift can throw dozens of exceptions: they take at most this share of the ticker's rows.
+EXCEPTION_ROWS = reads.TICKER_ROWS // 3
 SLOT_S = {"pos": 5.0, "map": 15.0, "panels": 15.0, "head": 30.0, "first_map": 15.0,
           "labels": 600.0}
 
@@ -171,11 +180,13 @@ def panel_parts(ctx: AppContext, now: datetime, lang: str, street: str | None,
         board = (reads.open_whistles(ctx, now, lang, street, d),
                  reads.closed_whistles(ctx, now, lang, street, d),
                  reads.whistle_year(ctx, now, street, d))
+        open_now, exc_rows = exception_ticker(ctx, now, lang, EXCEPTION_ROWS, street, d)
         return {"board": board, "built": {
             "category": chart_patch(category_chart(ctx, now, lang, street, d)),
             "closure": chart_patch(closure_chart(ctx, now, lang, street, d)),
             "sources": chart_patch(sources_chart(ctx, now, lang, street, d)),
-            "ticker": ticker_rows(panel_reads.ticker(ctx, now, lang, street, d), lang)}}
+            "ticker": ticker_rows(panel_reads.ticker(ctx, now, lang, street, d, exc_rows), lang),
+            "exceptions": exception_count(open_now, lang)}}
     return ctx.built.get(("panels", lang, street, d), now, compute, SLOT_S["panels"])
 
 

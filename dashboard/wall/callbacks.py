@@ -13,7 +13,7 @@ from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.inputs import count, optional_text, record
 from dashboard.session import session_actor
-from dashboard.wall import assembly
+from dashboard.wall import assembly, replay_link
 from dashboard.wall.panels import banner, tour_caption
 from dashboard.wall.reads import local, wall_now, wall_options
 from workflow.pages import wall_district
@@ -80,6 +80,7 @@ def register(app: Dash, ctx: AppContext) -> None:
     _panels(app, ctx)
     _headline(app, ctx)
     _tour(app, ctx)
+    replay_link.register(app, ctx)
 
 
 def _options(ctx: AppContext, search):
@@ -147,7 +148,8 @@ def _panels(app: Dash, ctx: AppContext) -> None:
 
     @app.callback(Output(ids.WALL_WHISTLES, "children"), Output(ids.WALL_CATEGORY, "figure"),
                   Output(ids.WALL_CLOSURE, "figure"), Output(ids.WALL_SOURCES, "figure"),
-                  Output(ids.WALL_TICKER, "children"), *HEALTH, *args, **kwargs)
+                  Output(ids.WALL_TICKER, "children"), Output(ids.WALL_EXCEPTIONS, "children"),
+                  *HEALTH, *args, **kwargs)
     def tick_panels(n, focus, search, last_ok):
         options, now = _options(ctx, search)
         district = _district(ctx, options)
@@ -157,9 +159,9 @@ def _panels(app: Dash, ctx: AppContext) -> None:
         try:
             p = assembly.panels(ctx, now, options.lang, street, count(n), district)
         except DOWN:
-            return [no_update] * 5 + _down(last_ok, options.lang)
+            return [no_update] * 6 + _down(last_ok, options.lang)
         return [p["whistles"], p["category"], p["closure"], p["sources"],
-                p["ticker"], *_ok(ctx, options.lang)]
+                p["ticker"], p["exceptions"], *_ok(ctx, options.lang)]
 
 
 def _headline(app: Dash, ctx: AppContext) -> None:

@@ -6,8 +6,10 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import t
 
+# Not static: a click on a worker's dot or track opens its replay (replay_link.py). Nothing
+# else moves the map: no zoom, no drag (layout dragmode), no hover label (hoverinfo).
 MAP_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False,
-              "staticPlot": True}
+              "staticPlot": False, "showTips": False}
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
 # Positions every 5 s, the map's slower layers and the panels every 30 s, headlines each minute.
 INTERVAL_MS = {"pos": 5_000, "map": 30_000, "panels": 30_000, "head": 60_000, "tour": 30_000}
@@ -15,11 +17,16 @@ LAYER_KEYS = (("online", "dot"), ("offline", "dot"), ("tracks", "line"), ("heat"
               ("whistles", "ring"))
 
 
-def panel(title: str, body, scope_id: str | None = None, cls: str = "") -> html.Section:
-    """A framed panel with a title (and a span naming the toured street, if any)."""
+def panel(title: str, body, scope_id: str | None = None, cls: str = "",
+          status_id: str | None = None) -> html.Section:
+    """A framed panel with a title (and a span naming the toured street, if any, and one
+    for a status figure at the right).
+    """
     head = [html.Span(title, className="wall-panel-title")]
     if scope_id:
         head.append(html.Span(id=scope_id, className="wall-scope"))
+    if status_id:
+        head.append(html.Span(id=status_id, className="wall-panel-status"))
     return html.Section(className=f"wall-panel {cls}".strip(), children=[
         html.Div(head, className="wall-panel-head"), html.Div(body, className="wall-panel-body")])
 
@@ -66,7 +73,7 @@ def plumbing(ready: bool, tour: bool) -> list:
     """Intervals, gates and stores: each channel has its own interval, gate and busy flag."""
     parts = [dcc.Interval(id=ids.WALL_CLOCK_TICK, interval=1000),
              dcc.Store(id=ids.WALL_READY, data=ready), dcc.Store(id=ids.WALL_LAST_OK),
-             dcc.Store(id=ids.WALL_FOCUS, data={"street": None})]
+             dcc.Store(id=ids.WALL_FOCUS, data={"street": None}), dcc.Store(id=ids.WALL_OPEN)]
     for channel, ms in INTERVAL_MS.items():
         parts.append(dcc.Interval(id=ids.WALL_TICK[channel], interval=ms,
                                   disabled=channel == "tour" and not tour))
@@ -89,7 +96,7 @@ def layout(lang: str, figure, charts: dict, ready: bool, banner: tuple[str, str]
              panel(t("wall_sources", lang), chart(ids.WALL_SOURCES, charts["sources"]),
                    ids.WALL_SCOPE["sources"], "wall-sources-panel"),
              panel(t("wall_ticker", lang), html.Div(id=ids.WALL_TICKER, className="wall-ticker"),
-                   ids.WALL_SCOPE["ticker"], "wall-ticker-panel")]
+                   ids.WALL_SCOPE["ticker"], "wall-ticker-panel", ids.WALL_EXCEPTIONS)]
     return html.Div(className="wall-viewport", children=[
         html.Div(id=ids.WALL_ROOT, className=f"wall-canvas lang-{lang}", children=[
             title_bar(lang, replay, title),

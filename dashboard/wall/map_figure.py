@@ -10,6 +10,8 @@ from dashboard.figures.district_map import geojson_bounds, outline_lines
 from dashboard.theme import CYAN, FONT, STATUS, WALL_BG
 
 # Fixed trace order: later Patches address layers by these indices.
+# The layers a click on the wall opens a worker's replay from.
+CLICKABLE = ("tracks", "offline", "online")
 LAYERS = ("grids", "heat", "communities", "streets", "tracks", "cameras", "halo", "whistles",
           "offline", "online")
 LAYER = {name: i for i, name in enumerate(LAYERS)}
@@ -59,7 +61,9 @@ def _lines(geojson: dict, width: float, colour: str, name: str) -> go.Scattermap
 
 def _dots(lon, lat, size: float, colour: str, name: str, opacity: float = 1.0,
           visible: bool = True) -> go.Scattermap:
-    return go.Scattermap(lon=list(lon), lat=list(lat), mode="markers", hoverinfo="skip",
+    # Workers' dots answer clicks (hoverinfo "none": events, no label); the rest stay inert.
+    hover = "none" if name in CLICKABLE else "skip"
+    return go.Scattermap(lon=list(lon), lat=list(lat), mode="markers", hoverinfo=hover,
                          name=name, visible=visible,
                          marker=dict(size=size, color=colour, opacity=opacity))
 
@@ -133,7 +137,7 @@ def layer_traces(base: MapBase, values: list[float], metric: str,
                       hoverinfo="skip", name="heat", zmin=0, zmax=1),
         _lines(base.communities, 1.1, "rgba(150,196,240,0.45)", "communities"),
         _lines(base.streets, 2.6, CYAN, "streets"),
-        go.Scattermap(lon=[], lat=[], mode="lines", hoverinfo="skip", name="tracks",
+        go.Scattermap(lon=[], lat=[], mode="lines", hoverinfo="none", name="tracks",
                       line=dict(width=1.2, color=TRACK_COLOUR)),
         _dots(cam_lon, cam_lat, 4, "#b79cff", "cameras", 0.7, visible=cameras is not None),
         # A whistle is a solid disc in its status colour inside a faint halo of the same.
@@ -172,7 +176,8 @@ def wall_map(base: MapBase, values: list[float], metric: str = METRICS[0],
     center, zoom = view_for(bounds, size)
     fig.update_layout(
         map=dict(style=basemap or wall_style(), center=center, zoom=zoom),
-        margin=dict(l=0, r=0, t=0, b=0), showlegend=False, paper_bgcolor="rgba(0,0,0,0)",
+        margin=dict(l=0, r=0, t=0, b=0), showlegend=False, dragmode=False,
+        hovermode="closest", paper_bgcolor="rgba(0,0,0,0)",
         annotations=place_labels(base.labels, center, zoom, size=size), uirevision="wall",
         font=dict(family=FONT))
     return fig

@@ -91,8 +91,10 @@ def _tone(row, now: datetime) -> str:
 
 
 def ticker(ctx: AppContext, now: datetime, lang: str, street: str | None = None,
-           district: str | None = None) -> list[dict]:
-    """The newest incidents with their local time and status colour."""
+           district: str | None = None, extra: list[dict] | None = None) -> list[dict]:
+    """The newest incidents with their local time and status colour, taking turns with the
+    newest field tasks and ``extra`` rows (patrol exceptions).
+    """
     district = home(ctx, district)
     with ctx.reads.connect() as conn:
         df = wall_queries.newest_incidents(conn, now, TICKER_ROWS, street, district)
@@ -104,4 +106,5 @@ def ticker(ctx: AppContext, now: datetime, lang: str, street: str | None = None,
             for r in df.itertuples()]
     # Field tasks (核实, 核查) take turns with the newest reports, newest first.
     rows += task_ticker_rows(ctx, now, lang, TICKER_ROWS, street, district)
+    rows += extra or []
     return sorted(rows, key=lambda r: r["at"], reverse=True)[:TICKER_ROWS]

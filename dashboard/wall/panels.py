@@ -210,6 +210,12 @@ def ticker_rows(rows: list[dict], lang: str) -> list:
         html.Span(r["status"], className=f"wall-pill tone-{r['tone']}")]) for r in rows]
 
 
+def exception_count(n: int, lang: str) -> html.Span:
+    """Patrol exceptions going on and not acknowledged, in the ticker's head: red when any."""
+    return html.Span(t("wall_exc_open", lang).format(n=wan(n)),
+                     className="wall-exc-count " + ("tone-overdue" if n else "tone-closed"))
+
+
 def metric_legend(metric: str, metrics: tuple[str, ...], top: float, gradient: str,
                   lang: str) -> list:
     """The map's legend for the metric now shown, with the cycle of metrics as pills."""

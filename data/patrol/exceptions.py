@@ -107,3 +107,41 @@ def lock_exception(conn: Connection, ident: int) -> dict | None:
 def acknowledge_exception(conn: Connection, ident: int, by: int, at: datetime, note: str) -> None:
     """Record who acknowledged the exception, when, and their note."""
     conn.execute(ACK, {"id": ident, "by": by, "at": at, "note": note})
+
+
+# The wall's view at ``now`` (a replaying wall asks for a past moment): what had begun by
+# then, and whether it was still going on and not yet acknowledged.
+WALL = text("""
+select e.kind, e.started_at, (e.ended_at is null or e.ended_at > :now) as ongoing,
+       (e.acknowledged_at is not null and e.acknowledged_at <= :now) as acknowledged,
+       st.name_zh as street_zh, st.name_en as street_en
+from patrol_exceptions e left join streets st on st.id = e.street_id
+where e.day = :day and e.started_at <= :now
+  and (cast(:street as text) is null or st.code = :street)
+  and (cast(:district as text) is null or e.district_code = :district)
+order by e.started_at desc""")
+
+
+def wall_exceptions(conn: Connection, day: date, now: datetime, limit: int,
+                    street: str | None = None,
+                    district: str | None = None) -> tuple[int, list[dict]]:
+    """The exceptions open at ``now`` (going on, not acknowledged) and the newest ones.
+
+    Parameters
+    ----------
+    conn : an open connection
+    day : the Beijing day of ``now``
+    now : the wall's moment
+    limit : how many of the newest to return
+    street : a street's code (the wall's tour), or None for the district
+    district : a district's code, or None for every district
+
+    Returns
+    -------
+    (open count, the ``limit`` newest as dicts: kind, started_at, ongoing, acknowledged,
+    street_zh, street_en)
+    """
+    rows = [dict(r) for r in conn.execute(WALL, {"day": day, "now": now, "street": street,
+                                               "district": district})
+            .mappings()]
+    return sum(r["ongoing"] and not r["acknowledged"] for r in rows), rows[:limit]

@@ -1,4 +1,6 @@
-"""Patrol spreadsheets (daily sheets with their roll-ups, the monthly attendance) as XLSX."""
+"""Patrol spreadsheets (daily sheets with their roll-ups, the monthly attendance, the
+discovery rate) as XLSX.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -78,6 +80,30 @@ def attendance_xlsx(table: dict) -> bytes:
                 for w in table["workers"]]
     _table(book, "考勤明细", (("display_name", "网格员"), ("username", "账号"))
            + tuple((d, d[5:]) for d in days), calendar)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+DISCOVERY_GRID_COLUMNS = (("street_zh", "街道"), ("community_zh", "社区"), ("grid_code", "网格"),
+                          ("incidents", "事件"), ("by_patrol", "巡查发现"),
+                          ("by_public", "群众/热线/Open311"), ("walked_past", "巡经未报"),
+                          ("patrol_share", "巡查发现率"))
+DISCOVERY_WORKER_COLUMNS = (("display_name", "网格员"), ("username", "账号"),
+                            ("grid_code", "网格"), ("found", "巡查上报"),
+                            ("walked_past", "巡经未报"), ("patrol_share", "发现率"))
+PASS_COLUMNS = (("code", "事件编号"), ("source", "来源"), ("reported_at", "上报时间"),
+                ("display_name", "网格员"), ("username", "账号"), ("last_pass", "最近经过"),
+                ("metres", "最近距离(m)"))
+
+
+def discovery_xlsx(body: dict) -> bytes:
+    """The discovery rate: by grid, by worker, then every (incident, worker) walked past."""
+    book = Workbook()
+    _table(book, "按网格", DISCOVERY_GRID_COLUMNS, body["grids"], first=True)
+    _table(book, "按网格员", DISCOVERY_WORKER_COLUMNS, body["workers"])
+    passes = [{**i, **w} for i in body["walked_past"] for w in i["workers"]]
+    _table(book, "巡经未报", PASS_COLUMNS, passes)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

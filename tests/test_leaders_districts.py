@@ -17,14 +17,16 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, insert, update
 
 from app import build_app
-from data.models import Incident, Whistle, WhistleSummons
 from dashboard import ids
+from data.models import Incident, Whistle, WhistleSummons
 from tests import factories
-from tests.auth_helpers import login_client
+from tests.auth_helpers import login_browser, login_client
 from tests.callback_helpers import call, key_of
 from tests.conftest import create_test_database, drop_test_database
+from tests.dash_helpers import start_app
 from tests.district_world import HEBEI, IN_HEBEI, add_hebei
 from tests.leaders_world import LEADERS_CLOCK, NOW, bj, build_leaders_world
+from tests.test_dashboard_wall_browser import SHOTS
 from tests.workflow_world import PASSWORD
 from workflow.accounts import load_actor
 from workflow.errors import WorkflowError
@@ -228,3 +230,20 @@ def test_the_callbacks_answer_each_district_its_own(clients, app):
     home = json.dumps(headline(clients["leader"], app, "")[ids.LEADERS_HEADLINE],
                       ensure_ascii=False)
     assert "66.7%" in home
+
+
+@pytest.mark.browser
+def test_a_hebei_leader_in_chromium(dash_duo, app):
+    """The page as Hebei's leader: Hebei's street and figures, none of Hongqiao's."""
+    start_app(dash_duo, app)
+    login_browser(dash_duo, "hb_leader", PASSWORD, "/leaders?month=2026-11")
+    dash_duo.wait_for_element(".leaders-tiles .stat-value", timeout=30)
+    dash_duo.wait_for_element("#leaders-content .ag-row", timeout=30)
+    dash_duo.driver.set_window_size(1600, 900)
+    dash_duo.wait_for_contains_text(".leaders-period", "对比", timeout=30)
+    tiles = dash_duo.find_element(".leaders-tiles").text
+    assert "50.0%" in tiles and "66.7%" not in tiles
+    content = dash_duo.find_element("#leaders-content").text
+    assert "光复道街道" in content and "丁字沽" not in content
+    SHOTS.mkdir(exist_ok=True)
+    dash_duo.driver.save_screenshot(str(SHOTS / "leaders_hebei.png"))

@@ -206,6 +206,15 @@ def test_the_page_opens_for_its_own_district_only(clients):
     assert clients["city"].get("/leaders?district=120105").status_code == 200
 
 
+def test_the_scores_api_scores_each_district_on_its_own_work(clients):
+    path = "/api/v1/departments/scores?from=2026-11-01&to=2026-11-30"
+    hebei = {i["code"]: i for i in clients["hb_leader"].get(path).get_json()["items"]}
+    home = {i["code"]: i for i in clients["leader"].get(path).get_json()["items"]}
+    # Hebei rated CGW-DL once (100); Hongqiao twice (90, 75 -> 82.5), as before Hebei came.
+    assert (hebei["CGW-DL"]["ratings"], hebei["CGW-DL"]["street_score"]) == (1, 100)
+    assert (home["CGW-DL"]["ratings"], home["CGW-DL"]["street_score"]) == (2, 82.5)
+
+
 def headline(client, app, search: str) -> dict:
     """The headline callback's answer: {id: {property: value}}."""
     key = key_of(app, HEADLINE)

@@ -28,8 +28,6 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "/patrol": ("operator", "street_chief", "community_chief", "district_leader", "supervisor",
                 "admin", "city_leader"),
 }
-# Pages whose reads are not yet scoped by district (README, "Several districts").
-HOME_DISTRICT_PAGES = ("/leaders",)
 # "/" shows the wall; anyone else who asks for it is sent to their own page.
 ALIASES = {"/": "/wall"}
 # The app shell's own callbacks (the router): any signed-in person; the router then asks
@@ -67,8 +65,8 @@ def wall_district(actor: Actor | None, asked: str | None,
 def may_open(actor: Actor | None, path: str | None, district: str | None = None) -> bool:
     """True when ``actor`` may see the page at ``path`` (and run its callbacks).
 
-    ``district`` is the district a wall is asked for (``?district=``): another district's
-    than the actor's own is refused. Pages not in PAGE_ROLES (the "not found" page) are open
+    ``district`` is the district a wall or /leaders is asked for (``?district=``): another
+    district's than the actor's own is refused. Pages not in PAGE_ROLES (the "not found" page) are open
     to any signed-in person.
     """
     if actor is None:
@@ -78,11 +76,7 @@ def may_open(actor: Actor | None, path: str | None, district: str | None = None)
         return True
     if actor.role not in PAGE_ROLES[page]:
         return False
-    if page in HOME_DISTRICT_PAGES and actor.district_code != DISTRICT_CODE:
-        # These draw the deployment's home district (their figures are not yet scoped by
-        # district): another district's accounts, and the city's, do not see them (README).
-        return False
-    if page == "/wall" and wall_district(actor, district) is None:
+    if page in ("/wall", "/leaders") and wall_district(actor, district) is None:
         return False
     if page == "/wall" and actor.role != "wall":
         # A street operator's incidents are their street's: not the district's wall.

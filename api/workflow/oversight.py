@@ -60,7 +60,8 @@ def queue():
 def department_scores():
     actor, (start, end), weight = current_actor(), _period(), _weight()
     with _db().connect() as conn:
-        items = scores(conn, actor, start, end, weight)
+        # A district's account is scored on its own district's work (the city: every one's).
+        items = scores(conn, actor, start, end, weight, district=actor.district_code)
     return respond({"from": start, "to": end, "street_weight": weight, "items": items})
 
 

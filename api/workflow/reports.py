@@ -36,7 +36,7 @@ def _period(now, young_days: int):
 
 
 def monthly(kind: str):
-    """GET /api/v1/reports/monthly.<xlsx|pdf>?month=YYYY-MM (or from=&to=)."""
+    """GET /api/v1/reports/monthly.<xlsx|pdf>?month=YYYY-MM (or from=&to=)[&district=CODE]."""
     if kind not in KINDS:
         raise ApiError(404, "not_found", "没有这种报表格式 / no such report format")
     actor = current_actor()
@@ -47,11 +47,16 @@ def monthly(kind: str):
     settings = current_app.extensions["hq_settings"]
     period = _period(now, settings.leaders_young_days)
     db: Database = current_app.extensions["hq_db"]
+    # A district's account gets its own district (another's is a 403); a city leader the one
+    # asked for, the deployment's home district unless asked.
+    asked = request.args.get("district")
+    if actor.district_code is None:
+        asked = asked or settings.district_code
     with db.connect() as conn:
         report = monthly_report(conn, actor, period, now, settings.closure_target,
-                                settings.rating_min_volume)
+                                settings.rating_min_volume, asked)
     mime, build = KINDS[kind]
-    name = f"红桥区网格化管理月报_{period.month or period.label.replace(' ', '')}.{kind}"
+    name = f"{report['title']}_{period.month or period.label.replace(' ', '')}.{kind}"
     response = Response(build(report), mimetype=mime)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"report.{kind}\"; filename*=UTF-8''{quote(name)}")

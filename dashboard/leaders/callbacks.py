@@ -10,7 +10,7 @@ from dashboard.i18n import pick_lang
 from dashboard.inputs import count, optional_text, record, text, whole
 from dashboard.leaders.period import from_search, pick_period, report_links, to_search
 from dashboard.leaders.rating import rating_view, submit
-from dashboard.leaders.view import drill_view, error_view, headline_view, tab_view
+from dashboard.leaders.view import drill_view, error_view, headline_view, shown_district, tab_view
 
 DRILLS = {ids.LEADERS_WHISTLE_GRID: "whistle", ids.LEADERS_RANKING_GRID: "ranking"}
 CLICKABLE_OUTPUTS = [
@@ -31,10 +31,10 @@ def register(app: Dash, ctx: AppContext) -> None:
         month, first, last = period_inputs(month, first, last)
         lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
         young = ctx.settings.leaders_young_days
-        xlsx, pdf = report_links(month, first, last, now, young)
+        xlsx, pdf = report_links(month, first, last, now, young, from_search(search)["district"])
         try:
             period = pick_period(month, first, last, now, young)
-            return headline_view(ctx, period, lang, now), xlsx, pdf
+            return headline_view(ctx, period, lang, now, shown_district(ctx, search)), xlsx, pdf
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             return error_view(err, lang), xlsx, pdf
 
@@ -50,7 +50,8 @@ def register(app: Dash, ctx: AppContext) -> None:
         street_class = "leaders-street" + ("" if dimension == "community" else " hidden")
         try:
             period = pick_period(month, first, last, now, ctx.settings.leaders_young_days)
-            shown = tab_view(ctx, tab, period, dimension, street, lang, now)
+            shown = tab_view(ctx, tab, period, dimension, street, lang, now,
+                             shown_district(ctx, search))
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             shown = {"content": error_view(err, lang), "ranking": None, "whistles": None}
         return (shown["content"], bar, street_class, *_clickable(shown["ranking"]),
@@ -94,7 +95,8 @@ def register(app: Dash, ctx: AppContext) -> None:
                   prevent_initial_call=True)
     def keep_period(month, first, last, search):
         month, first, last = period_inputs(month, first, last)
-        wanted = to_search(month, first, last, from_search(search)["lang"])
+        asked = from_search(search)
+        wanted = to_search(month, first, last, asked["lang"], asked["district"])
         return wanted
 
     # A drill-down opens below the tables: bring it into view (in the browser, no round trip).
@@ -127,7 +129,8 @@ def register(app: Dash, ctx: AppContext) -> None:
         lang, now = pick_lang(search, ctx.settings.language), ctx.settings.now()
         try:
             period = pick_period(month, first, last, now, ctx.settings.leaders_young_days)
-            return drill_view(ctx, key, str(row_id), period, lang, now)
+            return drill_view(ctx, key, str(row_id), period, lang, now,
+                              shown_district(ctx, search))
         except Exception as err:  # noqa: BLE001 - shown to the person, never a stack trace
             return error_view(err, lang)
 

@@ -15,16 +15,20 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
 
 
 def from_search(search: str | None) -> dict:
-    """month, from, to and lang as the URL names them (each a string or None)."""
+    """month, from, to, lang and district as the URL names them (each a string or None)."""
     query = parse_qs((search or "").lstrip("?")) if isinstance(search, str) else {}
-    return {k: (query.get(k) or [None])[0] for k in ("month", "from", "to", "lang")}
+    return {k: (query.get(k) or [None])[0] for k in ("month", "from", "to", "lang", "district")}
 
 
 def to_search(month: str | None, first: str | None, last: str | None,
-              lang: str | None) -> str:
-    """The query string of a chosen period (a range wins over the month), keeping ``lang``."""
+              lang: str | None, district: str | None = None) -> str:
+    """The query string of a chosen period (a range wins over the month), keeping ``lang``
+    and the district a city leader picked.
+    """
     query = {"from": first[:10], "to": last[:10]} if first and last else {"month": month} \
         if month else {}
+    if district:
+        query["district"] = district
     if lang:
         query["lang"] = lang
     return f"?{urlencode(query)}" if query else ""
@@ -49,11 +53,13 @@ def pick_period(month: str | None, first: str | None, last: str | None, now: dat
 
 
 def report_links(month: str | None, first: str | None, last: str | None, now: datetime,
-                 young_days: int) -> tuple[str, str]:
-    """The XLSX and PDF report URLs for the period on screen."""
+                 young_days: int, district: str | None = None) -> tuple[str, str]:
+    """The XLSX and PDF report URLs for the period (and district) on screen."""
     query = {"month": month or default_month(now, young_days)}
     if first and last:
         query = {"from": first[:10], "to": last[:10]}
+    if district:
+        query["district"] = district
     q = urlencode(query)
     return f"{REPORT_URL}.xlsx?{q}", f"{REPORT_URL}.pdf?{q}"
 

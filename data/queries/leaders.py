@@ -20,8 +20,11 @@ _COUNTS = """
 COUNT_COLUMNS = (_COUNTS.format(a="start", b="end", s="", asof="asof") + ","
                  + _COUNTS.format(a="pstart", b="pend", s="_prev", asof="pasof"))
 # A case merged into another (parent_id set) is the same problem: it counts once, as its parent.
+# A district (None: every district) keeps only its own incidents.
+IN_DISTRICT = "(cast(:district as text) is null or i.district_code = :district)"
 IN_PERIODS = """(i.parent_id is null and ((i.reported_at >= :pstart and i.reported_at < :end)
-                 or (i.closed_at >= :pstart and i.closed_at < :end)))"""
+                 or (i.closed_at >= :pstart and i.closed_at < :end))
+                 and """ + IN_DISTRICT + ")"
 
 # dimension -> (rows and their join to incidents, the row filter when narrowed to a street).
 # Fixed text only: callers choose a key, never SQL.
@@ -42,7 +45,12 @@ KEYS = {"street": "g.id as id, g.code, g.name_zh, g.name_en",
         "community": "g.id as id, g.code, g.name_zh, g.name_en",
         "department": "g.id as id, g.code, g.name_zh, g.name_en",
         "category": "null::int as id, g.code, g.name_zh, g.name_en",
-        "district": "null::int as id, '120106' as code, '红桥区' as name_zh, 'Hongqiao' as name_en"}
+        # The district's own names (every district together: the deployment's home's, as before).
+        "district": """null::int as id, coalesce(cast(:district as text), '120106') as code,
+            coalesce((select d.name_zh from districts d where d.code = :district), '红桥区')
+              as name_zh,
+            coalesce((select d.name_en from districts d where d.code = :district), 'Hongqiao')
+              as name_en"""}
 
 
 def completion_counts(conn: Connection, dimension: str, start: datetime, end: datetime,
@@ -64,7 +72,8 @@ def completion_counts(conn: Connection, dimension: str, start: datetime, end: da
     street_id : int, optional
         Keep only this street's row (street) or its communities (community).
     district : str, optional
-        Keep only this district's streets (street dimension; the wall's closure chart).
+        Keep only this district's rows (streets and communities: their codes begin with it)
+        and incidents (every dimension); None: every district.
 
     Returns
     -------
@@ -78,7 +87,7 @@ def completion_counts(conn: Connection, dimension: str, start: datetime, end: da
         where.append(row_filter)
     elif street_id is not None and row_filter:
         where.append(row_filter)
-    if district is not None and dimension == "street":
+    if district is not None and dimension in ("street", "community"):
         where.append("left(g.code, 6) = :district")
     sql = (f"select {KEYS[dimension]}, {COUNT_COLUMNS} " + joins.format(periods=IN_PERIODS)
            + (" where " + " and ".join(where) if where else "")
@@ -105,12 +114,14 @@ select grouping(d.id) as total, d.id, d.code, d.name_zh, d.name_en, count(*) as 
        {_PCT.format(q=0.9, col='closed_at')} as close_p90
 from incidents i left join departments d on d.id = i.department_id
 where i.reported_at >= :start and i.reported_at < :end and i.parent_id is null
+  and {IN_DISTRICT}
 group by grouping sets ((d.id, d.code, d.name_zh, d.name_en), ())
 order by grouping(d.id), d.code nulls last
 """)
 
 
-def timeliness(conn: Connection, start: datetime, end: datetime) -> list[dict]:
+def timeliness(conn: Connection, start: datetime, end: datetime,
+               district: str | None = None) -> list[dict]:
     """Median and 90th percentile hours from the report to acceptance, dispatch and closure.
 
     Parameters
@@ -118,6 +129,8 @@ def timeliness(conn: Connection, start: datetime, end: datetime) -> list[dict]:
     conn : Connection
     start, end : datetime
         Incidents reported in [start, end).
+    district : str, optional
+        Only this district's incidents (None: every district).
 
     Returns
     -------
@@ -126,8 +139,8 @@ def timeliness(conn: Connection, start: datetime, end: datetime) -> list[dict]:
         not dispatched), then the district (``total`` 1): reported, accepted, dispatched,
         closed, accept_p50/p90, dispatch_p50/p90, close_p50/p90 (hours, None without data).
     """
-    rows = conn.execute(TIMELINESS_SQL, {"start": start, "end": end}).mappings()
-    return [dict(r) for r in rows]
+    rows = conn.execute(TIMELINESS_SQL, {"start": start, "end": end, "district": district})
+    return [dict(r) for r in rows.mappings()]
 
 
 LATE_COLUMNS = """
@@ -144,11 +157,11 @@ left join departments d on d.id = i.department_id
 where i.status = 'closed' and i.closed_at >= :start and i.closed_at < :end
   and i.resolved_at > i.deadline and i.parent_id is null
   and (cast(:street_id as int) is null or i.street_id = :street_id)
-"""
+  and """ + IN_DISTRICT + "\n"
 
 
 def closed_late(conn: Connection, start: datetime, end: datetime, street_id: int | None = None,
-                limit: int = 500) -> tuple[list[dict], int]:
+                limit: int = 500, district: str | None = None) -> tuple[list[dict], int]:
     """Incidents closed in [start, end) that were resolved after their deadline, latest first.
 
     Parameters
@@ -157,6 +170,8 @@ def closed_late(conn: Connection, start: datetime, end: datetime, street_id: int
     start, end : datetime
     street_id : int, optional
     limit : int
+    district : str, optional
+        Only this district's incidents (None: every district).
 
     Returns
     -------
@@ -164,7 +179,7 @@ def closed_late(conn: Connection, start: datetime, end: datetime, street_id: int
         The rows (id, code, status, category, street, community, department, deadline,
         resolved_at, closed_at, hours_late) and how many there are in all.
     """
-    params = {"start": start, "end": end, "street_id": street_id}
+    params = {"start": start, "end": end, "street_id": street_id, "district": district}
     total = conn.execute(text("select count(*) from (" + LATE_COLUMNS + ") x"), params).scalar_one()
     rows = conn.execute(text(LATE_COLUMNS + " order by hours_late desc, i.id limit :limit"),
                         {**params, "limit": limit}).mappings()

@@ -21,6 +21,7 @@ join streets s on s.id = w.street_id
 left join whistles p on p.id = w.parent_id
 where w.blown_at >= :start and w.blown_at < :end
   and (cast(:street_id as int) is null or w.street_id = :street_id)
+  and (cast(:district as text) is null or w.district_code = :district)
 order by w.blown_at, w.id
 """)
 
@@ -40,7 +41,7 @@ order by ws.whistle_id, ws.leader_id nulls first, d.code, ws.id
 
 
 def period_whistles(conn: Connection, start: datetime, end: datetime,
-                    street_id: int | None = None) -> list[dict]:
+                    street_id: int | None = None, district: str | None = None) -> list[dict]:
     """The whistles blown in [start, end), oldest first, each with its parent's facts.
 
     Parameters
@@ -49,6 +50,8 @@ def period_whistles(conn: Connection, start: datetime, end: datetime,
     start, end : datetime
     street_id : int, optional
         Only this street's whistles.
+    district : str, optional
+        Only this district's whistles (None: every district).
 
     Returns
     -------
@@ -58,7 +61,7 @@ def period_whistles(conn: Connection, start: datetime, end: datetime,
         parent_deadline, parent_completed_at, second_note (why the street whistled again),
         child_id (its second whistle, if any).
     """
-    params = {"start": start, "end": end, "street_id": street_id}
+    params = {"start": start, "end": end, "street_id": street_id, "district": district}
     return [dict(r) for r in conn.execute(WHISTLES_SQL, params).mappings()]
 
 
@@ -100,6 +103,7 @@ where ws.rated_at >= :start and ws.rated_at < :end
   and ws.rating_attitude is not null
   and (cast(:department_id as int) is null or ws.department_id = :department_id)
   and (cast(:street_id as int) is null or w.street_id = :street_id)
+  and (cast(:district as text) is null or ws.district_code = :district)
 union all
 select sr.department_id, d.code, d.name_zh, null, null, null, sr.note,
        s.name_zh, s.name_en, sr.street_id, sr.timeliness, sr.quality, sr.attitude,
@@ -111,12 +115,14 @@ left join users u on u.id = sr.rated_by_id
 where {ROUND_IN_PERIOD}
   and (cast(:department_id as int) is null or sr.department_id = :department_id)
   and (cast(:street_id as int) is null or sr.street_id = :street_id)
+  and (cast(:district as text) is null or left(s.code, 6) = :district)
 order by 2, 14, 5 nulls first
 """)
 
 
 def rating_rows(conn: Connection, start: datetime, end: datetime,
-                department_id: int | None = None, street_id: int | None = None) -> list[dict]:
+                department_id: int | None = None, street_id: int | None = None,
+                district: str | None = None) -> list[dict]:
     """The ratings given in [start, end) behind the 下考上 street evaluation.
 
     Parameters
@@ -127,6 +133,8 @@ def rating_rows(conn: Connection, start: datetime, end: datetime,
         Only the ratings of this department.
     street_id : int, optional
         Only the ratings this street gave.
+    district : str, optional
+        Only the ratings given in this district (None: every district).
 
     Returns
     -------
@@ -135,5 +143,5 @@ def rating_rows(conn: Connection, start: datetime, end: datetime,
         matter, street_name(_en), street_id, timeliness, quality, attitude, rated_at, rated_by.
     """
     params = {"start": start, "end": end, "department_id": department_id,
-              "street_id": street_id}
+              "street_id": street_id, "district": district}
     return [dict(r) for r in conn.execute(RATINGS_SQL, params).mappings()]

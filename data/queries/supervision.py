@@ -115,10 +115,13 @@ RATINGS_SQL = text(f"""
     where ws.department_id is not null and ws.rated_at >= :start and ws.rated_at < :end
       and ws.rating_timeliness is not null and ws.rating_quality is not null
       and ws.rating_attitude is not null
+      and (cast(:district as text) is null or ws.district_code = :district)
     union all
     select sr.department_id, sr.timeliness, sr.quality, sr.attitude
     from street_ratings sr
+    join streets s on s.id = sr.street_id
     where {ROUND_IN_PERIOD}
+      and (cast(:district as text) is null or left(s.code, 6) = :district)
 """)
 CLOSURES_SQL = text("""
     select department_id, count(*) as closed,
@@ -126,18 +129,26 @@ CLOSURES_SQL = text("""
     from incidents
     where handled_by = 'department' and department_id is not null and status = 'closed'
       and parent_id is null and closed_at >= :start and closed_at < :end
+      and (cast(:district as text) is null or district_code = :district)
     group by department_id
 """)
 
 
-def department_ratings(conn: Connection, start: datetime, end: datetime) -> list[dict]:
-    """Every complete rating of a department given in [start, end)."""
-    return [dict(r) for r in conn.execute(RATINGS_SQL, {"start": start, "end": end}).mappings()]
+def department_ratings(conn: Connection, start: datetime, end: datetime,
+                       district: str | None = None) -> list[dict]:
+    """Every complete rating of a department given in [start, end) (in ``district``; None:
+    every district's).
+    """
+    params = {"start": start, "end": end, "district": district}
+    return [dict(r) for r in conn.execute(RATINGS_SQL, params).mappings()]
 
 
-def department_closures(conn: Connection, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
-    """Per department: incidents closed in [start, end), and how many were resolved on time."""
-    rows = conn.execute(CLOSURES_SQL, {"start": start, "end": end})
+def department_closures(conn: Connection, start: datetime, end: datetime,
+                        district: str | None = None) -> dict[int, tuple[int, int]]:
+    """Per department: incidents closed in [start, end) (in ``district``; None: every
+    district), and how many were resolved on time.
+    """
+    rows = conn.execute(CLOSURES_SQL, {"start": start, "end": end, "district": district})
     return {r.department_id: (int(r.closed), int(r.on_time)) for r in rows}
 
 

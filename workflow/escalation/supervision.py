@@ -31,7 +31,8 @@ def supervision_queue(conn: Connection, actor: Actor, now: datetime, limit: int 
 
 
 def scores(conn: Connection, actor: Actor, start: datetime, end: datetime,
-           weight: float = STREET_WEIGHT, min_volume: int = 0) -> list[dict]:
+           weight: float = STREET_WEIGHT, min_volume: int = 0,
+           district: str | None = None) -> list[dict]:
     """Every functional department's 下考上 score for [start, end), ranked.
 
     Parameters
@@ -44,6 +45,9 @@ def scores(conn: Connection, actor: Actor, start: datetime, end: datetime,
         The street evaluation's share of the performance score (0.5 in the report).
     min_volume : int
         Closures plus ratings a department needs in the period to be ranked.
+    district : str, optional
+        Count only the ratings given and the incidents closed in this district (None:
+        every district's).
     """
     require(actor, "scores.read")
     if end <= start:
@@ -51,7 +55,7 @@ def scores(conn: Connection, actor: Actor, start: datetime, end: datetime,
     if not 0.0 <= weight <= 1.0:
         raise invalid("street_weight 应在 0 与 1 之间 / street_weight must be 0-1", "street_weight")
     result = department_scores(directory.departments(conn),
-                               queries.department_ratings(conn, start, end),
-                               queries.department_closures(conn, start, end), weight,
+                               queries.department_ratings(conn, start, end, district),
+                               queries.department_closures(conn, start, end, district), weight,
                                min_volume)
     return [s.__dict__ for s in result]

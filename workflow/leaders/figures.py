@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection
 
-from data.models.base import DISTRICT_CODE
 from data.queries import leaders as queries
 from data.queries.supervision import overdue_incidents
 from workflow.clock import BEIJING, FIRST_DAY, LAST_DAY, MAX_PERIOD, day_start, in_calendar
@@ -17,7 +16,9 @@ from workflow.leaders.scoring import on_time_rate
 from workflow.roles import Actor
 
 # Who may open /leaders (api/auth.PAGE_ROLES holds the same tuple for the page guard).
-LEADER_ROLES = ("district_leader", "supervisor", "analyst", "operator", "street_chief", "admin")
+# The city's leaders read any district's page (?district=, the home district unless asked).
+LEADER_ROLES = ("district_leader", "supervisor", "analyst", "operator", "street_chief", "admin",
+                "city_leader")
 DIMENSIONS = ("street", "community", "department", "category")
 LIST_LIMIT = 500
 
@@ -136,10 +137,27 @@ def leaders_scope(actor: Actor | None) -> int | None:
     """
     if actor is None or actor.role not in LEADER_ROLES:
         raise forbidden()
-    if actor.district_code != DISTRICT_CODE:
-        # Its figures are the home district's (not yet scoped by district; README).
-        raise forbidden()
     return actor.street_id if actor.role == "street_chief" else None
+
+
+def leaders_district(actor: Actor | None, asked: str | None = None) -> str | None:
+    """The district whose figures ``actor`` reads when asking for ``asked``.
+
+    A district's account reads its own district whatever it asks for, and is refused
+    (403) when it asks for another; a city leader reads the district asked for (None:
+    every district together). Anyone who may not open /leaders is refused.
+    """
+    leaders_scope(actor)
+    assert actor is not None
+    if asked is not None and not (isinstance(asked, str) and len(asked) == 6
+                                  and asked.isdigit()):
+        raise bad_request("区代码应为 6 位数字 / district must be 6 digits", "district",
+                          "invalid_district")
+    if actor.district_code is None:
+        return asked
+    if asked not in (None, actor.district_code):
+        raise forbidden()
+    return actor.district_code
 
 
 def share(part: int, whole: int) -> float | None:
@@ -168,50 +186,56 @@ def _before(period: Period, now: datetime) -> tuple[datetime, datetime, datetime
     return period.prev_start, period.before_end, period.prev_asof or now
 
 
-def district_counts(conn: Connection, period: Period, now: datetime) -> dict:
-    """The district's counts for the period and the one before (one row of completion_counts)."""
+def district_counts(conn: Connection, period: Period, now: datetime,
+                    district: str | None = None) -> dict:
+    """The district's counts for the period and the one before (one row of completion_counts;
+    ``district`` None: every district together).
+    """
     return queries.completion_counts(conn, "district", period.start, period.end,
-                                     _before(period, now), now)[0]
+                                     _before(period, now), now, district=district)[0]
 
 
 def completion(conn: Connection, actor: Actor, period: Period, dimension: str, now: datetime,
-               target: float, street_id: int | None = None, total: dict | None = None) -> dict:
+               target: float, street_id: int | None = None, total: dict | None = None,
+               district: str | None = None) -> dict:
     """Closure and on-time rates by ``dimension`` for a period, with the district total.
 
     ``street_id`` picks the street whose communities are listed (a street chief always gets
-    their own street); ``total`` passes in district_counts already read for this period.
+    their own street); ``total`` passes in district_counts already read for this period;
+    ``district`` is the one asked for (leaders_district decides what is read).
     Returns {"rows": [...], "total": {...}, "target": target}.
     """
     if dimension not in DIMENSIONS:
         raise invalid("未知的统计维度 / unknown dimension", "dimension")
-    scope = leaders_scope(actor)
+    scope, district = leaders_scope(actor), leaders_district(actor, district)
     narrow = scope if scope is not None else street_id
     if dimension == "street":
         narrow = scope
     rows = queries.completion_counts(conn, dimension, period.start, period.end,
-                                     _before(period, now), now, narrow)
-    total = total if total is not None else district_counts(conn, period, now)
+                                     _before(period, now), now, narrow, district)
+    total = total if total is not None else district_counts(conn, period, now, district)
     return {"rows": [with_rates(r, target) for r in rows], "total": with_rates(total, target),
             "target": target}
 
 
-def timeliness(conn: Connection, actor: Actor, period: Period) -> dict:
+def timeliness(conn: Connection, actor: Actor, period: Period,
+               district: str | None = None) -> dict:
     """Median and p90 hours to accept, dispatch and close, by department and for the district.
 
     Departments are district-level units, so a street chief sees the same table.
     """
-    leaders_scope(actor)
-    rows = queries.timeliness(conn, period.start, period.end)
+    rows = queries.timeliness(conn, period.start, period.end, leaders_district(actor, district))
     return {"rows": [r for r in rows if not r["total"]],
             "total": next((r for r in rows if r["total"]), None)}
 
 
 def late_work(conn: Connection, actor: Actor, period: Period, now: datetime,
-              limit: int = LIST_LIMIT) -> dict:
+              limit: int = LIST_LIMIT, district: str | None = None) -> dict:
     """Items closed late in the period, and items open past their deadline now (督办)."""
-    scope = leaders_scope(actor)
-    closed, closed_total = queries.closed_late(conn, period.start, period.end, scope, limit)
-    overdue = overdue_incidents(conn, {} if scope is None else {"street_id": scope}, now, limit)
+    scope, district = leaders_scope(actor), leaders_district(actor, district)
+    closed, closed_total = queries.closed_late(conn, period.start, period.end, scope, limit,
+                                               district)
+    overdue = overdue_incidents(conn, {"street_id": scope, "district_code": district}, now, limit)
     for row in overdue:
         row["hours_overdue"] = round(hours_overdue(row["deadline"], now), 1)
     overdue.sort(key=lambda r: (-r["hours_overdue"], r["id"]))

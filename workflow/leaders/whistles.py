@@ -11,7 +11,13 @@ from data.queries import leaders_whistles as queries
 from data.queries.supervision import overdue_whistles
 from workflow.deadlines import WHISTLE_OPEN, hours_overdue, is_overdue
 from workflow.escalation.supervision import scores
-from workflow.leaders.figures import Period, leaders_scope, month_period, recent_months
+from workflow.leaders.figures import (
+    Period,
+    leaders_district,
+    leaders_scope,
+    month_period,
+    recent_months,
+)
 from workflow.leaders.scoring import STREET_WEIGHT, street_evaluation, summons_score
 from workflow.roles import Actor
 
@@ -111,19 +117,22 @@ def by_department(whistles: list[dict], parties: list[dict], now: datetime) -> l
     return out
 
 
-def whistle_summary(conn: Connection, actor: Actor, period: Period, now: datetime) -> dict:
+def whistle_summary(conn: Connection, actor: Actor, period: Period, now: datetime,
+                    district: str | None = None) -> dict:
     """Everything the whistle section shows: counts by street and department, every whistle
     with its outcome, second whistles and their triggers, and the supervision queue.
 
     A street chief gets their street's rows and whistles; totals stay district-wide.
     """
-    scope = leaders_scope(actor)
-    whistles = queries.period_whistles(conn, period.start, period.end)
+    scope, district = leaders_scope(actor), leaders_district(actor, district)
+    whistles = queries.period_whistles(conn, period.start, period.end, district=district)
     parties = queries.parties(conn, [w["id"] for w in whistles])
     items = whistle_items(whistles, parties, now)
-    streets = [s for s in directory.streets(conn) if scope is None or s["id"] == scope]
+    # A street's code begins with its district's (streets carry no district column).
+    streets = [s for s in directory.streets(conn) if (scope is None or s["id"] == scope)
+               and (district is None or s["code"].startswith(district))]
     mine = [i for i in items if scope is None or i["street_id"] == scope]
-    queue = overdue_whistles(conn, {} if scope is None else {"street_id": scope}, now)
+    queue = overdue_whistles(conn, {"street_id": scope, "district_code": district}, now)
     for row in queue:
         row["hours_overdue"] = round(hours_overdue(row["deadline"], now), 1)
     return {"total": whistle_counts(items), "by_street": by_street(items, streets),
@@ -132,20 +141,22 @@ def whistle_summary(conn: Connection, actor: Actor, period: Period, now: datetim
 
 
 def ranking(conn: Connection, actor: Actor, period: Period,
-            weight: float = STREET_WEIGHT, min_volume: int = 0) -> list[dict]:
+            weight: float = STREET_WEIGHT, min_volume: int = 0,
+            district: str | None = None) -> list[dict]:
     """The 下考上 ranking of the period: workflow.escalation.supervision.scores, nothing recomputed."""
-    leaders_scope(actor)
-    return scores(conn, actor, period.start, period.end, weight, min_volume)
+    return scores(conn, actor, period.start, period.end, weight, min_volume,
+                  leaders_district(actor, district))
 
 
 def trend(conn: Connection, actor: Actor, last_month: str, months: int = TREND_MONTHS,
-          weight: float = STREET_WEIGHT, min_volume: int = 0) -> list[dict]:
+          weight: float = STREET_WEIGHT, min_volume: int = 0,
+          district: str | None = None) -> list[dict]:
     """Each department's performance score month by month (rows: month, code, name, score, rank)."""
-    leaders_scope(actor)
+    district = leaders_district(actor, district)
     rows = []
     for month in recent_months(last_month, months):
         period = month_period(month)
-        for s in scores(conn, actor, period.start, period.end, weight, min_volume):
+        for s in scores(conn, actor, period.start, period.end, weight, min_volume, district):
             if s["performance"] is not None:
                 rows.append({"month": month, "code": s["code"], "name_zh": s["name_zh"],
                              "name_en": s["name_en"], "performance": s["performance"],
@@ -154,13 +165,13 @@ def trend(conn: Connection, actor: Actor, last_month: str, months: int = TREND_M
 
 
 def ratings_behind(conn: Connection, actor: Actor, period: Period,
-                   department_id: int | None = None) -> list[dict]:
+                   department_id: int | None = None, district: str | None = None) -> list[dict]:
     """The ratings behind the street evaluations, each with its summons score.
 
     A street chief sees the ratings their own street gave.
     """
-    scope = leaders_scope(actor)
-    rows = queries.rating_rows(conn, period.start, period.end, department_id, scope)
+    scope, district = leaders_scope(actor), leaders_district(actor, district)
+    rows = queries.rating_rows(conn, period.start, period.end, department_id, scope, district)
     for row in rows:
         row["score"] = summons_score(row["timeliness"], row["quality"], row["attitude"])
     return rows

@@ -12,6 +12,7 @@ from workflow.leaders.figures import (
     district_counts,
     last_month_of,
     late_work,
+    leaders_district,
     leaders_scope,
     timeliness,
 )
@@ -81,17 +82,18 @@ COMPLETION_TITLES = {"street": "街道办结", "community": "社区办结", "dep
 
 def completion_table(conn: Connection, actor: Actor, period: Period, dimension: str,
                      now: datetime, target: float, street_id: int | None = None,
-                     total: dict | None = None) -> Table:
+                     total: dict | None = None, district: str | None = None) -> Table:
     """Closure and on-time rates by one dimension, with the district total."""
-    data = completion(conn, actor, period, dimension, now, target, street_id, total)
+    data = completion(conn, actor, period, dimension, now, target, street_id, total, district)
     return Table(dimension, COMPLETION_TITLES[dimension], ["name_zh", *RATE], data["rows"],
                  data["total"])
 
 
-def timeliness_tables(conn: Connection, actor: Actor, period: Period, now: datetime) -> list[Table]:
+def timeliness_tables(conn: Connection, actor: Actor, period: Period, now: datetime,
+                      district: str | None = None) -> list[Table]:
     """Hours to accept, dispatch and close by department; work closed late; overdue now."""
-    times = timeliness(conn, actor, period)
-    late = late_work(conn, actor, period, now)
+    times = timeliness(conn, actor, period, district)
+    late = late_work(conn, actor, period, now, district=district)
     total = {**times["total"], "name_zh": "全区"} if times["total"] else None
     return [
         Table("timeliness", "部门时效", ["name_zh", "reported", "accept_p50", "accept_p90",
@@ -108,9 +110,10 @@ def timeliness_tables(conn: Connection, actor: Actor, period: Period, now: datet
     ]
 
 
-def whistle_tables(conn: Connection, actor: Actor, period: Period, now: datetime) -> list[Table]:
+def whistle_tables(conn: Connection, actor: Actor, period: Period, now: datetime,
+                   district: str | None = None) -> list[Table]:
     """Whistles by street and department, every whistle's outcome, second whistles, queue."""
-    w = whistle_summary(conn, actor, period, now)
+    w = whistle_summary(conn, actor, period, now, district)
     return [
         Table("w_street", "吹哨·街道", ["name_zh", "blown", "second", "closed", "overdue",
               "report_in_p50", "completion_p50"], w["by_street"], {"name_zh": "全区", **w["total"]}),
@@ -126,30 +129,32 @@ def whistle_tables(conn: Connection, actor: Actor, period: Period, now: datetime
 
 
 def score_tables(conn: Connection, actor: Actor, period: Period, trend_month: str,
-                 min_volume: int = 0) -> list[Table]:
+                 min_volume: int = 0, district: str | None = None) -> list[Table]:
     """The 下考上 ranking, the ratings behind it, and the months before."""
     return [
         Table("ranking", "下考上排名", ["rank", "name_zh", "street_score", "ratings",
               "on_time_rate", "closed", "performance", "basis"],
-              ranking(conn, actor, period, min_volume=min_volume)),
+              ranking(conn, actor, period, min_volume=min_volume, district=district)),
         Table("ratings", "下考上评分明细", ["department_name", "whistle_code", "street_name",
               "timeliness", "quality", "attitude", "score", "rated_at"],
-              ratings_behind(conn, actor, period)),
+              ratings_behind(conn, actor, period, district=district)),
         Table("trend", "下考上趋势", ["month", "name_zh", "performance", "rank"],
-              trend(conn, actor, trend_month, min_volume=min_volume)),
+              trend(conn, actor, trend_month, min_volume=min_volume, district=district)),
     ]
 
 
 def report_tables(conn: Connection, actor: Actor, period: Period, now: datetime,
-                  target: float, trend_month: str, min_volume: int = 0) -> list[Table]:
+                  target: float, trend_month: str, min_volume: int = 0,
+                  district: str | None = None) -> list[Table]:
     """Every table of the leaders' view for ``period``, in the order of the report."""
-    leaders_scope(actor)
-    total = district_counts(conn, period, now)
-    return ([completion_table(conn, actor, period, d, now, target, total=total)
+    district = leaders_district(actor, district)
+    total = district_counts(conn, period, now, district)
+    return ([completion_table(conn, actor, period, d, now, target, total=total,
+                              district=district)
              for d in COMPLETION_TITLES]
-            + timeliness_tables(conn, actor, period, now)
-            + whistle_tables(conn, actor, period, now)
-            + score_tables(conn, actor, period, trend_month, min_volume))
+            + timeliness_tables(conn, actor, period, now, district)
+            + whistle_tables(conn, actor, period, now, district)
+            + score_tables(conn, actor, period, trend_month, min_volume, district))
 
 
 def headline(tables: list[Table], target: float) -> dict:
@@ -168,17 +173,23 @@ def headline(tables: list[Table], target: float) -> dict:
 
 
 def monthly_report(conn: Connection, actor: Actor, period: Period, now: datetime,
-                   target: float, min_volume: int = 0) -> dict:
-    """Everything the report files print: title, period, as-of moment, scope, figures, tables."""
+                   target: float, min_volume: int = 0, district: str | None = None) -> dict:
+    """Everything the report files print: title, period, as-of moment, scope, figures, tables.
+
+    ``district`` is the one asked for (a city leader's pick; leaders_district decides).
+    """
     scope = leaders_scope(actor)
-    tables = report_tables(conn, actor, period, now, target, last_month_of(period), min_volume)
+    tables = report_tables(conn, actor, period, now, target, last_month_of(period), min_volume,
+                           district)
     street = None
     if scope is not None:
         street = next((r for r in tables[0].rows if r["id"] == scope), None)
     figures = headline(tables, target)
     # A street chief's own street's rates beside the district's, as on the page.
     figures["street"], figures["street_name"] = street, street["name_zh"] if street else None
-    return {"title": "红桥区网格化管理月报", "period": period.label,
+    # The district's own name (the "district" row of the first table's total).
+    name = tables[0].total["name_zh"] if tables[0].total else "红桥区"
+    return {"title": f"{name}网格化管理月报", "period": period.label,
             "compared": period.prev_label, "asof": now,
             "scope": f"{street['name_zh']}（本街道数据与全区合计）" if street else "全区",
             "headline": figures, "tables": tables}

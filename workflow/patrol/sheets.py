@@ -23,7 +23,8 @@ SUMMED = ("km", "minutes_on_beat", "minutes_off_beat", "stops", "reports", "set_
 
 def ensure_stored(db: Database, day: date, now: datetime) -> bool:
     """Store ``day``'s sheets and replay tracks if it is over and its sheets are not stored
-yet; True when it stored them."""
+    yet; True when it stored them.
+    """
     if day >= now.astimezone(BEIJING).date():
         return False
     with db.connect() as conn:

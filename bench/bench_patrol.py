@@ -4,9 +4,13 @@ A scratch database gets ``--workers`` phones (default 1,000: the district) walki
 shifts at a fix every 10 s for ``--days`` days (default 3: ~6.5 M fixes, what this shared
 machine generates in a few minutes; the issue's 30 days are ~60 M), loaded by COPY. Then:
 
-- a worker-day for replay (``data.patrol.replay.day_fixes``, every fix) p95 over 20 workers,
-  against a naive query by user and local date (no partition pruning, no key);
-- a street-day (105 workers, one fix per 30 s) p95 over 5 streets, against the same naive form;
+- a closed day's tracks stored once (``data.patrol.tracks.store_day_tracks``, every fix and
+  one per 30 s), as the first read or the sheets' store does;
+- a worker-day for replay (every fix) p95 over 20 workers: from the stored tracks (what replay
+  reads for a closed day), from the raw fixes (``data.patrol.replay.day_fixes``, what it read
+  before and still reads for today), against a naive query by user and local date (no
+  partition pruning, no key);
+- a street-day (105 workers, one fix per 30 s) p95 over 5 streets, the same three ways;
 - the district's sheets of a day computed from the fixes, against reading them stored.
 
 Run: `.venv/bin/python -m bench patrol [--days N] [--workers N]`.
@@ -26,6 +30,7 @@ from bench.scratch_db import create_database, drop_database, seed_world
 from data.bulk import copy_frame, points_ewkb
 from data.patrol.replay import day_fixes
 from data.patrol.sheets import compute_sheets, read_sheets, store_sheets
+from data.patrol.tracks import store_day_tracks, stored_tracks
 from data.positions import ensure_partition
 from data.settings import Settings
 from workflow.clock import BEIJING
@@ -76,6 +81,15 @@ def timed(run) -> float:
     return time.perf_counter() - start
 
 
+def report(what: str, kept: list[float], raw: list[float], naive: list[float],
+           target: int) -> None:
+    """One line: stored-track p95 against the target, the raw read and the naive query."""
+    ours = p95(kept)
+    print(f"  {what}: stored tracks p95 {ours:.0f} ms (target {target}), raw fixes p95 "
+          f"{p95(raw):.0f} ms (x{p95(raw) / ours:.1f}), naive p95 {p95(naive):.0f} ms "
+          f"(x{p95(naive) / ours:.1f})")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench patrol")
     parser.add_argument("--days", type=int, default=3)
@@ -101,17 +115,21 @@ def main(argv: list[str] | None = None) -> None:
         day = days[len(days) // 2]
         ids = [u for u, *_ in users]
         picks = rng.choice(ids, 20, replace=False).tolist()
+        with engine.begin() as conn:
+            stored = timed(lambda: store_day_tracks(conn, day, (1, 30), datetime.now(BEIJING)))
+        print(f"  the day's tracks stored once (every fix and 1 per 30 s): {stored:.1f} s")
         with engine.connect() as conn:
-            ours = [timed(lambda u=u: day_fixes(conn, day, [u], 1)) for u in picks]
+            kept = [timed(lambda u=u: stored_tracks(conn, day, [u], 1)) for u in picks]
+            raw = [timed(lambda u=u: day_fixes(conn, day, [u], 1)) for u in picks]
             naive = [timed(lambda u=u: conn.execute(NAIVE, {"users": [u], "day": day}).all())
                      for u in picks[:5]]
-            print(f"  worker-day: p95 {p95(ours):.0f} ms (target 200), naive p95 {p95(naive):.0f} ms")
+            report("worker-day", kept, raw, naive, 200)
             streets = [ids[k * STREET:(k + 1) * STREET] for k in range(5)]
-            ours = [timed(lambda s=s: day_fixes(conn, day, s, 30)) for s in streets]
+            kept = [timed(lambda s=s: stored_tracks(conn, day, s, 30)) for s in streets]
+            raw = [timed(lambda s=s: day_fixes(conn, day, s, 30)) for s in streets]
             naive = [timed(lambda s=s: conn.execute(NAIVE, {"users": s, "day": day}).all())
                      for s in streets[:2]]
-            print(f"  street-day ({STREET} workers): p95 {p95(ours):.0f} ms (target 1000), "
-                  f"naive p95 {p95(naive):.0f} ms")
+            report(f"street-day ({STREET} workers)", kept, raw, naive, 1000)
             computed = timed(lambda: compute_sheets(conn, day))
             conn.rollback()
         with engine.begin() as conn:

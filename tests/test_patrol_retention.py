@@ -51,6 +51,9 @@ def test_old_days_are_dropped_whole_and_keep_sheet_and_track(ret):
         assert conn.execute(text("select count(*) from positions where device_time < :d"),
                             {"d": SESSION_NOW - timedelta(days=35)}).scalar() == 0
         kept = conn.execute(text("select count(*) from positions")).scalar()
+        # Storing the day's sheets stored its replay tracks too; they go with the fixes.
+        assert conn.execute(text("select count(*) from patrol_tracks where day = :d"),
+                            {"d": OLD}).scalar() == 0
         sheet = conn.execute(text("""select s.km, s.stops, s.track from patrol_sheets s
             join users u on u.id = s.user_id where s.day = :d and u.username = 'worker_a'"""),
             {"d": OLD}).one()

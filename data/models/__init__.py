@@ -33,9 +33,14 @@ __all__ += ["AccessAudit", "SetAsideFix"]
 __all__ += ["WebSession"]
 __all__ += ["AdminAudit", "WorkerGridHistory"]
 __all__ += ["StreetRating"]
-from data.models.patrol import LeaveDay, PatrolException, PatrolSheet  # noqa: E402
+from data.models.patrol import (  # noqa: E402
+    LeaveDay,
+    PatrolException,
+    PatrolSheet,
+    PatrolTrack,
+)
 
-__all__ += ["LeaveDay", "PatrolException", "PatrolSheet"]
+__all__ += ["LeaveDay", "PatrolException", "PatrolSheet", "PatrolTrack"]
 from data.models.notices import Notice, NoticeDelivery, NoticeRoute  # noqa: E402
 
 __all__ += ["Notice", "NoticeDelivery", "NoticeRoute"]

@@ -90,3 +90,22 @@ class LeaveDay(Base):
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
                                                   server_default=func.now())
+
+
+class PatrolTrack(Base):
+    """A closed day's track of one worker as replay serves it (``step_s`` 1: every fix; 30: one
+    per 30 s for a street), compact JSON [[epoch s, lon, lat], ...] rounded to 1e-5 like the
+    raw read; stored once (the key and ON CONFLICT) so replay of a closed day reads one row a
+    worker instead of the day's fixes. Rows go when retention drops the day's raw fixes.
+    """
+
+    __tablename__ = "patrol_tracks"
+
+    district_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    step_s: Mapped[int] = mapped_column(Integer, primary_key=True)
+    track: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                server_default=func.now())

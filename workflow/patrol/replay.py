@@ -1,5 +1,8 @@
 """A day to replay: the workers of an area (or one worker) within the reader's scope, their
 trusted fixes, their stops, the reports they filed and their beats.
+
+Today is read from the raw fixes; a closed day from its stored tracks (data.patrol.tracks),
+which hold exactly what the raw read would serve, stored by the first read that lacks them.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import shapely
 from sqlalchemy import Connection
 
 from data.patrol.replay import area_workers, beats, day_fixes, day_reports
+from data.patrol.tracks import store_tracks, stored_tracks
 from data.positions.retention import kept_tracks
 from geo.crs import to_metric
 from geo.stops import find_stops
@@ -21,8 +25,13 @@ from workflow.patrol.scope import narrowed
 from workflow.roles import Actor
 
 # One worker: every fix (10 s). Many: one fix per 30 s each, interpolated in the browser,
-# so a street's day stays a few hundred kilobytes.
-FEW_WORKERS = 10
+# so a street's day stays a few hundred kilobytes. A closed day's stored tracks keep exactly
+# these (no further simplification, tolerance 1e-5 degrees ~1 m, the served rounding): the
+# worker-day page promises every fix with its time (tests/test_dashboard_patrol.py counts
+# 2 x 3 x 360 and compares each to 1e-5) and a street-day >= 700 fixes a worker, so a
+# Douglas-Peucker track (the ~5 m one retention keeps) would break both; the stored text is
+# no bigger than what is served anyway (a worker-day ~60 KB of JSON before compression).
+FEW_WORKERS, FEW_STEP_S = 10, 1
 MANY_STEP_S = 30
 STOP_R_M, STOP_MIN_S = 30.0, 180.0
 
@@ -35,6 +44,19 @@ def _stops(fixes: list[dict]) -> list[dict]:
     t = np.array([f["t"] for f in fixes], dtype=float)
     return [{"t0": int(t[i]), "t1": int(t[j]), "lon": fixes[i]["lon"], "lat": fixes[i]["lat"]}
             for i, j in find_stops(t, xy[:, 0], xy[:, 1], STOP_R_M, STOP_MIN_S)]
+
+
+def _closed_day(conn: Connection, day: date, ids: list[int], step: int,
+                now: datetime) -> dict[int, list[dict]]:
+    """A closed day's tracks: stored ones, the missing ones stored now (once) and read."""
+    kept = stored_tracks(conn, day, ids, step)
+    missing = [u for u in ids if u not in kept]
+    if missing:
+        # Workers without a fix that day have no row and are asked again: a cheap miss.
+        store_tracks(conn, day, missing, step, now)
+        conn.commit()
+        kept.update(stored_tracks(conn, day, missing, step))
+    return kept
 
 
 def replay_day(conn: Connection, actor: Actor, day: date, now: datetime,
@@ -61,10 +83,14 @@ def replay_day(conn: Connection, actor: Actor, day: date, now: datetime,
     if not workers:
         return empty
     ids = [w["id"] for w in workers]
-    step = 1 if len(workers) <= FEW_WORKERS else MANY_STEP_S
-    by_worker = defaultdict(list)
-    for fix in day_fixes(conn, day, ids, step):
-        by_worker[fix["user_id"]].append({"t": fix["t"], "lon": fix["lon"], "lat": fix["lat"]})
+    step = FEW_STEP_S if len(workers) <= FEW_WORKERS else MANY_STEP_S
+    by_worker: dict[int, list[dict]] = defaultdict(list)
+    if day < now.astimezone(BEIJING).date():
+        by_worker.update(_closed_day(conn, day, ids, step, now))
+    else:
+        for fix in day_fixes(conn, day, ids, step):
+            by_worker[fix["user_id"]].append({"t": fix["t"], "lon": fix["lon"],
+                                              "lat": fix["lat"]})
     if not by_worker:
         # Past retention the raw fixes are gone: the sheets keep a simplified track.
         for user, track in kept_tracks(conn, day, ids).items():

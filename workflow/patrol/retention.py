@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from data.db import Database
+from data.patrol.tracks import forget_tracks
 from data.positions.retention import day_partitions, drop_partition, keep_tracks
 from data.settings import Settings
 from workflow.clock import BEIJING
@@ -22,6 +23,9 @@ def apply_retention(db: Database, settings: Settings, now: datetime) -> list[str
         ensure_stored(db, day, now)
         with db.begin() as conn:
             keep_tracks(conn, day)
+            # Full-resolution replay tracks would keep what dropping the fixes gives up;
+            # replay falls back to the sheet's simplified track.
+            forget_tracks(conn, day)
             drop_partition(conn, name)
         dropped.append(name)
     return dropped

@@ -11,8 +11,10 @@ from datetime import date, datetime
 
 from data.db import Database
 from data.patrol.sheets import compute_sheets, read_sheets, store_sheets, stored_days
+from data.patrol.tracks import store_day_tracks
 from workflow.clock import BEIJING
 from workflow.errors import bad_request
+from workflow.patrol.replay import FEW_STEP_S, MANY_STEP_S
 from workflow.patrol.scope import narrowed
 from workflow.roles import Actor
 
@@ -20,7 +22,9 @@ SUMMED = ("km", "minutes_on_beat", "minutes_off_beat", "stops", "reports", "set_
 
 
 def ensure_stored(db: Database, day: date, now: datetime) -> bool:
-    """Store ``day``'s sheets if it is over and not stored yet; True when it stored them."""
+    """Store ``day``'s sheets and replay tracks if it is over and its sheets are not stored
+    yet; True when it stored them.
+    """
     if day >= now.astimezone(BEIJING).date():
         return False
     with db.connect() as conn:
@@ -28,6 +32,8 @@ def ensure_stored(db: Database, day: date, now: datetime) -> bool:
             return False
     with db.begin() as conn:
         store_sheets(conn, day, now)
+        # The day's replay tracks go with its sheets: both read every fix of the day once.
+        store_day_tracks(conn, day, (FEW_STEP_S, MANY_STEP_S), now)
     return True
 
 

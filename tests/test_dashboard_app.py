@@ -94,6 +94,15 @@ def test_every_callback_id_exists_in_some_layout(empty_app, client, city_client)
     for path in PAGES:
         known |= ids_in(call_router(client, path))
     known |= ids_in(call_router(city_client, "/wall/city"))
+    # Forms a callback renders into /patrol's sheet and exception list, for those who may.
+    import json
+    from datetime import date
+
+    from plotly.utils import PlotlyJSONEncoder
+
+    from dashboard.patrol.view import ack_form, leave_form
+    for form in (ack_form([], "zh"), leave_form([], date(2026, 1, 1), "zh")):
+        known |= ids_in(json.loads(json.dumps(form, cls=PlotlyJSONEncoder)))
     for callback in empty_app.callback_map.values():
         for dep in callback["inputs"] + callback.get("state", []):
             assert dep["id"] in known, dep

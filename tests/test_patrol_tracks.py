@@ -135,3 +135,35 @@ def test_summing_a_closed_days_sheets_stores_its_tracks_too(tracks_db):
         assert [(r.user_id, r.step_s) for r in _rows(conn, day)] == [(worker, 1), (worker, 30)]
         assert len(stored_tracks(conn, day, [worker], 1)[worker]) == len(tracks_db["pw"].fixes)
         assert _rows(conn, TODAY) == []
+
+
+def test_readers_finding_a_closed_day_missing_at_once_store_it_once(tracks_db):
+    """The /patrol page's callbacks, the round job and attendance may all find a closed day
+    unstored at the same moment: one stores it, the others wait and find it stored (before,
+    the second delete-then-insert failed on the sheets' key and its callback showed nothing).
+    """
+    day = EARLIER - timedelta(days=2)
+    dbs = [Database(tracks_db["settings"]) for _ in range(4)]
+    barrier, stored, errors = threading.Barrier(len(dbs)), [], []
+
+    def store(db):
+        try:
+            barrier.wait(timeout=30)
+            stored.append(ensure_stored(db, day, SESSION_NOW))
+        except Exception as err:          # noqa: BLE001 - surfaced by the assert below
+            errors.append(err)
+
+    threads = [threading.Thread(target=store, args=(db,)) for db in dbs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for db in dbs:
+        db.dispose()
+    assert errors == [] and sorted(stored) == [False, False, False, True]
+    with tracks_db["engine"].connect() as conn:
+        sheets = conn.execute(text("select count(*) from patrol_sheets where day = :d"),
+                              {"d": day}).scalar()
+        workers = conn.execute(text("select count(*) from users "
+                                    "where role = 'grid_worker' and active")).scalar()
+    assert sheets == workers > 0             # one sheet per worker, stored once

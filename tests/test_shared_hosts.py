@@ -82,9 +82,9 @@ def test_a_wall_answer_is_computed_once_for_both_hosts_in_a_slot(hosts, monkeypa
     calls, start = [], threading.Barrier(2)
     real = reads._headline
 
-    def counted(ctx, now):
+    def counted(ctx, *args):
         calls.append(ctx)
-        return real(ctx, now)
+        return real(ctx, *args)
 
     monkeypatch.setattr(reads, "_headline", counted)
     answers: list = [None, None]

@@ -236,6 +236,16 @@ def read_sheets(conn: Connection, day: date, street_id: int | None = None,
 STORED_DAYS = text("select distinct day from patrol_sheets where day = any(:days)")
 
 
+# One writer per day: the page's callbacks, the round job and attendance all find a closed
+# day missing at the same moment, and two deletes-then-inserts would collide on the key.
+LOCK_DAY = text("select pg_advisory_xact_lock(hashtext('patrol_sheets'), :ordinal)")
+
+
+def lock_day(conn: Connection, day: date) -> None:
+    """Wait for, then hold until commit, the right to store ``day``'s sheets."""
+    conn.execute(LOCK_DAY, {"ordinal": day.toordinal()})
+
+
 def stored_days(conn: Connection, days: list[date]) -> set[date]:
     """Which of ``days`` have sheets stored."""
     return {r.day for r in conn.execute(STORED_DAYS, {"days": list(days)})}

@@ -10,7 +10,13 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from data.db import Database
-from data.patrol.sheets import compute_sheets, read_sheets, store_sheets, stored_days
+from data.patrol.sheets import (
+    compute_sheets,
+    lock_day,
+    read_sheets,
+    store_sheets,
+    stored_days,
+)
 from data.patrol.tracks import store_day_tracks
 from workflow.clock import BEIJING
 from workflow.errors import bad_request
@@ -31,6 +37,11 @@ def ensure_stored(db: Database, day: date, now: datetime) -> bool:
         if stored_days(conn, [day]):
             return False
     with db.begin() as conn:
+        # Several readers may find the day missing at once: the first stores it, the others
+        # wait for it here and then find it stored.
+        lock_day(conn, day)
+        if stored_days(conn, [day]):
+            return False
         store_sheets(conn, day, now)
         # The day's replay tracks go with its sheets: both read every fix of the day once.
         store_day_tracks(conn, day, (FEW_STEP_S, MANY_STEP_S), now)

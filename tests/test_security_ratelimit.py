@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from api.ratelimit import SlidingWindow
+from api.rate_windows import SlidingWindow
 from tests.auth_helpers import TOKEN_FIELD
 from tests.clock import SESSION_NOW
 from tests.security_world import (

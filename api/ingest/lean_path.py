@@ -8,7 +8,8 @@ from flask import Flask
 
 from api.ingest.ingestor import Ingestor
 from api.ingest.osmand import decode_params
-from api.ratelimit import INGEST_COUNTED, SlidingWindow, query_device_key
+from api.rate_windows import SlidingWindow
+from api.ratelimit import INGEST_COUNTED, query_device_key
 
 # Headers a success must not copy from the template answer: they belong to one request.
 PER_REQUEST = {"content-length", "set-cookie", "date"}

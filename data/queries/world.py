@@ -84,9 +84,3 @@ def boundaries_geojson(conn: Connection, level: str, tolerance_deg: float = 0.00
         for r in rows
     ]
     return {"type": "FeatureCollection", "features": features}
-
-
-def district_outline(conn: Connection) -> dict | None:
-    """The district outline as GeoJSON geometry, or None when no district is loaded."""
-    row = conn.execute(text("select ST_AsGeoJSON(geom, 5) from districts limit 1")).scalar()
-    return json.loads(row) if row else None

@@ -123,6 +123,39 @@ def test_a_street_chief_cannot_replay_another_street(replay_app, replay_db):
     assert out["patrol-data"]["data"] is None
 
 
+def test_the_pickers_come_with_their_options_so_the_urls_area_survives(replay_db):
+    # dcc.Dropdown 4 clears a value that is not among its options when it mounts: with the
+    # options left to a callback, the URL's street was kept or lost by a race (a flaky test).
+    from dashboard.context import AppContext
+    from dashboard.patrol.layout import layout
+    from data.db import Database
+    from workflow.accounts import load_actor
+
+    pw, settings = replay_db["pw"], replay_db["settings"]
+    ctx = AppContext(settings=settings, db=Database(settings))
+    street = pw.world.ids["street"]
+    with replay_db["engine"].connect() as conn:
+        chief = load_actor(conn, pw.world.users["chief_a"])
+    page = layout(ctx, "zh", f"?street={street}&date={DAY}", chief)
+    pickers = {d.id: d for d in _dropdowns(page)}
+    assert pickers["patrol-street"].value == street
+    assert street in [o["value"] for o in pickers["patrol-street"].options]
+    assert pickers["patrol-worker"].options                  # the street's workers
+    assert pw.world.ids["street_b"] not in [o["value"] for o in pickers["patrol-street"].options]
+    ctx.db.dispose()
+
+
+def _dropdowns(node):
+    from dash import dcc
+
+    if isinstance(node, dcc.Dropdown):
+        yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            yield from _dropdowns(child)
+
+
 def figure_points(dash_duo, trace: int) -> int:
     return dash_duo.driver.execute_script(
         "var g = document.querySelector('#patrol-map .js-plotly-plot');"

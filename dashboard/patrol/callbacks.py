@@ -12,17 +12,16 @@ from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import optional_text, whole
 from dashboard.patrol import acknowledge, leave
+from dashboard.patrol.choices import area_options
 from dashboard.patrol.discovery_view import discovery_section
 from dashboard.patrol.figures import LAYERS, replay_map
 from dashboard.patrol.payload import encode
 from dashboard.patrol.view import exceptions_list, sheet_table
-from data.patrol.replay import area_choices, area_workers
 from workflow.clock import day_start
 from workflow.errors import WorkflowError
 from workflow.patrol.discovery import discovery
 from workflow.patrol.exceptions import exceptions_for
 from workflow.patrol.replay import replay_day
-from workflow.patrol.scope import narrowed
 from workflow.patrol.sheets import daily_sheets
 
 
@@ -37,10 +36,6 @@ def _day(value) -> date | None:
         return None
 
 
-def _options(rows, label) -> list[dict]:
-    return [{"label": label(r), "value": r["id"]} for r in rows]
-
-
 def register(app: Dash, ctx: AppContext) -> None:
     """Hook /patrol's callbacks onto the app."""
 
@@ -49,26 +44,8 @@ def register(app: Dash, ctx: AppContext) -> None:
                   Input(ids.PATROL_STREET, "value"), Input(ids.PATROL_COMMUNITY, "value"),
                   Input(ids.PATROL_GRID, "value"), State(ids.URL, "search"))
     def choices(street, community, grid, search):
-        lang = pick_lang(search, ctx.settings.language)
-        actor = _actor()
-        try:
-            area = None if actor is None else narrowed(actor)
-        except WorkflowError:
-            area = None
-        if area is None:
-            return [], [], [], []
-        street, community, grid = whole(street), whole(community), whole(grid)
-        with ctx.db.connect() as conn:
-            found = area_choices(conn, area["street_id"] or street, community,
-                                 area["street_id"], area["community_id"], area["district_code"])
-            workers = area_workers(conn, area["street_id"] or street,
-                                   area["community_id"] or community, grid,
-                                   district_code=area["district_code"])
-        name = "name_en" if lang == "en" else "name_zh"
-        return (_options(found["streets"], lambda r: r[name]),
-                _options(found["communities"], lambda r: r[name]),
-                _options(found["grids"], lambda r: r["code"]),
-                _options(workers, lambda r: f"{r['display_name']}（{r['grid_code'][-6:]}）"))
+        return area_options(ctx, _actor(), street, community, grid,
+                            pick_lang(search, ctx.settings.language))
 
     @app.callback(Output(ids.PATROL_DATA, "data"), Output(ids.PATROL_STATUS, "children"),
                   Output(ids.PATROL_SHEET, "children"), Output(ids.PATROL_EXCEPTIONS, "children"),

@@ -13,6 +13,7 @@ from dashboard.components import desk_page
 from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.inputs import whole
+from dashboard.patrol.choices import area_options
 from workflow.clock import BEIJING
 
 SPEEDS = (1, 5, 10, 30, 60)
@@ -39,20 +40,25 @@ def initial(search: str, actor, today: date) -> dict:
     return out
 
 
-def _picker(ident: str, label: str, value) -> html.Label:
+def _picker(ident: str, label: str, value, options: list) -> html.Label:
+    # The options come with the page: a Dropdown mounted with no options clears its value
+    # (dcc 4's sanitising effect), and whether it mounted before the choices callback answered
+    # decided whether the URL's area survived.
     return html.Label(className="patrol-pick", children=[
-        html.Span(label), dcc.Dropdown(id=ident, value=value, options=[], clearable=True)])
+        html.Span(label), dcc.Dropdown(id=ident, value=value, options=options, clearable=True)])
 
 
 def layout(ctx: AppContext, lang: str, search: str, actor=None) -> html.Div:
     """The page frame; choices, data and the sheet come from callbacks, frames from patrol.js."""
     today = ctx.settings.now().astimezone(BEIJING).date()
     start = initial(search, actor, today)
+    streets, communities, grids, workers = area_options(
+        ctx, actor, start["street"], start["community"], start["grid"], lang)
     controls = html.Div(className="patrol-controls", children=[
-        _picker(ids.PATROL_STREET, t("patrol_street", lang), start["street"]),
-        _picker(ids.PATROL_COMMUNITY, t("patrol_community", lang), start["community"]),
-        _picker(ids.PATROL_GRID, t("patrol_grid", lang), start["grid"]),
-        _picker(ids.PATROL_WORKER, t("patrol_worker", lang), start["worker"]),
+        _picker(ids.PATROL_STREET, t("patrol_street", lang), start["street"], streets),
+        _picker(ids.PATROL_COMMUNITY, t("patrol_community", lang), start["community"], communities),
+        _picker(ids.PATROL_GRID, t("patrol_grid", lang), start["grid"], grids),
+        _picker(ids.PATROL_WORKER, t("patrol_worker", lang), start["worker"], workers),
         html.Label(className="patrol-pick", children=[
             html.Span(t("patrol_day", lang)),
             dcc.DatePickerSingle(id=ids.PATROL_DAY, date=start["day"].isoformat(),

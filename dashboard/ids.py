@@ -194,6 +194,8 @@ PATROL_STATUS = "patrol-status"
 PATROL_SHEET = "patrol-sheet"
 PATROL_EXCEPTIONS = "patrol-exceptions"
 PATROL_DISCOVERY = "patrol-discovery"
+PATROL_MONTH = "patrol-month"
+PATROL_ATTENDANCE = "patrol-attendance"
 # Acknowledging an exception from the list (rendered with it, for those who may).
 PATROL_ACK_PICK = "patrol-ack-pick"
 PATROL_ACK_NOTE = "patrol-ack-note"

@@ -49,7 +49,9 @@ TESTS=(
   tests/test_dashboard_devices.py tests/test_api_ingest_clock.py tests/test_api_ingest_rules.py
   tests/test_admin_walk.py tests/test_admin_people.py
   tests/test_patrol_sheets.py tests/test_patrol_exceptions.py tests/test_patrol_attendance.py
-  tests/test_patrol_retention.py tests/test_dashboard_patrol.py
+  tests/test_patrol_retention.py tests/test_dashboard_patrol.py tests/test_patrol_tracks.py
+  tests/test_patrol_discovery.py tests/test_dashboard_wall_districts.py
+  tests/test_leaders_districts.py
   tests/test_workflow_notices.py tests/test_notices_channels.py tests/test_api_notifications.py
   tests/test_etl_sim_whistles.py
   tests/test_api_intake.py tests/test_api_tasks.py tests/test_intake_suggestions.py

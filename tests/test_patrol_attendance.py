@@ -1,21 +1,26 @@
 """Attendance: statuses from the first and last good fix against the street's shifts, leave
 recorded within scope, the month as JSON and XLSX.
 """
+import gzip
+import json
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine
 
 from app import build_app
-from tests.auth_helpers import login_client
+from tests.auth_helpers import login_browser, login_client
 from tests.conftest import create_test_database, drop_test_database
+from tests.dash_helpers import start_app
 from tests.patrol_world import DAY, build_patrol_world
 from tests.workflow_world import PASSWORD
 from workflow.clock import BEIJING
 from workflow.patrol.attendance import day_status
 
+SHOTS = Path(__file__).parent / "artifacts"
 SHIFTS = [(time(8, 30), time(11, 30)), (time(14, 0), time(17, 0))]
 
 
@@ -92,3 +97,51 @@ def test_a_street_can_have_its_own_shifts(server_settings):
     assert settings.street_shift_windows("120106001") == settings.shift_windows
     with pytest.raises(ValueError):
         server_settings.with_overrides(street_shifts="120106004=late")
+
+
+def attendance_call(app, username, street=None, month=None):
+    """The page's attendance callback as the browser posts it."""
+    c = client(app, username)
+    inputs = [("patrol-street", "value", street), ("patrol-community", "value", None),
+              ("patrol-worker", "value", None),
+              ("patrol-month", "value", month or DAY.strftime("%Y-%m"))]
+    response = c.post("/_dash-update-component", headers={"Accept-Encoding": "gzip"}, json={
+        "output": "patrol-attendance.children",
+        "outputs": {"id": "patrol-attendance", "property": "children"},
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "state": [{"id": "app-url", "property": "search", "value": ""}],
+        "changedPropIds": ["patrol-month.value"]})
+    assert response.status_code == 200, response.data[:300]
+    raw = response.data
+    body = gzip.decompress(raw) if response.headers.get("Content-Encoding") == "gzip" else raw
+    return json.dumps(json.loads(body)["response"], ensure_ascii=False)
+
+
+def test_the_page_shows_a_street_chief_their_street_only(att):
+    world = att["world"]
+    mine = attendance_call(att["app"], "chief_a", world.ids["street"])
+    assert "月度考勤" in mine and "马小红" in mine and "杨帆" not in mine
+    theirs = attendance_call(att["app"], "chief_a", world.ids["street_b"])
+    assert "杨帆" not in theirs
+    assert "月度考勤" in attendance_call(att["app"], "leader", world.ids["street_b"])
+    bad = attendance_call(att["app"], "leader", world.ids["street"], month="2026-13")
+    assert "month" in bad and "杨帆" not in bad and "马小红" not in bad
+
+
+def test_a_street_chief_reads_the_month_on_the_page(dash_duo, att):
+    street = att["world"].ids["street"]
+    start_app(dash_duo, att["app"])
+    login_browser(dash_duo, "chief_a", PASSWORD, f"/patrol?street={street}&date={DAY}")
+    try:
+        dash_duo.wait_for_contains_text("#patrol-attendance", "马小红", timeout=300)
+    finally:
+        SHOTS.mkdir(exist_ok=True)
+        dash_duo.driver.execute_script(
+            "document.getElementById('patrol-attendance').scrollIntoView()")
+        dash_duo.driver.save_screenshot(str(SHOTS / "patrol_attendance.png"))
+    text_ = dash_duo.find_element("#patrol-attendance").text
+    assert f"月度考勤 · {DAY:%Y-%m}" in text_ and "杨帆" not in text_
+    cell = dash_duo.find_element(f"#patrol-attendance td.att-day[title^='{DAY.isoformat()}']")
+    assert cell.text == "迟早" and "迟到早退" in cell.get_attribute("title")   # 09:00 to 10:19
+    xlsx = dash_duo.find_element("#patrol-attendance .patrol-download").get_attribute("href")
+    assert "/api/v1/patrol/attendance?" in xlsx and "format=xlsx" in xlsx and f"street={street}" in xlsx

@@ -11,7 +11,7 @@ from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import optional_text, whole
-from dashboard.patrol import acknowledge, leave
+from dashboard.patrol import acknowledge, attendance, leave
 from dashboard.patrol.choices import area_options
 from dashboard.patrol.discovery_view import discovery_section
 from dashboard.patrol.figures import LAYERS, replay_map
@@ -112,6 +112,7 @@ def register(app: Dash, ctx: AppContext) -> None:
 
     acknowledge.register(app, ctx, _day)
     leave.register(app, ctx, _day)
+    attendance.register(app, ctx)
 
     app.clientside_callback(
         ClientsideFunction(namespace="patrol", function_name="play"),

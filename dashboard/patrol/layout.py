@@ -13,6 +13,7 @@ from dashboard.components import desk_page
 from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.inputs import whole
+from dashboard.patrol.attendance_view import months_back
 from dashboard.patrol.choices import area_options
 from workflow.clock import BEIJING
 
@@ -88,6 +89,12 @@ def layout(ctx: AppContext, lang: str, search: str, actor=None) -> html.Div:
         html.Div(id=ids.PATROL_SHEET, className="patrol-sheet"),
         html.Div(id=ids.PATROL_EXCEPTIONS, className="patrol-exceptions"),
         dcc.Loading(html.Div(id=ids.PATROL_DISCOVERY, className="patrol-discovery"),
+                    type="dot"),
+        html.Label(className="patrol-pick patrol-month", children=[
+            html.Span(t("att_month", lang)),
+            dcc.Dropdown(id=ids.PATROL_MONTH, value=start["day"].strftime("%Y-%m"),
+                         options=months_back(today), clearable=False)]),
+        dcc.Loading(html.Div(id=ids.PATROL_ATTENDANCE, className="patrol-attendance"),
                     type="dot"),
     ])
     return desk_page("/patrol", lang, "patrol_title", "patrol_intro", body, ids.PATROL_ROOT)

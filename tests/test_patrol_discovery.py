@@ -17,7 +17,7 @@ from tests.conftest import create_test_database, drop_test_database
 from tests.dash_helpers import start_app
 from tests.patrol_world import DAY, START, build_patrol_world
 from tests.workflow_world import PASSWORD, make_incident
-from workflow.clock import BEIJING
+from workflow.clock import BEIJING, day_start
 
 EVENING = datetime.combine(DAY, datetime.min.time(), tzinfo=BEIJING) + timedelta(hours=21)
 H3_AT = (117.1150, 39.1531)
@@ -228,3 +228,37 @@ def test_a_street_chief_reads_who_walked_past_on_the_page(dash_duo, discovery_ap
     assert f"date={DAY}" in link.get_attribute("href")
     xlsx = dash_duo.find_element("#patrol-discovery .patrol-download").get_attribute("href")
     assert "/api/v1/patrol/discovery?" in xlsx and "format=xlsx" in xlsx
+
+
+def test_the_rate_answers_the_same_once_retention_drops_the_fixes(server_settings):
+    # Every day of the scripted world goes past retention; the passes kept before each drop
+    # must give the figures the raw fixes gave (the filed-it check still runs when read).
+    from data.db import Database
+    from tests.clock import SESSION_NOW
+    from workflow.patrol.retention import apply_retention
+
+    url = create_test_database(server_settings, "patrol_discovery_kept")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            build(conn)
+        settings = server_settings.with_overrides(database_url=url, database_from_env=True,
+                                                  background_jobs=False, positions_keep_days=0)
+        app = build_app(settings)
+        query = f"from={DAY - timedelta(days=5)}&to={DAY}"
+        before = get(app, "leader", query).get_json()
+        assert sorted(p["code"] for p in before["walked_past"]) == ["H1", "H3"]
+        db = Database(settings)
+        dropped = apply_retention(db, settings, SESSION_NOW)
+        db.dispose()
+        with engine.connect() as conn:
+            left = conn.execute(text("select count(*) from positions where device_time < :t"),
+                                {"t": day_start(SESSION_NOW.astimezone(BEIJING).date())}
+                                ).scalar_one()
+            kept = conn.execute(text("select count(*) from patrol_passes")).scalar_one()
+        # H1 by worker_a, H3 by both, H5 by worker_a (who filed it: set apart when read).
+        assert len(dropped) >= 3 and left == 0 and kept == 4
+        assert get(app, "leader", query).get_json() == before
+    finally:
+        engine.dispose()
+        drop_test_database(server_settings, url)

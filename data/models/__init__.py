@@ -36,11 +36,12 @@ __all__ += ["StreetRating"]
 from data.models.patrol import (  # noqa: E402
     LeaveDay,
     PatrolException,
+    PatrolPass,
     PatrolSheet,
     PatrolTrack,
 )
 
-__all__ += ["LeaveDay", "PatrolException", "PatrolSheet", "PatrolTrack"]
+__all__ += ["LeaveDay", "PatrolException", "PatrolPass", "PatrolSheet", "PatrolTrack"]
 from data.models.notices import Notice, NoticeDelivery, NoticeRoute  # noqa: E402
 
 __all__ += ["Notice", "NoticeDelivery", "NoticeRoute"]

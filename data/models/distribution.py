@@ -54,6 +54,7 @@ PLAN: dict[str, Placement] = {
     "notices": _d("the outbox grows with cases and whistles; follows its case or whistle"),
     "notice_deliveries": _d("delivery attempts of a notice; colocated with it"),
     "patrol_sheets": _d("one row per worker and day; read per street and day"),
+    "patrol_passes": _d("the discovery rate's pairs kept past retention; follow their incident"),
     "patrol_tracks": _d("closed days' replay tracks, one row per worker, day and step"),
     "patrol_exceptions": _d("shift events of a district's workers, read per street and day"),
     "residents": _d("320,000 a district, personal data kept in its district's shard"),

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import Base, district_column, one_of
+from data.models.base import Base, district_column, district_fk, one_of
 
 EXCEPTION_KINDS = ("off_beat", "no_fix", "idle", "low_battery")
 
@@ -107,5 +107,25 @@ class PatrolTrack(Base):
                                          primary_key=True)
     step_s: Mapped[int] = mapped_column(Integer, primary_key=True)
     track: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                server_default=func.now())
+
+
+class PatrolPass(Base):
+    """A worker who came within 30 m of a public incident in the 3 days before it was
+    reported (the discovery rate's raw pair), kept from a day's fixes before retention drops
+    them: the nearest distance and latest time over the stored days. Whether the worker
+    filed it is decided when read.
+    """
+
+    __tablename__ = "patrol_passes"
+    __table_args__ = (district_fk("patrol_passes", "incident_id", "incidents", "CASCADE"),)
+
+    district_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    last_pass: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    metres: Mapped[float] = mapped_column(Float)
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
                                                 server_default=func.now())

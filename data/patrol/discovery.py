@@ -28,15 +28,15 @@ _AREA = """(cast(:street_id as int) is null or i.street_id = :street_id)
 _INCIDENTS = f"""
 inc as (
   select i.id, i.code, i.grid_id, i.street_id, i.community_id, i.source, i.reporter_id,
-         i.reported_at, i.category_code, i.geom
+         i.reported_at, i.category_code, i.geom, i.district_code
   from incidents i
   where i.reported_at >= :start and i.reported_at < :end and i.parent_id is null
     and {_AREA}
 ),
 pub as (select * from inc where source = any(:public))"""
 
-PASSES = text(f"""
-with {_INCIDENTS},
+# The pairs of (public incident, worker) whose fixes came within RADIUS_M before the report.
+_NEAR = """
 -- Positions have no spatial index by design (0009: it slowed every insert), and a join on
 -- the fixes' grid paired ~2 M fixes with incidents of the same grid. Instead both sides get
 -- a key of a CELL-degree square: an incident's 3x3 block of cells covers RADIUS_M, so a hash
@@ -59,10 +59,10 @@ cells as materialized (
 fixes as (
   select f.user_id, f.device_time, ST_X(f.geom) as x, ST_Y(f.geom) as y
   from positions f
-  where f.device_time >= :scan_start and f.device_time < :end and not f.flagged
+  where f.device_time >= :scan_start and f.device_time < :fix_end and not f.flagged
     and (cast(:user_id as int) is null or f.user_id = :user_id)
 ),
-near as (
+near_raw as (
   select c.incident_id, f.user_id, max(f.device_time) as last_pass,
          min(sqrt(power((f.x - c.x) * ref.mx, 2) + power((f.y - c.y) * ref.my, 2))) as metres
   from cells c
@@ -72,6 +72,21 @@ near as (
     and power((f.x - c.x) * ref.mx, 2) + power((f.y - c.y) * ref.my, 2)
         <= power(:radius, 2)
   group by c.incident_id, f.user_id
+)"""
+
+PASSES = text(f"""
+with {_INCIDENTS},
+{_NEAR},
+-- Days whose raw fixes retention dropped answer from the passes stored before the drop
+-- (store_passes); both sides give the same pair, so the nearest and latest pass wins.
+near as (
+  select incident_id, user_id, max(last_pass) as last_pass, min(metres) as metres
+  from (select incident_id, user_id, last_pass, metres from near_raw
+        union all
+        select s.incident_id, s.user_id, s.last_pass, s.metres
+        from patrol_passes s join pub on pub.id = s.incident_id
+        where cast(:user_id as int) is null or s.user_id = :user_id) both_sides
+  group by incident_id, user_id
 ),
 -- Patrol reports that could have been "it": few, so the check below is a small join.
 filed as materialized (
@@ -93,6 +108,19 @@ where n.user_id is distinct from pub.reporter_id
       and j.geom && ST_Expand(pub.geom, :box)
       and ST_DWithin(j.geom::geography, pub.geom::geography, :radius))
 order by pub.reported_at, pub.code, u.username
+""")
+
+# One day's fixes against the public incidents whose look-back covers that day, kept before
+# retention drops the day (the filed-it check runs when read, as for raw fixes).
+STORE_PASSES = text(f"""
+with {_INCIDENTS},
+{_NEAR}
+insert into patrol_passes (district_code, incident_id, user_id, last_pass, metres, stored_at)
+select pub.district_code, n.incident_id, n.user_id, n.last_pass, n.metres, :now
+from near_raw n join pub on pub.id = n.incident_id
+on conflict (district_code, incident_id, user_id) do update
+  set last_pass = greatest(patrol_passes.last_pass, excluded.last_pass),
+      metres = least(patrol_passes.metres, excluded.metres), stored_at = excluded.stored_at
 """)
 
 GRIDS = text(f"""
@@ -137,7 +165,8 @@ order by u.username
 
 def _params(start: datetime, end: datetime, street_id: int | None,
             community_id: int | None, user_id: int | None) -> dict:
-    return {"start": start, "end": end, "scan_start": start - LOOKBACK, "lookback": LOOKBACK,
+    return {"start": start, "end": end, "scan_start": start - LOOKBACK, "fix_end": end,
+            "lookback": LOOKBACK,
             "street_id": street_id, "community_id": community_id, "user_id": user_id,
             "public": list(PUBLIC_SOURCES), "radius": RADIUS_M, "box": BOX_DEG,
             "cell": CELL_DEG}
@@ -175,3 +204,15 @@ def explain_passes(conn: Connection, start: datetime, end: datetime) -> list[str
     params = _params(start, end, None, None, None)
     conn.execute(text("set local enable_mergejoin = off"))
     return [r[0] for r in conn.execute(sql, params)]
+
+
+def store_passes(conn: Connection, fixes_from: datetime, fixes_to: datetime,
+                 now: datetime) -> int:
+    """Keep the passes that the fixes of ``[fixes_from, fixes_to)`` give (for every public
+    incident reported from ``fixes_from`` until ``LOOKBACK`` after ``fixes_to``), so the
+    discovery rate still answers once retention drops those fixes; returns rows written.
+    """
+    params = _params(fixes_from, fixes_to + LOOKBACK, None, None, None)
+    params.update(scan_start=fixes_from, fix_end=fixes_to, now=now)
+    conn.execute(text("set local enable_mergejoin = off"))
+    return conn.execute(STORE_PASSES, params).rowcount

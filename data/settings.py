@@ -133,6 +133,8 @@ class Settings:
     patrol_no_fix_min: float = 15.0
     patrol_idle_min: float = 30.0
     patrol_low_battery: int = 15
+    # Seconds between the job's sums of today's sheets for the whole district (0: never).
+    patrol_sheet_refresh_s: int = 300
     positions_keep_days: int = 30
     # Notices (docs/notices.md): quiet hours in local time, when only urgent notices go out
     # on outside channels ("" for none); the SMTP server and the SMS gateway; how often the
@@ -268,6 +270,7 @@ class Settings:
             patrol_no_fix_min=float(env.get("HQ_PATROL_NO_FIX_MIN", "15")),
             patrol_idle_min=float(env.get("HQ_PATROL_IDLE_MIN", "30")),
             patrol_low_battery=int(env.get("HQ_PATROL_LOW_BATTERY", "15")),
+            patrol_sheet_refresh_s=int(env.get("HQ_PATROL_SHEET_REFRESH_S", "300")),
             positions_keep_days=int(env.get("HQ_POSITIONS_KEEP_DAYS", "30")),
             quiet_hours=env.get("HQ_QUIET_HOURS", cls.quiet_hours).strip(),
             smtp_host=env.get("HQ_SMTP_HOST", "").strip(),

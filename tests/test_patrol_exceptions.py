@@ -135,10 +135,14 @@ def test_the_background_round_takes_its_clock_from_the_settings(exc_db):
         result = patrol_round(db, settings)
     finally:
         db.dispose()
-    assert result["stored_yesterday"] in (True, False)
+    assert result["stored_yesterday"] in (True, False) and result["today_sheets"]
     with exc_db["engine"].connect() as conn:
         assert conn.execute(text("select count(*) from patrol_sheets where day = :d"),
                             {"d": DAY}).scalar() == 2
+        # Today's snapshot so far, stamped with the settings' clock.
+        assert conn.execute(text("select count(*), min(computed_at) from patrol_sheets "
+                                 "where day = :d"), {"d": DAY + timedelta(days=1)}).one() \
+            == (2, late)
         today = conn.execute(text("select count(*) from patrol_exceptions where day = :d"),
                              {"d": DAY + timedelta(days=1)}).scalar()
     assert today >= 2      # 08:30-09:00 today: nobody has sent a fix

@@ -148,3 +148,46 @@ def test_the_xlsx_has_the_sheet_and_its_rollups(patrol_app, patrol_db):
     names = [r[3] for r in rows[1:]]
     assert "马小红" in names and "'=HYPERLINK(1)" in names
     assert len(list(book["按街道"].values)) == 3
+
+
+def test_todays_district_is_the_jobs_snapshot_until_the_day_is_over(patrol_db):
+    from datetime import datetime, time, timedelta
+
+    from data.db import Database
+    from workflow.accounts import load_actor
+    from workflow.clock import BEIJING
+    from workflow.patrol.sheets import daily_sheets, ensure_stored, refresh_today
+
+    engine, world = patrol_db["engine"], patrol_db["world"].world
+    with engine.begin() as conn:
+        conn.execute(text("delete from patrol_sheets where day = :d"), {"d": DAY})
+        leader = load_actor(conn, world.users["leader"])
+    evening = datetime.combine(DAY, time(18), tzinfo=BEIJING)     # DAY is "today" here
+    db = Database(patrol_db["settings"])
+
+    def stamps(rows):
+        return {r["computed_at"] for r in rows}
+
+    def figures(rows):
+        return [{k: v for k, v in r.items() if k != "computed_at"} for r in rows]
+
+    try:
+        assert refresh_today(db, evening, 300)
+        assert not refresh_today(db, evening + timedelta(seconds=299), 300)   # not due yet
+        later = evening + timedelta(minutes=4)
+        snapshot = daily_sheets(db, leader, DAY, later, snapshot_s=600)
+        live = daily_sheets(db, leader, DAY, later)
+        assert stamps(snapshot) == {evening} and stamps(live) == {None}
+        assert figures(snapshot) == figures(live) and len(live) == 2
+        # A street is summed live; so is the district once the snapshot is overdue.
+        street = daily_sheets(db, leader, DAY, later, world.ids["street"], snapshot_s=600)
+        assert stamps(street) == {None}
+        assert stamps(daily_sheets(db, leader, DAY, evening + timedelta(minutes=11),
+                                   snapshot_s=600)) == {None}
+        # After midnight the snapshot is no stored day: the day is summed whole, once.
+        night = evening + timedelta(hours=7)
+        assert ensure_stored(db, DAY, night)
+        assert stamps(daily_sheets(db, leader, DAY, night)) == {night}
+        assert not ensure_stored(db, DAY, night + timedelta(minutes=1))
+    finally:
+        db.dispose()

@@ -73,7 +73,9 @@ def patrol_schemas() -> dict:
         "grid_code": {"type": ["string", "null"]}, "first_fix": when, "last_fix": when,
         "fixes": integer, "km": number, "minutes_on_beat": number, "minutes_off_beat": number,
         "beat_covered": {"type": "number", "minimum": 0, "maximum": 1}, "stops": integer,
-        "reports": integer, "set_aside": integer}}
+        "reports": integer, "set_aside": integer,
+        "computed_at": {**when, "description": "when the row was summed: null when summed for "
+                        "this answer; today's whole district is the job's snapshot"}}}
     event = {"type": "object", "required": ["id", "kind", "started_at", "ended_at"],
              "properties": {"id": integer, "username": {"type": "string"},
                             "kind": {"type": "string",

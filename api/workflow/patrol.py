@@ -24,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PUBLIC = ("user_id", "username", "display_name", "grid_code", "street_id", "community_id",
           "street_zh", "street_en", "community_zh", "community_en", "first_fix", "last_fix",
           "fixes", "km", "minutes_on_beat", "minutes_off_beat", "beat_covered", "stops",
-          "reports", "set_aside")
+          "reports", "set_aside", "computed_at")
 
 
 def _day(now):
@@ -33,10 +33,12 @@ def _day(now):
 
 def _sheets(now):
     actor = current_actor()
+    # Today's district is the job's snapshot while one is due (two refreshes' time).
+    fresh_s = 2 * current_app.extensions["hq_settings"].patrol_sheet_refresh_s
     return daily_sheets(current_app.extensions["hq_db"], actor, _day(now), now,
                         query_int("street", high=2**31 - 1),
                         query_int("community", high=2**31 - 1),
-                        query_int("worker", high=2**31 - 1))
+                        query_int("worker", high=2**31 - 1), snapshot_s=fresh_s)
 
 
 def _xlsx(content: bytes, ascii_name: str, name: str):

@@ -5,7 +5,7 @@ coverage cannot count them; the sheet only says how many there were.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Connection, text
 
@@ -233,7 +233,13 @@ def read_sheets(conn: Connection, day: date, street_id: int | None = None,
     return [dict(r) for r in conn.execute(READ, params).mappings()]
 
 
-STORED_DAYS = text("select distinct day from patrol_sheets where day = any(:days)")
+# A day counts as stored once summed after it ended: today's rows are the job's snapshot
+# (refresh_today), which the first sum after midnight replaces.
+STORED_DAYS = text("""
+select distinct day from patrol_sheets
+where day = any(:days) and computed_at >= (day + 1)::timestamp at time zone 'Asia/Shanghai'""")
+
+SNAPSHOT_AT = text("select max(computed_at) from patrol_sheets where day = :day")
 
 
 # One writer per day: the page's callbacks, the round job and attendance all find a closed
@@ -247,5 +253,10 @@ def lock_day(conn: Connection, day: date) -> None:
 
 
 def stored_days(conn: Connection, days: list[date]) -> set[date]:
-    """Which of ``days`` have sheets stored."""
+    """Which of ``days`` have sheets stored (summed after the day ended)."""
     return {r.day for r in conn.execute(STORED_DAYS, {"days": list(days)})}
+
+
+def snapshot_at(conn: Connection, day: date) -> datetime | None:
+    """When ``day``'s stored sheets were summed, or None when none are stored."""
+    return conn.execute(SNAPSHOT_AT, {"day": day}).scalar_one()

@@ -1,7 +1,8 @@
 """The patrol job in the server's background: exceptions as they happen, sheets of closed days.
 
-Every round (a minute) runs the exception rules over today's shifts up to now, makes sure
-yesterday's sheets are stored, and drops day partitions of raw fixes past retention; the
+Every round (a minute) runs the exception rules over today's shifts up to now, stores
+today's sheets so far every ``patrol_sheet_refresh_s``, makes sure yesterday's sheets are
+stored, and drops day partitions of raw fixes past retention; the
 clock is the settings' clock, never the machine's.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from data.settings import Settings
 from workflow.clock import BEIJING
 from workflow.patrol.exceptions import detect
 from workflow.patrol.retention import apply_retention
-from workflow.patrol.sheets import ensure_stored
+from workflow.patrol.sheets import ensure_stored, refresh_today
 from workflow.rounds import RoundThread
 
 
@@ -24,8 +25,10 @@ def patrol_round(db: Database, settings: Settings) -> dict:
     with db.begin() as conn:
         events = detect(conn, settings, today, now)
     stored = ensure_stored(db, today - timedelta(days=1), now)
+    today_sheets = refresh_today(db, now, settings.patrol_sheet_refresh_s)
     dropped = apply_retention(db, settings, now)
-    return {"events": events, "stored_yesterday": stored, "dropped": dropped}
+    return {"events": events, "stored_yesterday": stored, "today_sheets": today_sheets,
+            "dropped": dropped}
 
 
 class PatrolTicker(RoundThread):

@@ -1,8 +1,8 @@
 """Benchmark: reading patrol days for replay and the day's sheets, against naive queries.
 
 A scratch database gets ``--workers`` phones (default 1,000: the district) walking both
-shifts at a fix every 10 s for ``--days`` days (default 3: ~6.5 M fixes, what this shared
-machine generates in a few minutes; the issue's 30 days are ~60 M), loaded by COPY. Then:
+shifts at a fix every 10 s for ``--days`` days (default 3: ~6.5 M fixes in a few minutes;
+``--days 30`` is the issue's ~65 M, ~19 minutes to load here), loaded by COPY. Then:
 
 - a closed day's tracks stored once (``data.patrol.tracks.store_day_tracks``, every fix and
   one per 30 s), as the first read or the sheets' store does;
@@ -11,7 +11,9 @@ machine generates in a few minutes; the issue's 30 days are ~60 M), loaded by CO
   before and still reads for today), against a naive query by user and local date (no
   partition pruning, no key);
 - a street-day (105 workers, one fix per 30 s) p95 over 5 streets, the same three ways;
-- the district's sheets of a day computed from the fixes, against reading them stored.
+- the district's sheets of a day computed from the fixes (the job's work: once for a closed
+  day, every HQ_PATROL_SHEET_REFRESH_S for today), against reading them stored (what every
+  reader of the district gets, today's snapshot included).
 
 Run: `.venv/bin/python -m bench patrol [--days N] [--workers N]`.
 """
@@ -136,8 +138,9 @@ def main(argv: list[str] | None = None) -> None:
             store_sheets(conn, day, datetime.now(BEIJING))
         with engine.connect() as conn:
             stored = [timed(lambda: read_sheets(conn, day)) for _ in range(5)]
-        print(f"  district sheets of a day: computed from fixes {computed * 1000:.0f} ms, "
-              f"stored p95 {p95(stored):.0f} ms (target 5000); load {os.getloadavg()[0]:.1f}")
+        print(f"  district sheets of a day: computed from fixes {computed * 1000:.0f} ms (the "
+              f"job's), stored p95 {p95(stored):.0f} ms (readers'; target 5000); "
+              f"load {os.getloadavg()[0]:.1f}")
     finally:
         engine.dispose()
         drop_database(settings, url)

@@ -142,6 +142,21 @@ def test_the_pickers_come_with_their_options_so_the_urls_area_survives(replay_db
     assert street in [o["value"] for o in pickers["patrol-street"].options]
     assert pickers["patrol-worker"].options                  # the street's workers
     assert pw.world.ids["street_b"] not in [o["value"] for o in pickers["patrol-street"].options]
+    # Another street's community named in the URL offers none of its grids to this chief.
+    other = {d.id: d for d in _dropdowns(layout(
+        ctx, "zh", f"?community={pw.world.ids['community_b']}&date={DAY}", chief))}
+    assert other["patrol-grid"].options == [] and all(
+        o["value"] != pw.world.ids["community_b"] for o in other["patrol-community"].options)
+    # A leader's URL naming a grid alone gets its street and community picked above it, and a
+    # day long ago keeps its month among the month picker's options.
+    with replay_db["engine"].connect() as conn:
+        leader = load_actor(conn, pw.world.users["leader"])
+    grid = {d.id: d for d in _dropdowns(layout(
+        ctx, "zh", f"?grid={pw.world.ids['grid_b']}&date=2024-02-10", leader))}
+    assert grid["patrol-street"].value == pw.world.ids["street_b"]
+    assert grid["patrol-community"].value == pw.world.ids["community_b"]
+    assert pw.world.ids["grid_b"] in [o["value"] for o in grid["patrol-grid"].options]
+    assert grid["patrol-month"].value == "2024-02" and "2024-02" in grid["patrol-month"].options
     ctx.db.dispose()
 
 

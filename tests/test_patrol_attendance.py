@@ -145,3 +145,18 @@ def test_a_street_chief_reads_the_month_on_the_page(dash_duo, att):
     assert cell.text == "迟早" and "迟到早退" in cell.get_attribute("title")   # 09:00 to 10:19
     xlsx = dash_duo.find_element("#patrol-attendance .patrol-download").get_attribute("href")
     assert "/api/v1/patrol/attendance?" in xlsx and "format=xlsx" in xlsx and f"street={street}" in xlsx
+
+
+def test_one_workers_month_reads_their_community_only(att):
+    world, month = att["world"], DAY.strftime("%Y-%m")
+    worker_a, worker_b = world.users["worker_a"], world.users["worker_b"]
+    one = client(att["app"], "leader").get(
+        f"/api/v1/patrol/attendance?month={month}&worker={worker_a}").get_json()
+    assert [w["username"] for w in one["workers"]] == ["worker_a"]
+    # Outside the reader's street, or a worker and a street that do not match: nobody.
+    theirs = client(att["app"], "chief_a").get(
+        f"/api/v1/patrol/attendance?month={month}&worker={worker_b}").get_json()
+    mismatch = client(att["app"], "leader").get(
+        f"/api/v1/patrol/attendance?month={month}&worker={worker_b}"
+        f"&street={world.ids['street']}").get_json()
+    assert theirs["workers"] == [] and mismatch["workers"] == []

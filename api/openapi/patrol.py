@@ -33,7 +33,7 @@ def patrol_paths() -> dict:
             "tags": ["patrol"], "security": SECURITY,
             "parameters": [{"name": "month", "in": "query", "required": False,
                             "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}},
-                           *AREA[:2], fmt],
+                           *AREA, fmt],
             "responses": _ok("PatrolAttendance", xlsx=True)}},
         "/api/v1/patrol/leave": {"post": {
             "summary": "登记请假 record a worker's leave day (operators, street chiefs)",

@@ -116,7 +116,8 @@ def patrol_blueprint() -> Blueprint:
         fmt = _format()
         table = monthly_attendance(current_app.extensions["hq_db"], actor, settings, month, now,
                                    query_int("street", high=2**31 - 1),
-                                   query_int("community", high=2**31 - 1))
+                                   query_int("community", high=2**31 - 1),
+                                   query_int("worker", high=2**31 - 1))
         if fmt == "xlsx":
             return _xlsx(attendance_xlsx(table), f"attendance-{month}.xlsx",
                          f"网格员考勤_{month}.xlsx")

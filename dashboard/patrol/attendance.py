@@ -35,9 +35,9 @@ def register(app: Dash, ctx: AppContext) -> None:
             return html.Div(t("att_pick", lang), className="empty-hint")
         try:
             table = monthly_attendance(ctx.db, actor, ctx.settings, month, ctx.settings.now(),
-                                       street, community)
+                                       street, community, worker)
         except WorkflowError as err:
             return html.Div(err.message, className="empty-hint")
         query = {k: v for k, v in (("month", month), ("street", street),
-                                   ("community", community)) if v}
-        return attendance_section(table, lang, query, worker)
+                                   ("community", community), ("worker", worker)) if v}
+        return attendance_section(table, lang, query)

@@ -13,13 +13,16 @@ from workflow.clock import BEIJING
 TROUBLE = ("absent", "late_early", "late", "early")
 
 
-def months_back(today: date, n: int = 12) -> list[str]:
-    """``n`` months as YYYY-MM, this month first."""
+def months_back(today: date, picked: date, n: int = 12) -> list[str]:
+    """``n`` months as YYYY-MM, this month first, and the picked day's month at the end when
+    it is older (a Dropdown clears a value that is not among its options).
+    """
     year, month, out = today.year, today.month, []
     for _ in range(n):
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return out
+    mine = picked.strftime("%Y-%m")
+    return out if mine in out else [*out, mine]
 
 
 def _hhmm(moment: datetime | None) -> str:
@@ -43,15 +46,14 @@ def _order(worker: dict) -> tuple:
             worker["username"])
 
 
-def attendance_section(table: dict, lang: str, export_query: dict,
-                       worker_id: int | None = None) -> html.Div:
+def attendance_section(table: dict, lang: str, export_query: dict) -> html.Div:
     """The month's title, totals, legend and XLSX link, then one row per worker: a mark per
     day (hover for the clock-in and clock-out) and the month's counts.
     """
     link = html.A(t("sheet_download", lang), className="patrol-download",
                   href="/api/v1/patrol/attendance?" + urlencode({**export_query,
                                                                  "format": "xlsx"}))
-    workers = [w for w in table["workers"] if worker_id is None or w["user_id"] == worker_id]
+    workers = table["workers"]
     totals = {k: sum(w["counts"][k] for w in workers) for k in ("absent", "late", "early",
                                                                 "late_early", "leave")}
     head = html.Div(className="patrol-sheet-head", children=[

@@ -3,15 +3,24 @@ from __future__ import annotations
 
 from dashboard.context import AppContext
 from dashboard.inputs import whole
-from data.patrol.replay import area_choices, area_workers
+from data.patrol.replay import area_choices, area_parents, area_workers
 from workflow.errors import WorkflowError
 from workflow.patrol.scope import narrowed
-
-NONE: tuple[list, list, list, list] = ([], [], [], [])
 
 
 def _options(rows, label) -> list[dict]:
     return [{"label": label(r), "value": r["id"]} for r in rows]
+
+
+def with_parents(ctx: AppContext, street, community, grid) -> tuple:
+    """The street and community above a community or grid the URL names alone, so the
+    pickers can offer (and keep) it.
+    """
+    street, community, grid = whole(street), whole(community), whole(grid)
+    if street is not None or (community is None and grid is None):
+        return street, community
+    with ctx.db.connect() as conn:
+        return area_parents(conn, community, grid)
 
 
 def area_options(ctx: AppContext, actor, street, community, grid,
@@ -22,7 +31,7 @@ def area_options(ctx: AppContext, actor, street, community, grid,
     except WorkflowError:
         area = None
     if area is None:
-        return NONE
+        return [], [], [], []
     street, community, grid = whole(street), whole(community), whole(grid)
     with ctx.db.connect() as conn:
         found = area_choices(conn, area["street_id"] or street, community,

@@ -14,7 +14,7 @@ from dashboard.context import AppContext
 from dashboard.i18n import t
 from dashboard.inputs import whole
 from dashboard.patrol.attendance_view import months_back
-from dashboard.patrol.choices import area_options
+from dashboard.patrol.choices import area_options, with_parents
 from workflow.clock import BEIJING
 
 SPEEDS = (1, 5, 10, 30, 60)
@@ -53,6 +53,9 @@ def layout(ctx: AppContext, lang: str, search: str, actor=None) -> html.Div:
     """The page frame; choices, data and the sheet come from callbacks, frames from patrol.js."""
     today = ctx.settings.now().astimezone(BEIJING).date()
     start = initial(search, actor, today)
+    if actor is not None:
+        start["street"], start["community"] = with_parents(ctx, start["street"],
+                                                           start["community"], start["grid"])
     streets, communities, grids, workers = area_options(
         ctx, actor, start["street"], start["community"], start["grid"], lang)
     controls = html.Div(className="patrol-controls", children=[
@@ -93,7 +96,7 @@ def layout(ctx: AppContext, lang: str, search: str, actor=None) -> html.Div:
         html.Label(className="patrol-pick patrol-month", children=[
             html.Span(t("att_month", lang)),
             dcc.Dropdown(id=ids.PATROL_MONTH, value=start["day"].strftime("%Y-%m"),
-                         options=months_back(today), clearable=False)]),
+                         options=months_back(today, start["day"]), clearable=False)]),
         dcc.Loading(html.Div(id=ids.PATROL_ATTENDANCE, className="patrol-attendance"),
                     type="dot"),
     ])

@@ -84,7 +84,8 @@ near as (
   from (select incident_id, user_id, last_pass, metres from near_raw
         union all
         select s.incident_id, s.user_id, s.last_pass, s.metres
-        from patrol_passes s join pub on pub.id = s.incident_id
+        from patrol_passes s
+        join pub on pub.district_code = s.district_code and pub.id = s.incident_id
         where cast(:user_id as int) is null or s.user_id = :user_id) both_sides
   group by incident_id, user_id
 ),

@@ -19,6 +19,11 @@ select id, name_zh, name_en from communities
 where street_id = :street_id and (cast(:community_id as int) is null or id = :community_id)
 order by code""")
 GRIDS = text("select id, code, name_zh from grids where community_id = :community_id order by code")
+PARENTS = text("""
+select coalesce(c.street_id, g.street_id) as street_id, coalesce(c.id, g.community_id) as community_id
+from (select 1) one
+left join communities c on c.id = :community_id
+left join grids g on g.id = :grid_id""")
 
 # A worker belongs where their primary grid lies (as on the daily sheet).
 WORKERS = text("""
@@ -71,7 +76,8 @@ def _dicts(result) -> list[dict]:
 def area_choices(conn: Connection, street_id: int | None, community_id: int | None,
                  scope_street: int | None = None, scope_community: int | None = None,
                  district_code: str | None = None) -> dict:
-    """Streets (within scope), the chosen street's communities, the chosen community's grids.
+    """Streets (within scope), the chosen street's communities, the chosen community's grids;
+    a street or community outside what is offered offers nothing below it.
 
     Parameters
     ----------
@@ -91,12 +97,19 @@ def area_choices(conn: Connection, street_id: int | None, community_id: int | No
     out = {"streets": _dicts(conn.execute(STREETS, {"street_id": scope_street,
                                                     "district_code": district_code})),
            "communities": [], "grids": []}
-    if street_id is not None:
+    if street_id is not None and street_id in {s["id"] for s in out["streets"]}:
         out["communities"] = _dicts(conn.execute(
             COMMUNITIES, {"street_id": street_id, "community_id": scope_community}))
-    if community_id is not None:
+    if community_id is not None and community_id in {c["id"] for c in out["communities"]}:
         out["grids"] = _dicts(conn.execute(GRIDS, {"community_id": community_id}))
     return out
+
+
+def area_parents(conn: Connection, community_id: int | None,
+                 grid_id: int | None) -> tuple[int | None, int | None]:
+    """The street and community of a community or grid (the community wins when both)."""
+    row = conn.execute(PARENTS, {"community_id": community_id, "grid_id": grid_id}).one()
+    return row.street_id, row.community_id
 
 
 def area_workers(conn: Connection, street_id: int | None = None, community_id: int | None = None,

@@ -45,8 +45,9 @@ def month_days(month: str, now: datetime) -> list[date]:
 
 def monthly_attendance(db: Database, actor: Actor, settings: Settings, month: str,
                        now: datetime, street_id: int | None = None,
-                       community_id: int | None = None) -> dict:
-    """Per worker in scope: each day's status and the month's counts.
+                       community_id: int | None = None, user_id: int | None = None) -> dict:
+    """Per worker in scope (or one worker: the month of their community only is read): each
+    day's status and the month's counts.
 
     Returns
     -------
@@ -55,6 +56,13 @@ def monthly_attendance(db: Database, actor: Actor, settings: Settings, month: st
         community_zh, clock_in / clock_out per day, status per day, counts per status).
     """
     days = month_days(month, now)
+    if user_id is not None:
+        with db.connect() as conn:
+            place = worker_place(conn, user_id)
+        if place is None or (street_id or place["street_id"]) != place["street_id"] \
+                or (community_id or place["community_id"]) != place["community_id"]:
+            return {"month": month, "days": [d.isoformat() for d in days], "workers": []}
+        street_id, community_id = place["street_id"], place["community_id"]
     area = narrowed(actor, street_id, community_id)
     if area is None or not days:
         return {"month": month, "days": [d.isoformat() for d in days], "workers": []}
@@ -65,6 +73,8 @@ def monthly_attendance(db: Database, actor: Actor, settings: Settings, month: st
                           area["district_code"])
     workers: OrderedDict = OrderedDict()
     for row in rows:
+        if user_id is not None and row["user_id"] != user_id:
+            continue
         w = workers.setdefault(row["user_id"], {
             "user_id": row["user_id"], "username": row["username"],
             "display_name": row["display_name"], "grid_code": row["grid_code"],

@@ -13,7 +13,8 @@ from workflow.errors import bad_request
 from workflow.patrol.scope import narrowed
 from workflow.roles import Actor
 
-# A period is read straight from the fixes: a quarter would scan ~90 day partitions.
+# A period reads the raw fixes of its days still kept (and the passes stored for those
+# dropped): a quarter would scan ~90 day partitions.
 MAX_DAYS = 31
 
 

@@ -119,23 +119,32 @@ CONF
   if is_running; then
     log "already running on 127.0.0.1:$port"
   else
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      log "port $port is taken (another checkout's cluster?): stop it, or set HQ_PG_PORT"
-      exit 1
-    fi
-    log "starting on 127.0.0.1:$port"
     local clock=()
     if [ -n "${HQ_PG_FAKETIME:-}" ]; then
       # make test-clock: the server's clock moved by libfaketime (e.g. "+86400s").
       clock=(env LD_PRELOAD="$(ls /usr/lib/*/faketime/libfaketime.so.1 | head -n1)" FAKETIME="$HQ_PG_FAKETIME")
     fi
-    run_pg "${clock[@]}" "$(bin "$nn")/pg_ctl" -D "$root/cluster" -l "$root/postgres.log" -w -t 60 start >/dev/null
+    start_cluster "$root" "$port" "" HQ_PG_PORT 60 "${clock[@]}"
   fi
   if [ -z "$(psql_admin -d postgres -tAc "select 1 from pg_database where datname = '$dbname'")" ]; then
     log "creating database $dbname"
     psql_admin -d postgres -c "create database \"$dbname\""
   fi
   psql_admin -d "$dbname" -c "create extension if not exists postgis" 2>/dev/null
+}
+
+# Start the cluster in "$1/cluster" on port $2 ("$3": what to call it in the log, "$4": the
+# setting that moves the port, $5: seconds to wait; the rest wraps pg_ctl, e.g. libfaketime).
+start_cluster() {
+  local dir=$1 p=$2 what=$3 setting=$4 wait_s=$5
+  shift 5
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    log "port $p is taken (another checkout's cluster?): stop it, or set $setting"
+    exit 1
+  fi
+  log "starting ${what:+$what }on 127.0.0.1:$p"
+  run_pg "$@" "$(bin "$(pg_major)")/pg_ctl" -D "$dir/cluster" -l "$dir/postgres.log" -w \
+    -t "$wait_s" start >/dev/null
 }
 
 down() {

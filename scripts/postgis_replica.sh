@@ -1,5 +1,6 @@
 # The hot standby of the project's cluster (sourced by scripts/postgis.sh, which defines
-# root, port, replica_root, replica_port, slot, run_pg, bin, pg_major, psql_admin, log).
+# root, port, replica_root, replica_port, slot, run_pg, bin, pg_major, psql_admin, log,
+# start_cluster).
 #
 # The standby is PostgreSQL's own streaming replication: a pg_basebackup -R copy of the
 # primary that follows its WAL through a physical replication slot and answers read-only
@@ -87,13 +88,7 @@ CONF
   if replica_running; then
     log "standby already running on 127.0.0.1:$(replica_port_in_use)"
   else
-    if (exec 3<>"/dev/tcp/127.0.0.1/$replica_port") 2>/dev/null; then
-      log "port $replica_port is taken: stop what uses it, or set HQ_PG_REPLICA_PORT"
-      exit 1
-    fi
-    log "starting the standby on 127.0.0.1:$replica_port"
-    run_pg "$(bin "$nn")/pg_ctl" -D "$replica_root/cluster" -l "$replica_root/postgres.log" \
-      -w -t 120 start >/dev/null
+    start_cluster "$replica_root" "$replica_port" "the standby" HQ_PG_REPLICA_PORT 120
   fi
 }
 

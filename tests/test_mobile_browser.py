@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import func, select
 
@@ -263,8 +264,11 @@ def test_signing_out_leaves_no_report_or_fix_for_the_next_worker(
     WebDriverWait(driver, 15).until(lambda d: '"lat"' in (queue_and_fixes(d)[1] or ""))
     before = incidents(mobile_world)
     press(driver, driver.find_element(By.ID, "m-logout"))
-    WebDriverWait(driver, 5).until(lambda d: "未发送" in d.switch_to.alert.text)
-    driver.switch_to.alert.accept()
+    # The confirm comes once the page has counted its queue (IndexedDB, asynchronous): wait
+    # for it to be there; reading an alert that is not yet open raises, it does not wait.
+    alert = WebDriverWait(driver, 15).until(ec.alert_is_present())
+    assert "未发送" in alert.text
+    alert.accept()
     WebDriverWait(driver, 15).until(lambda d: "/m/login" in d.current_url)
     assert queue_and_fixes(driver) == (0, None)
     assert driver.execute_script("return localStorage.getItem('hq_m_patrol')") is None

@@ -208,3 +208,22 @@ def test_indexes_rebuilt_after_the_load_are_valid(world_conn):
         select count(*) from pg_indexes where tablename like 'positions_2%'
         and indexdef ilike '%brin%'""")
     assert day_index >= 1
+
+
+def test_a_case_resolved_once_and_not_yet_reopened_reads_resolved_with_its_time():
+    # Cut the history between a first resolution and its reopening: the case is resolved
+    # then, with that resolution's time (a "resolved" with no resolved_at was counted overdue
+    # by the wall's timestamps and not by its status: a test failed on one day's world).
+    import numpy as np
+
+    from etl.world.incidents import lifecycle
+
+    as_of = np.datetime64("2026-12-05T15:59:30")
+    rng = np.random.default_rng(7)
+    reported = as_of - (rng.random(40_000) * 2 * 86_400).astype("timedelta64[s]")
+    t = lifecycle(reported, np.full(40_000, 24.0), as_of, rng)
+    done = t["status"].isin(["resolved", "verified", "closed"])
+    assert t.loc[done, "resolved_at"].notna().all()
+    assert t.loc[t["status"].isin(["dispatched", "in_progress"]), "resolved_at"].isna().all()
+    # Each resolution is one event: the first one is apart only once the case was reopened.
+    assert (t["resolved_first"].notna() == t["reopened_at"].notna()).all()

@@ -67,6 +67,11 @@ def lifecycle(reported: np.ndarray, deadline_h: np.ndarray, as_of64: np.datetime
               "reopened_at", "resolved_at", "verified_at", "closed_at", "rejected_at"]
     for col in stages:
         t[col] = t[col].where(t[col] <= as_of64)
+    # Resolved once and not reopened by as-of: that first resolution is the case's only one
+    # so far (its status is resolved, so its resolved_at must be there).
+    waiting = t["resolved_first"].notna() & t["reopened_at"].isna()
+    t.loc[waiting, "resolved_at"] = t.loc[waiting, "resolved_first"]
+    t.loc[waiting, "resolved_first"] = pd.NaT
     t["deadline"] = t["deadline"].where(t["dispatched_at"].notna())
     t["status"] = _status(t)
     t["reopen_count"] = t["reopened_at"].notna().astype(int)

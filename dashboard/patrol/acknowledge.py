@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
-from flask_login import current_user
 
 from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import optional_text, whole
 from dashboard.patrol.view import exceptions_list
+from dashboard.session import session_actor
 from workflow.errors import WorkflowError
 from workflow.patrol.exceptions import acknowledge, exceptions_for
 from workflow.roles import Actor, list_filter
@@ -32,7 +32,7 @@ def register(app: Dash, ctx: AppContext, day_of) -> None:
                   State(ids.PATROL_DAY, "date"), State(ids.URL, "search"),
                   prevent_initial_call=True)
     def acknowledge_one(clicks, ident, note, street, community, worker, day, search):
-        actor = getattr(current_user, "actor", None) if current_user.is_authenticated else None
+        actor = session_actor()
         day = day_of(day)
         if not clicks or actor is None or day is None:
             raise PreventUpdate

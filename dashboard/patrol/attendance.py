@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State, html
-from flask_login import current_user
 
 from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import optional_text, whole
 from dashboard.patrol.attendance_view import attendance_section
+from dashboard.session import session_actor
 from workflow.errors import WorkflowError
 from workflow.patrol.attendance import monthly_attendance
 
@@ -24,7 +24,7 @@ def register(app: Dash, ctx: AppContext) -> None:
                   State(ids.URL, "search"))
     def attendance(street, community, worker, month, search):
         lang = pick_lang(search, ctx.settings.language)
-        actor = getattr(current_user, "actor", None) if current_user.is_authenticated else None
+        actor = session_actor()
         street, community, worker = whole(street), whole(community), whole(worker)
         month = optional_text(month)
         if actor is None or month is None:

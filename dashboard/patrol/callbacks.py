@@ -5,7 +5,6 @@ import json
 from datetime import date
 
 from dash import ClientsideFunction, Dash, Input, Output, State, html
-from flask_login import current_user
 
 from dashboard import ids
 from dashboard.context import AppContext
@@ -17,16 +16,13 @@ from dashboard.patrol.discovery_view import discovery_section
 from dashboard.patrol.figures import LAYERS, replay_map
 from dashboard.patrol.payload import encode
 from dashboard.patrol.view import exceptions_list, sheet_table
+from dashboard.session import session_actor
 from workflow.clock import day_start
 from workflow.errors import WorkflowError
 from workflow.patrol.discovery import discovery
 from workflow.patrol.exceptions import exceptions_for
 from workflow.patrol.replay import replay_day
 from workflow.patrol.sheets import daily_sheets
-
-
-def _actor():
-    return getattr(current_user, "actor", None) if current_user.is_authenticated else None
 
 
 def _day(value) -> date | None:
@@ -44,7 +40,7 @@ def register(app: Dash, ctx: AppContext) -> None:
                   Input(ids.PATROL_STREET, "value"), Input(ids.PATROL_COMMUNITY, "value"),
                   Input(ids.PATROL_GRID, "value"), State(ids.URL, "search"))
     def choices(street, community, grid, search):
-        return area_options(ctx, _actor(), street, community, grid,
+        return area_options(ctx, session_actor(), street, community, grid,
                             pick_lang(search, ctx.settings.language))
 
     @app.callback(Output(ids.PATROL_DATA, "data"), Output(ids.PATROL_STATUS, "children"),
@@ -54,7 +50,7 @@ def register(app: Dash, ctx: AppContext) -> None:
                   Input(ids.PATROL_DAY, "date"), State(ids.URL, "search"))
     def load(street, community, grid, worker, day, search):
         lang = pick_lang(search, ctx.settings.language)
-        actor, day = _actor(), _day(day)
+        actor, day = session_actor(), _day(day)
         if actor is None or day is None:
             return None, t("patrol_signin" if actor is None else "patrol_pick", lang), [], []
         street, community, grid, worker = whole(street), whole(community), whole(grid), whole(worker)
@@ -96,7 +92,7 @@ def register(app: Dash, ctx: AppContext) -> None:
     def discovered(street, community, worker, day, search):
         # Its own callback: it reads the fixes of four days and must not hold up the replay.
         lang = pick_lang(search, ctx.settings.language)
-        actor, day = _actor(), _day(day)
+        actor, day = session_actor(), _day(day)
         street, community, worker = whole(street), whole(community), whole(worker)
         if actor is None or day is None or (street, community, worker) == (None, None, None):
             return []

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
-from flask_login import current_user
 
 from dashboard import ids
 from dashboard.context import AppContext
 from dashboard.i18n import pick_lang, t
 from dashboard.inputs import whole
+from dashboard.session import session_actor
 from workflow.clock import in_calendar
 from workflow.errors import WorkflowError
 from workflow.patrol.attendance import record_leave
@@ -24,7 +24,7 @@ def register(app: Dash, ctx: AppContext, day_of) -> None:
                   State(ids.PATROL_LEAVE_WORKER, "options"), State(ids.PATROL_LEAVE_DAY, "date"),
                   State(ids.URL, "search"), prevent_initial_call=True)
     def record(clicks, worker, options, day, search):
-        actor = getattr(current_user, "actor", None) if current_user.is_authenticated else None
+        actor = session_actor()
         if not clicks or actor is None:
             raise PreventUpdate
         lang = pick_lang(search, ctx.settings.language)
